@@ -1,0 +1,196 @@
+namespace CamStreamd.Media;
+
+/// <summary>
+/// One subscriber's bounded queue of access units from a <see cref="StreamHub"/>. The hub never
+/// waits on it: when the queue is full, everything queued is dropped and the subscription skips
+/// until the next keyframe (so the viewer's decoder resumes cleanly); drops are counted.
+/// The reader owns every unit it reads and releases it.
+/// </summary>
+public sealed class HubSubscription : IDisposable
+{
+    private readonly StreamHub _hub;
+    private readonly AccessUnit?[] _ring;
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly Lock _gate = new();
+    private int _head;
+    private int _count;
+    private bool _waitingForKeyframe;
+    private bool _completed;
+    private long _droppedFrames;
+    private long _deliveredFrames;
+
+    internal HubSubscription(StreamHub hub, int capacity)
+    {
+        _hub = hub;
+        _ring = new AccessUnit?[capacity];
+    }
+
+    /// <summary>Most units the queue holds.</summary>
+    public int Capacity => _ring.Length;
+
+    /// <summary>Frames dropped because this subscriber fell behind.</summary>
+    public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
+
+    /// <summary>Frames handed to this subscriber's reader.</summary>
+    public long DeliveredFrames => Interlocked.Read(ref _deliveredFrames);
+
+    /// <summary>True after the hub stopped or the subscription was disposed.</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _completed;
+            }
+        }
+    }
+
+    /// <summary>Takes the next unit, if any; the caller then owns one reference to it.</summary>
+    public bool TryRead(out AccessUnit unit)
+    {
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                unit = null!;
+                return false;
+            }
+
+            unit = _ring[_head]!;
+            _ring[_head] = null;
+            _head = (_head + 1) % _ring.Length;
+            _count--;
+        }
+
+        Interlocked.Increment(ref _deliveredFrames);
+        return true;
+    }
+
+    /// <summary>
+    /// Waits until a unit may be available or the subscription completes. Returns false once
+    /// completed and drained. Spurious wake-ups are possible; call <see cref="TryRead"/> after.
+    /// </summary>
+    public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_count > 0)
+                {
+                    return true;
+                }
+
+                if (_completed)
+                {
+                    return false;
+                }
+            }
+
+            await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Leaves the hub and releases whatever is still queued.</summary>
+    public void Dispose()
+    {
+        _hub.Unsubscribe(this);
+        Complete();
+    }
+
+    /// <summary>Queues <paramref name="unit"/> (adding a reference) unless this subscriber is skipping to a keyframe.</summary>
+    internal void Offer(AccessUnit unit)
+    {
+        var signal = false;
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            if (_waitingForKeyframe && !unit.IsKeyframe)
+            {
+                _droppedFrames++;
+                return;
+            }
+
+            if (_count == _ring.Length)
+            {
+                // Full: this viewer is too slow. Drop the backlog and restart on the next IDR.
+                _droppedFrames += _count;
+                ReleaseQueuedLocked();
+                if (!unit.IsKeyframe)
+                {
+                    _waitingForKeyframe = true;
+                    _droppedFrames++;
+                    return;
+                }
+            }
+
+            _waitingForKeyframe = false;
+            _ring[(_head + _count) % _ring.Length] = unit.Retain();
+            _count++;
+            signal = _count == 1;
+        }
+
+        if (signal)
+        {
+            Wake();
+        }
+    }
+
+    /// <summary>Marks the start of the queue as waiting for a keyframe (a subscriber that joined with no cached GOP).</summary>
+    internal void SkipToKeyframe()
+    {
+        lock (_gate)
+        {
+            _waitingForKeyframe = true;
+        }
+    }
+
+    internal void Complete()
+    {
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            _completed = true;
+            ReleaseQueuedLocked();
+        }
+
+        Wake();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            if (_signal.CurrentCount == 0)
+            {
+                _signal.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Another producer woke the reader first; one pending wake-up is enough.
+        }
+    }
+
+    private void ReleaseQueuedLocked()
+    {
+        while (_count > 0)
+        {
+            _ring[_head]!.Release();
+            _ring[_head] = null;
+            _head = (_head + 1) % _ring.Length;
+            _count--;
+        }
+
+        _head = 0;
+    }
+}
