@@ -67,6 +67,16 @@ public sealed class HubSubscription : IDisposable
         return true;
     }
 
+    /// <summary>Looks at the next unit without taking it (no reference is added; valid until read).</summary>
+    public bool TryPeek(out AccessUnit unit)
+    {
+        lock (_gate)
+        {
+            unit = _count == 0 ? null! : _ring[_head]!;
+            return _count > 0;
+        }
+    }
+
     /// <summary>
     /// Waits until a unit may be available or the subscription completes. Returns false once
     /// completed and drained. Spurious wake-ups are possible; call <see cref="TryRead"/> after.

@@ -40,6 +40,9 @@ public sealed class WirePacketBlock
     /// <summary>RTP timestamp shared by every packet of the access unit.</summary>
     public uint RtpTimestamp { get; set; }
 
+    /// <summary>The stream's RTP synchronization source identifier.</summary>
+    public uint Ssrc { get; set; }
+
     /// <summary>All packets, each behind its interleaved header.</summary>
     public ReadOnlySpan<byte> InterleavedBytes => _buffer.AsSpan(0, _length);
 
@@ -115,6 +118,7 @@ public sealed class WirePacketBlock
         _pendingOffset = -1;
         FirstSequenceNumber = 0;
         RtpTimestamp = 0;
+        Ssrc = 0;
     }
 
     private void EnsureCapacity(int needed)
