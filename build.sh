@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# camstreamd's one entry point: setup, build, test, run.
+#   ./build.sh setup          install the Debian packages the daemon and its tests use (when missing)
+#   ./build.sh build          build (Release)
+#   ./build.sh test [ARGS]    setup, build and run every test (ARGS go to `dotnet test`, e.g. --filter)
+#   ./build.sh run [ARGS]     setup, build and run the daemon (ARGS go to camstreamd, e.g. --config FILE)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+CONFIGURATION=${CONFIGURATION:-Release}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Runtime: the FFmpeg libraries (libavcodec with libx264 inside). Tests: the real peers
+# (ffmpeg/ffprobe), gcc and the FFmpeg headers for the struct-layout probe.
+# Debian 12 ships FFmpeg 5.1 (libavcodec59); Debian 13 ships 7.1 (libavcodec61).
+if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
+  RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8)
+else
+  RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6)
+fi
+TEST_PACKAGES=(ffmpeg gcc libc6-dev libavcodec-dev libavutil-dev libswscale-dev)
+
+log() { printf '[build.sh] %s\n' "$*" >&2; }
+
+missing_packages() {
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || printf '%s\n' "$pkg"
+  done
+}
+
+apt_install() {
+  local missing
+  mapfile -t missing < <(missing_packages "$@")
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+require_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    log "the .NET 10 SDK is required (dotnet not on PATH); Debian does not package it:"
+    log "see https://learn.microsoft.com/dotnet/core/install/linux-debian"
+    exit 69
+  fi
+}
+
+setup() {
+  require_dotnet
+  apt_install "${RUNTIME_PACKAGES[@]}"
+}
+
+setup_tests() {
+  setup
+  apt_install "${TEST_PACKAGES[@]}"
+}
+
+build() {
+  require_dotnet
+  dotnet build CamStreamd.sln -c "$CONFIGURATION" -nologo -v quiet -clp:NoSummary -warnaserror
+}
+
+run_tests() {
+  local log_file
+  log_file=$(mktemp)
+  set +e
+  dotnet test CamStreamd.sln -c "$CONFIGURATION" --no-build -nologo "$@" 2>&1 | tee "$log_file"
+  local status=${PIPESTATUS[0]}
+  set -e
+  # One plain closing line: "N passed, N failed, N skipped".
+  local summary
+  summary=$(grep -Eo 'Failed: *[0-9]+, Passed: *[0-9]+, Skipped: *[0-9]+' "$log_file" | tail -n 1 || true)
+  rm -f "$log_file"
+  if [ -n "$summary" ]; then
+    local failed passed skipped
+    failed=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$summary")
+    passed=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$summary")
+    skipped=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$summary")
+    echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+  fi
+  return "$status"
+}
+
+run_daemon() {
+  local dll="src/CamStreamd/bin/${CONFIGURATION}/net10.0/camstreamd.dll"
+  log "starting camstreamd (Ctrl+C stops it); watch with: ffplay rtsp://127.0.0.1:8554/cam0"
+  exec dotnet "$dll" "$@"
+}
+
+command=${1:-}
+[ $# -gt 0 ] && shift
+case "$command" in
+  setup) setup_tests ;;
+  build) build ;;
+  test) setup_tests; build; run_tests "$@" ;;
+  run) setup; build; run_daemon "$@" ;;
+  *)
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    exit 64
+    ;;
+esac
