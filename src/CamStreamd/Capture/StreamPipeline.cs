@@ -1,0 +1,185 @@
+using CamStreamd.Encoding;
+using CamStreamd.Media;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.Capture;
+
+/// <summary>
+/// One stream's capture loop: source → encoder → hub. The source paces the loop; the encoder
+/// publishes into the hub, which never blocks. A failing encoder or source is disposed, logged,
+/// counted and reopened after a short backoff while the hub and its viewers stay.
+/// </summary>
+public sealed partial class StreamPipeline
+{
+    /// <summary>First wait before reopening a failed source or encoder; it doubles up to <see cref="MaxReopenDelay"/>.</summary>
+    public static readonly TimeSpan ReopenDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between reopen attempts.</summary>
+    public static readonly TimeSpan MaxReopenDelay = TimeSpan.FromSeconds(30);
+
+    private readonly Func<IVideoSource> _sourceFactory;
+    private readonly Func<IVideoEncoder> _encoderFactory;
+    private readonly ILogger _logger;
+    private IVideoEncoder? _encoder;
+    private long _framesCaptured;
+    private long _encoderFailures;
+    private long _sourceFailures;
+
+    /// <summary>Creates the pipeline of <paramref name="hub"/>.</summary>
+    public StreamPipeline(StreamHub hub, Func<IVideoSource> sourceFactory, Func<IVideoEncoder> encoderFactory, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        Hub = hub;
+        _sourceFactory = sourceFactory;
+        _encoderFactory = encoderFactory;
+        _logger = logger;
+        hub.KeyframeRequested += () => Volatile.Read(ref _encoder)?.RequestKeyframe();
+    }
+
+    /// <summary>The hub this pipeline feeds.</summary>
+    public StreamHub Hub { get; }
+
+    /// <summary>Frames taken from the source.</summary>
+    public long FramesCaptured => Interlocked.Read(ref _framesCaptured);
+
+    /// <summary>Times the encoder failed and was reopened.</summary>
+    public long EncoderFailures => Interlocked.Read(ref _encoderFailures);
+
+    /// <summary>Times the source failed and was reopened.</summary>
+    public long SourceFailures => Interlocked.Read(ref _sourceFailures);
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var delay = ReopenDelay;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            IVideoSource? source = null;
+            var framesBefore = FramesCaptured;
+            try
+            {
+                source = _sourceFactory();
+                LogSourceOpened(Hub.Name, source.GetType().Name, source.Width, source.Height, source.Fps);
+                await PumpAsync(source, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Interlocked.Increment(ref _sourceFailures);
+
+                // A pipeline that ran for a while starts its backoff again from the shortest wait.
+                delay = FramesCaptured - framesBefore > 100 ? ReopenDelay : delay;
+                LogSourceFailed(Hub.Name, delay.TotalSeconds, ex);
+            }
+            finally
+            {
+                if (source is not null)
+                {
+                    await source.DisposeAsync().ConfigureAwait(false);
+                }
+
+                DisposeEncoder();
+            }
+
+            await DelayQuietly(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReopenDelay.Ticks));
+        }
+
+        LogStopped(Hub.Name, FramesCaptured);
+    }
+
+    private async Task PumpAsync(IVideoSource source, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var frame = await source.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _framesCaptured);
+            try
+            {
+                EncodeOne(frame);
+            }
+            finally
+            {
+                frame.Release();
+            }
+        }
+    }
+
+    private void EncodeOne(VideoFrame frame)
+    {
+        var encoder = Volatile.Read(ref _encoder);
+        if (encoder is null)
+        {
+            if (!TryOpenEncoder(out encoder))
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            encoder.Encode(frame, Hub);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The next frame reopens the encoder; its first picture is an IDR, so viewers resume.
+            Interlocked.Increment(ref _encoderFailures);
+            LogEncoderFailed(Hub.Name, encoder.Engine, ex);
+            DisposeEncoder();
+        }
+    }
+
+    private bool TryOpenEncoder(out IVideoEncoder encoder)
+    {
+        try
+        {
+            encoder = _encoderFactory();
+            Volatile.Write(ref _encoder, encoder);
+            LogEncoderOpened(Hub.Name, encoder.Engine);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Interlocked.Increment(ref _encoderFailures);
+            LogEncoderFailed(Hub.Name, "(opening)", ex);
+            encoder = null!;
+            throw;
+        }
+    }
+
+    private void DisposeEncoder()
+    {
+        var encoder = Interlocked.Exchange(ref _encoder, null);
+        encoder?.Dispose();
+    }
+
+    private static async Task DelayQuietly(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Stream {Stream}: source {Source} opened ({Width}x{Height} @ {Fps} fps)")]
+    private partial void LogSourceOpened(string stream, string source, int width, int height, double fps);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Stream {Stream}: pipeline failed; reopening in {DelaySeconds} s")]
+    private partial void LogSourceFailed(string stream, double delaySeconds, Exception exception);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Stream {Stream}: encoder {Engine} opened")]
+    private partial void LogEncoderOpened(string stream, string engine);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Stream {Stream}: encoder {Engine} failed; it is reopened on the next frame")]
+    private partial void LogEncoderFailed(string stream, string engine, Exception exception);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Stream {Stream}: stopped after {Frames} frames")]
+    private partial void LogStopped(string stream, long frames);
+}
