@@ -83,7 +83,7 @@ public static class FFmpegLibraries
         var major = (int)(avcodecVersion >> 16);
         return FFmpegLayout.ForMajor(major) ?? throw new FFmpegUnavailableException(
             $"libavcodec major version {major} ({FFmpegVersionInfo.Format(avcodecVersion)}) is not supported; supported majors: " +
-            string.Join(", ", FFmpegSonameSet.Supported.Select(s => $"{s.AvcodecMajor} (FFmpeg {s.Release})")));
+            string.Join(", ", FFmpegSonameSet.Supported.OrderBy(s => s.AvcodecMajor).Select(s => $"{s.AvcodecMajor} (FFmpeg {s.Release})")));
     }
 
     /// <summary>"libavcodec not found (tried libavcodec.so.61, .60, .59): install ...".</summary>
