@@ -182,6 +182,19 @@ public sealed partial class X264Encoder : IVideoEncoder
         SetString(context, "profile", settings.Profile, Children);
         SetInt(context, "forced-idr", 1, Children);
 
+        // x264's profile is only a ceiling: ultrafast turns CABAC and the 8x8 transform off, which
+        // would make every stream Constrained Baseline. Turn on what the configured profile names,
+        // so the SPS (and the SDP built from it) says what the user asked for.
+        if (settings.Profile is "main" or "high")
+        {
+            SetInt(context, "coder", 1, Children);
+        }
+
+        if (settings.Profile is "high")
+        {
+            SetInt(context, "8x8dct", 1, Children);
+        }
+
         // 0 disables scene-cut IDRs: keyframes come every Gop frames or on request, nothing else.
         SetInt(context, "sc_threshold", 0, Children);
 
