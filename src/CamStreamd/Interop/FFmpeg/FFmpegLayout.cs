@@ -1,0 +1,112 @@
+namespace CamStreamd.Interop.FFmpeg;
+
+/// <summary>
+/// Byte offsets of the few <c>AVFrame</c> and <c>AVPacket</c> fields camstreamd reads or writes
+/// directly (64-bit targets: x86-64 and arm64 have the same LP64 layout), one table per
+/// libavcodec major. Everything else is set through AVOptions.
+/// </summary>
+/// <remarks>
+/// What was verified, and how:
+/// <list type="bullet">
+/// <item>59 (FFmpeg 5.1, Debian 12 libavcodec-dev 5.1): <c>offsetof</c> probe against the
+/// installed headers; the test <c>FFmpegLayoutTests</c> repeats that on every run.</item>
+/// <item>61 (FFmpeg 7.1, Debian 13 libavcodec-dev/libavutil-dev 7:7.1.5): the same probe compiled
+/// against the headers unpacked from the trixie packages gave identical numbers. In 7.x
+/// <c>key_frame</c> is still present (<c>FF_API_FRAME_KEY</c> is <c>LIBAVUTIL_VERSION_MAJOR &lt; 60</c>),
+/// so nothing before <c>pts</c> moved.</item>
+/// <item>60 (FFmpeg 6.x): not compiled here. It lies between two verified releases whose heads of
+/// AVFrame (up to <c>pts</c>) and AVPacket (up to <c>flags</c>) are identical, and 6.x only
+/// deprecated, not removed, fields there.</item>
+/// </list>
+/// Layout of the AVFrame head: data[8] (8 pointers, 0..63), linesize[8] (64..95),
+/// extended_data (96), width (104), height (108), nb_samples (112), format (116), key_frame (120),
+/// pict_type (124), sample_aspect_ratio (128, 8 bytes), pts (136). AVPacket head: buf (0),
+/// pts (8), dts (16), data (24), size (32), stream_index (36), flags (40).
+/// </remarks>
+internal sealed record FFmpegLayout(
+    int AvcodecMajor,
+    int AVFrame_data,
+    int AVFrame_linesize,
+    int AVFrame_width,
+    int AVFrame_height,
+    int AVFrame_format,
+    int AVFrame_pict_type,
+    int AVFrame_pts,
+    int AVPacket_pts,
+    int AVPacket_data,
+    int AVPacket_size,
+    int AVPacket_flags)
+{
+    /// <summary>The table, by libavcodec major.</summary>
+    public static IReadOnlyList<FFmpegLayout> Table { get; } =
+    [
+        new(59, AVFrame_data: 0, AVFrame_linesize: 64, AVFrame_width: 104, AVFrame_height: 108, AVFrame_format: 116,
+            AVFrame_pict_type: 124, AVFrame_pts: 136, AVPacket_pts: 8, AVPacket_data: 24, AVPacket_size: 32, AVPacket_flags: 40),
+        new(60, AVFrame_data: 0, AVFrame_linesize: 64, AVFrame_width: 104, AVFrame_height: 108, AVFrame_format: 116,
+            AVFrame_pict_type: 124, AVFrame_pts: 136, AVPacket_pts: 8, AVPacket_data: 24, AVPacket_size: 32, AVPacket_flags: 40),
+        new(61, AVFrame_data: 0, AVFrame_linesize: 64, AVFrame_width: 104, AVFrame_height: 108, AVFrame_format: 116,
+            AVFrame_pict_type: 124, AVFrame_pts: 136, AVPacket_pts: 8, AVPacket_data: 24, AVPacket_size: 32, AVPacket_flags: 40),
+    ];
+
+    /// <summary>The layout for <paramref name="avcodecMajor"/>, or null when there is none.</summary>
+    public static FFmpegLayout? ForMajor(int avcodecMajor)
+    {
+        foreach (var layout in Table)
+        {
+            if (layout.AvcodecMajor == avcodecMajor)
+            {
+                return layout;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The offsets as "Struct.field" names (what the probe test prints and compares).</summary>
+    public IEnumerable<KeyValuePair<string, int>> Offsets()
+    {
+        yield return new("AVFrame.data", AVFrame_data);
+        yield return new("AVFrame.linesize", AVFrame_linesize);
+        yield return new("AVFrame.width", AVFrame_width);
+        yield return new("AVFrame.height", AVFrame_height);
+        yield return new("AVFrame.format", AVFrame_format);
+        yield return new("AVFrame.pict_type", AVFrame_pict_type);
+        yield return new("AVFrame.pts", AVFrame_pts);
+        yield return new("AVPacket.pts", AVPacket_pts);
+        yield return new("AVPacket.data", AVPacket_data);
+        yield return new("AVPacket.size", AVPacket_size);
+        yield return new("AVPacket.flags", AVPacket_flags);
+    }
+
+    /// <summary><c>frame-&gt;data[plane]</c>.</summary>
+    public unsafe byte* FrameData(nint frame, int plane) => ((byte**)(frame + AVFrame_data))[plane];
+
+    /// <summary><c>frame-&gt;linesize[plane]</c>.</summary>
+    public unsafe int FrameLinesize(nint frame, int plane) => ((int*)(frame + AVFrame_linesize))[plane];
+
+    /// <summary>Sets <c>format</c>, <c>width</c> and <c>height</c> (before <c>av_frame_get_buffer</c>).</summary>
+    public unsafe void SetFrameGeometry(nint frame, int format, int width, int height)
+    {
+        *(int*)(frame + AVFrame_format) = format;
+        *(int*)(frame + AVFrame_width) = width;
+        *(int*)(frame + AVFrame_height) = height;
+    }
+
+    /// <summary>Sets <c>frame-&gt;pts</c>.</summary>
+    public unsafe void SetFramePts(nint frame, long pts) => *(long*)(frame + AVFrame_pts) = pts;
+
+    /// <summary>Sets <c>frame-&gt;pict_type</c> (an <c>enum AVPictureType</c>, int-sized).</summary>
+    public unsafe void SetFramePictType(nint frame, int pictType) => *(int*)(frame + AVFrame_pict_type) = pictType;
+
+    /// <summary><c>packet-&gt;data</c>.</summary>
+    public unsafe byte* PacketData(nint packet) => *(byte**)(packet + AVPacket_data);
+
+    /// <summary><c>packet-&gt;size</c>.</summary>
+    public unsafe int PacketSize(nint packet) => *(int*)(packet + AVPacket_size);
+
+    /// <summary><c>packet-&gt;pts</c>.</summary>
+    public unsafe long PacketPts(nint packet) => *(long*)(packet + AVPacket_pts);
+
+    /// <summary><c>packet-&gt;flags</c>.</summary>
+    public unsafe int PacketFlags(nint packet) => *(int*)(packet + AVPacket_flags);
+}

@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+
+namespace CamStreamd.Interop.FFmpeg;
+
+/// <summary>
+/// The libavutil calls camstreamd uses (native names verbatim, signatures from frame.h, opt.h,
+/// error.h, log.h; unchanged in FFmpeg 5.1, 6.x and 7.x).
+/// </summary>
+internal static partial class LibAvUtil
+{
+    /// <summary>The name the resolver maps to the loaded libavutil soname.</summary>
+    public const string LibraryName = "libavutil";
+
+    // See LibAvCodec: registers the soname resolver before the first call.
+    static LibAvUtil() => FFmpegLibraries.RegisterResolver();
+
+    /// <summary><c>unsigned avutil_version(void)</c>.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial uint avutil_version();
+
+    /// <summary><c>AVFrame *av_frame_alloc(void)</c>; 0 on failure.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial nint av_frame_alloc();
+
+    /// <summary><c>void av_frame_free(AVFrame **frame)</c>.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial void av_frame_free(ref nint frame);
+
+    /// <summary><c>int av_frame_get_buffer(AVFrame *frame, int align)</c>: needs format, width, height set; align 0 = CPU default.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int av_frame_get_buffer(AVFrameHandle frame, int align);
+
+    /// <summary><c>int av_frame_make_writable(AVFrame *frame)</c>: copies the buffers only when someone else holds a reference.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int av_frame_make_writable(AVFrameHandle frame);
+
+    /// <summary><c>int av_opt_set(void *obj, const char *name, const char *val, int search_flags)</c>.</summary>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int av_opt_set(AVCodecContextHandle obj, string name, string val, int search_flags);
+
+    /// <summary><c>int av_opt_set_int(void *obj, const char *name, int64_t val, int search_flags)</c>.</summary>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int av_opt_set_int(AVCodecContextHandle obj, string name, long val, int search_flags);
+
+    /// <summary><c>int av_opt_set_q(void *obj, const char *name, AVRational val, int search_flags)</c>: the rational by value.</summary>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int av_opt_set_q(AVCodecContextHandle obj, string name, AVRational val, int search_flags);
+
+    /// <summary><c>int av_strerror(int errnum, char *errbuf, size_t errbuf_size)</c>: 0, or negative when no description was found.</summary>
+    [LibraryImport(LibraryName)]
+    public static unsafe partial int av_strerror(int errnum, byte* errbuf, nuint errbuf_size);
+
+    /// <summary><c>void av_log_set_level(int level)</c>: FFmpeg's own logging threshold (process-wide).</summary>
+    [LibraryImport(LibraryName)]
+    public static partial void av_log_set_level(int level);
+}
