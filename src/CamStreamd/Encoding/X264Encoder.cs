@@ -278,7 +278,7 @@ public sealed partial class X264Encoder : IVideoEncoder
         throw new ArgumentException(
             $"frame is {frame.Width}x{frame.Height} but the encoder was opened for {Settings.Width}x{Settings.Height}", nameof(frame));
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
         Message = "x264 encoder opened: {Width}x{Height} at {Fps} fps, {Bitrate} bit/s, GOP {Gop}, profile {Profile}, preset {Preset}, {Threads} threads, libavcodec {AvcodecVersion} ({Soname})")]
     private static partial void LogOpened(ILogger logger, int width, int height, int fps, long bitrate, int gop, string profile,
         string preset, int threads, string avcodecVersion, string soname);
