@@ -6,7 +6,7 @@ public enum H264DepacketizeResult
     /// <summary>The packet's NAL units were added to the access unit being assembled.</summary>
     Accepted = 0,
 
-    /// <summary>Well formed, but discarded: a loss happened and no keyframe (IDR) has arrived since.</summary>
+    /// <summary>Well formed, but discarded: part of a non-IDR picture while waiting for a keyframe (at start or after a loss).</summary>
     WaitingForKeyframe,
 
     /// <summary>Well formed, but the rest of an access unit that is already known to be damaged.</summary>

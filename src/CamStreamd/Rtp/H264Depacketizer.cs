@@ -42,6 +42,8 @@ public sealed class H264Depacketizer
     private int _current;
     private bool _inUnit;
     private bool _damaged;
+    private bool _skippingNonKeyframe;
+    private bool _hasNonIdrSlice;
     private bool _fuActive;
     private int _fuType;
     private bool _haveSequence;
@@ -97,6 +99,7 @@ public sealed class H264Depacketizer
         _current = 0;
         _inUnit = false;
         _damaged = false;
+        _skippingNonKeyframe = false;
         _fuActive = false;
         _haveSequence = false;
         _waitingForKeyframe = _requireKeyframeFirst;
@@ -181,7 +184,7 @@ public sealed class H264Depacketizer
         H264DepacketizeResult result;
         if (_damaged)
         {
-            result = H264DepacketizeResult.DiscardedDamagedAccessUnit;
+            result = _skippingNonKeyframe ? H264DepacketizeResult.WaitingForKeyframe : H264DepacketizeResult.DiscardedDamagedAccessUnit;
         }
         else
         {
@@ -195,8 +198,11 @@ public sealed class H264Depacketizer
 
                 DamageCurrent();
             }
-            else if (_waitingForKeyframe)
+            else if (_waitingForKeyframe && _hasNonIdrSlice)
             {
+                // All slices of a picture share its IDR-ness (H.264 §7.4.1.2.4): this unit cannot be a keyframe.
+                DamageCurrent();
+                _skippingNonKeyframe = true;
                 result = H264DepacketizeResult.WaitingForKeyframe;
             }
         }
@@ -337,6 +343,7 @@ public sealed class H264Depacketizer
             _fuActive = true;
             _fuType = nalType;
             _keyframes[_current] |= nalType == NalUnitType.IdrSlice;
+            _hasNonIdrSlice |= nalType == NalUnitType.NonIdrSlice;
         }
         else
         {
@@ -366,6 +373,7 @@ public sealed class H264Depacketizer
         WriteStartCode(dest);
         nal.CopyTo(dest[StartCodeLength..]);
         _keyframes[_current] |= (nal[0] & 0x1F) == NalUnitType.IdrSlice;
+        _hasNonIdrSlice |= (nal[0] & 0x1F) == NalUnitType.NonIdrSlice;
         return H264DepacketizeResult.Accepted;
     }
 
@@ -403,6 +411,8 @@ public sealed class H264Depacketizer
     {
         _inUnit = true;
         _damaged = false;
+        _skippingNonKeyframe = false;
+        _hasNonIdrSlice = false;
         _fuActive = false;
         _lengths[_current] = 0;
         _timestamps[_current] = timestamp;
@@ -430,6 +440,7 @@ public sealed class H264Depacketizer
         if (_damaged)
         {
             _damaged = false;
+            _skippingNonKeyframe = false;
             return;
         }
 
