@@ -26,8 +26,6 @@ public sealed class H264Depacketizer
     public const int DefaultMaxAccessUnitSize = 8 * 1024 * 1024;
 
     private const int StartCodeLength = 4;
-    private const int StapANalType = 24;
-    private const int FuANalType = 28;
     private const int SlotCount = 3;
 
     private readonly int _maxAccessUnitSize;
@@ -170,7 +168,7 @@ public sealed class H264Depacketizer
         if (!_inUnit)
         {
             StartUnit(header.Timestamp);
-            if (discontinuity && !StartsAccessUnit(payload))
+            if (discontinuity && !H264PayloadRules.StartsAccessUnit(payload))
             {
                 // Packets before this one may belong to this unit: it cannot be trusted.
                 DamageCurrent();
@@ -215,39 +213,6 @@ public sealed class H264Depacketizer
         return result;
     }
 
-    /// <summary>
-    /// True when <paramref name="payload"/> plausibly opens an access unit: an AUD, SPS or SEI
-    /// first (H.264 §7.4.1.2.3 orders them before the first slice), or a slice with
-    /// first_mb_in_slice = 0 (its ue(v) is the single bit '1' right after the NAL header).
-    /// </summary>
-    private static bool StartsAccessUnit(ReadOnlySpan<byte> payload)
-    {
-        if (payload.Length < 2)
-        {
-            return false;
-        }
-
-        var type = payload[0] & 0x1F;
-        switch (type)
-        {
-            case StapANalType:
-                return payload.Length >= 4 && StartsWith(payload[3..]);
-            case FuANalType:
-                return (payload[1] & 0x80) != 0 && payload.Length >= 3 && IsOpeningNal(payload[1] & 0x1F, payload[2]);
-            default:
-                return StartsWith(payload);
-        }
-
-        static bool StartsWith(ReadOnlySpan<byte> nal) => nal.Length >= 2 && IsOpeningNal(nal[0] & 0x1F, nal[1]);
-
-        static bool IsOpeningNal(int type, byte firstPayloadByte) => type switch
-        {
-            NalUnitType.AccessUnitDelimiter or NalUnitType.Sps or NalUnitType.Sei => true,
-            NalUnitType.NonIdrSlice or NalUnitType.IdrSlice => (firstPayloadByte & 0x80) != 0,
-            _ => false,
-        };
-    }
-
     private H264DepacketizeResult AppendPayload(ReadOnlySpan<byte> payload)
     {
         if (payload.IsEmpty)
@@ -264,8 +229,8 @@ public sealed class H264Depacketizer
 
         return type switch
         {
-            StapANalType => AppendStapA(payload),
-            FuANalType => AppendFuA(payload),
+            H264PayloadRules.StapANalType => AppendStapA(payload),
+            H264PayloadRules.FuANalType => AppendFuA(payload),
             _ => H264DepacketizeResult.UnsupportedPacketType,
         };
     }
@@ -273,27 +238,15 @@ public sealed class H264Depacketizer
     /// <summary>STAP-A (RFC 6184 §5.7.1): STAP-A NAL header, then (16-bit size, NAL unit) repeated.</summary>
     private H264DepacketizeResult AppendStapA(ReadOnlySpan<byte> payload)
     {
-        if (_fuActive || payload.Length < 4)
+        if (_fuActive)
         {
-            return _fuActive ? H264DepacketizeResult.MalformedFragment : H264DepacketizeResult.MalformedAggregate;
+            return H264DepacketizeResult.MalformedFragment;
         }
 
         // Validate every size before writing anything, so a bad aggregate leaves no partial units.
-        for (var pos = 1; pos < payload.Length;)
+        if (!H264PayloadRules.IsWellFormedStapA(payload))
         {
-            if (pos + 2 > payload.Length)
-            {
-                return H264DepacketizeResult.MalformedAggregate;
-            }
-
-            int size = BinaryPrimitives.ReadUInt16BigEndian(payload[pos..]);
-            pos += 2;
-            if (size == 0 || pos + size > payload.Length || (payload[pos] & 0x1F) is 0 or >= 24)
-            {
-                return H264DepacketizeResult.MalformedAggregate;
-            }
-
-            pos += size;
+            return H264DepacketizeResult.MalformedAggregate;
         }
 
         for (var pos = 1; pos < payload.Length;)
