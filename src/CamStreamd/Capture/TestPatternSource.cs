@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using CamStreamd.Media;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CamStreamd.Capture;
+
+/// <summary>
+/// A synthetic camera: I420 pictures with scrolling colour bars, a bouncing box and a visible
+/// frame counter and stream time, paced by the monotonic clock.
+/// </summary>
+/// <remarks>
+/// Frame n is due at <c>start + n / fps</c>, computed from the start each time so that wake-up
+/// errors never accumulate. A reader that falls more than one frame period behind skips to the
+/// frame due now (counted in <see cref="SkippedFrames"/>) instead of receiving a burst of stale
+/// frames; <see cref="VideoFrame.FrameNumber"/> is the schedule index, so skips show as gaps.
+/// One reader at a time.
+/// </remarks>
+public sealed partial class TestPatternSource : IVideoSource
+{
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly VideoFramePool _pool;
+    private readonly double _ticksPerFrame;
+    private long _start;
+    private long _next;
+    private long _skipped;
+    private bool _started;
+    private bool _disposed;
+
+    /// <summary>Creates a source of <paramref name="width"/>x<paramref name="height"/> pictures at <paramref name="fps"/>.</summary>
+    /// <param name="width">Even width in pixels.</param>
+    /// <param name="height">Even height in pixels.</param>
+    /// <param name="fps">Frames per second, 0 &lt; fps ≤ 240.</param>
+    /// <param name="timeProvider">Clock and delays; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Logger; none when null.</param>
+    public TestPatternSource(int width, int height, double fps, TimeProvider? timeProvider = null, ILogger<TestPatternSource>? logger = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 16);
+        if (width % 2 != 0 || height % 2 != 0)
+        {
+            throw new ArgumentException("I420 needs an even width and height.", nameof(width));
+        }
+
+        if (!(fps > 0 && fps <= 240))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fps), fps, "Frame rate must be in (0, 240].");
+        }
+
+        Width = width;
+        Height = height;
+        Fps = fps;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _pool = new VideoFramePool(width, height);
+        _ticksPerFrame = _time.TimestampFrequency / fps;
+    }
+
+    /// <inheritdoc/>
+    public int Width { get; }
+
+    /// <inheritdoc/>
+    public int Height { get; }
+
+    /// <inheritdoc/>
+    public double Fps { get; }
+
+    /// <summary>Frames skipped because the reader fell more than a frame period behind.</summary>
+    public long SkippedFrames => Interlocked.Read(ref _skipped);
+
+    /// <summary>Frames allocated by the source's pool (steady when readers release their frames).</summary>
+    public long FramesAllocated => _pool.Created;
+
+    /// <inheritdoc/>
+    public async ValueTask<VideoFrame> ReadFrameAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _time.GetTimestamp();
+        if (!_started)
+        {
+            _start = now;
+            _started = true;
+        }
+
+        var due = DueTime(_next);
+        if (now - due > _ticksPerFrame)
+        {
+            // Late by more than a frame: jump to the frame due now rather than bursting.
+            var current = (long)Math.Floor((now - _start) / _ticksPerFrame);
+            var skipped = current - _next;
+            Interlocked.Add(ref _skipped, skipped);
+            LogSkipped(_logger, skipped, current);
+            _next = current;
+            due = DueTime(_next);
+        }
+
+        while (now < due)
+        {
+            var wait = _time.GetElapsedTime(now, due);
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            now = _time.GetTimestamp();
+        }
+
+        var number = _next++;
+        var frame = _pool.Rent();
+        frame.FrameNumber = number;
+        frame.CaptureTimestamp = ToStopwatchTicks(now);
+        var streamMilliseconds = (long)(number * 1000 / Fps);
+        TestPatternRenderer.Render(frame, number, streamMilliseconds);
+        return frame;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Test pattern reader fell behind: skipped {Skipped} frames, continuing at frame {FrameNumber}")]
+    private static partial void LogSkipped(ILogger logger, long skipped, long frameNumber);
+
+    private long DueTime(long frame) => _start + (long)Math.Round(frame * _ticksPerFrame);
+
+    private long ToStopwatchTicks(long timestamp) =>
+        _time.TimestampFrequency == Stopwatch.Frequency
+            ? timestamp
+            : (long)((Int128)timestamp * Stopwatch.Frequency / _time.TimestampFrequency);
+}
