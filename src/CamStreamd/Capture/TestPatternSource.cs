@@ -119,7 +119,7 @@ public sealed partial class TestPatternSource : IVideoSource
         return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Test pattern reader fell behind: skipped {Skipped} frames, continuing at frame {FrameNumber}")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Test pattern reader fell behind: skipped {Skipped} frames, continuing at frame {FrameNumber}")]
     private static partial void LogSkipped(ILogger logger, long skipped, long frameNumber);
 
     private long DueTime(long frame) => _start + (long)Math.Round(frame * _ticksPerFrame);
