@@ -16,7 +16,20 @@ public sealed class CaptureService : BackgroundService
     /// <summary>The pipelines run by this service.</summary>
     public IReadOnlyList<StreamPipeline> Pipelines => _pipelines;
 
-    /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_pipelines.Select(pipeline => Task.Run(() => pipeline.RunAsync(stoppingToken), CancellationToken.None)));
+    /// <summary>Runs every pipeline; when they stop, their hubs end every subscription.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.WhenAll(_pipelines.Select(pipeline => Task.Run(() => pipeline.RunAsync(stoppingToken), CancellationToken.None)))
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var pipeline in _pipelines)
+            {
+                pipeline.Hub.Dispose();
+            }
+        }
+    }
 }

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace CamStreamd.Tests.EndToEnd;
+
+/// <summary>
+/// The real daemon (camstreamd.dll next to the test assembly) started as a child process with a
+/// config file of the test's, on a free RTSP port; the RTSP URL is read from its log.
+/// </summary>
+internal sealed partial class DaemonProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly string _configPath;
+    private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private DaemonProcess(Process process, string configPath)
+    {
+        _process = process;
+        _configPath = configPath;
+    }
+
+    /// <summary>Bound RTSP port, known once the daemon logged it.</summary>
+    public int RtspPort { get; private set; }
+
+    /// <summary>Everything the daemon printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The URL of stream <paramref name="name"/>.</summary>
+    public string Url(string name) => $"rtsp://127.0.0.1:{RtspPort}/{name}";
+
+    /// <summary>Path of the daemon assembly copied beside the tests.</summary>
+    public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "camstreamd.dll");
+
+    /// <summary>Starts the daemon with <paramref name="configJson"/> and waits until RTSP listens.</summary>
+    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null)
+    {
+        var configPath = Path.Combine(Path.GetTempPath(), $"camstreamd-e2e-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(configPath, configJson);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(DaemonDll);
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(configPath);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var daemon = new DaemonProcess(process, configPath);
+        process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
+        process.Exited += (_, _) => daemon._port.TrySetException(new InvalidOperationException("daemon exited early:\n" + daemon.Output));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            daemon.RtspPort = await daemon._port.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            await daemon.DisposeAsync();
+            throw;
+        }
+
+        return daemon;
+    }
+
+    /// <summary>A minimal config of one test-pattern stream on a free RTSP port.</summary>
+    public static string TestPatternConfig(string name = "cam0", int width = 640, int height = 360, int fps = 30, int gop = 30) => $$"""
+        {
+          "rtsp": { "listenAddress": "127.0.0.1", "port": 0 },
+          "streams": [
+            { "name": "{{name}}",
+              "source": { "type": "testPattern", "width": {{width}}, "height": {{height}}, "fps": {{fps}} },
+              "encoder": { "engine": "x264", "bitrate": 1500000, "gop": {{gop}}, "profile": "main" } }
+          ]
+        }
+        """;
+
+    /// <summary>Asks the daemon to stop (SIGTERM) and waits for its exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            SendSigterm(_process.Id);
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+        finally
+        {
+            _process.Dispose();
+            File.Delete(_configPath);
+        }
+    }
+
+    private static void SendSigterm(int pid)
+    {
+        using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill?.WaitForExit(5000);
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        var match = ListeningLine().Match(line);
+        if (match.Success)
+        {
+            _port.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [GeneratedRegex(@"RTSP listening on rtsp://[^:/]+:(\d+)/")]
+    private static partial Regex ListeningLine();
+}

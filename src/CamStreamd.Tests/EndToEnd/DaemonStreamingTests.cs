@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace CamStreamd.Tests.EndToEnd;
+
+/// <summary>
+/// The whole slice, as a user meets it: the daemon process (test pattern → libx264 → RTSP) on a
+/// free port, watched by the real ffmpeg and ffprobe over TCP and UDP.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class DaemonStreamingTests : IAsyncLifetime
+{
+    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
+    private DaemonProcess _daemon = null!;
+
+    public async Task InitializeAsync() =>
+        _daemon = await DaemonProcess.StartAsync(DaemonProcess.TestPatternConfig(width: 640, height: 360, fps: 30, gop: 30));
+
+    public async Task DisposeAsync() => await _daemon.DisposeAsync();
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task Ffprobe_reports_one_h264_stream_of_the_configured_size(string transport)
+    {
+        var result = await PeerTool.RunAsync(
+            "ffprobe",
+            ["-v", "error", "-rtsp_transport", transport, "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", _daemon.Url("cam0")],
+            PeerTimeout);
+
+        Assert.True(result.ExitCode == 0, result.StandardError + _daemon.Output);
+        Assert.Equal("h264,640,360", result.StandardOutput.Trim());
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task Ffmpeg_decodes_300_frames_without_an_error_line(string transport)
+    {
+        var result = await Decode(transport, frames: 300);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal(string.Empty, result.StandardError.Trim());
+        Assert.Equal(300, DecodedFrames(result));
+    }
+
+    [Fact]
+    public async Task Two_clients_at_once_both_decode()
+    {
+        var tcp = Decode("tcp", frames: 90);
+        var udp = Decode("udp", frames: 90);
+        var results = await Task.WhenAll(tcp, udp);
+
+        foreach (var result in results)
+        {
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            Assert.Equal(90, DecodedFrames(result));
+        }
+    }
+
+    [Fact]
+    public async Task Garbage_on_the_rtsp_port_gets_400_and_the_next_client_is_served()
+    {
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", _daemon.RtspPort);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("\u0001\u0002 NOT RTSP AT ALL\r\n\r\n"));
+            var buffer = new byte[1024];
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var read = await stream.ReadAsync(buffer, cts.Token);
+            var reply = Encoding.ASCII.GetString(buffer, 0, read);
+            Assert.True(read == 0 || reply.StartsWith("RTSP/1.0 400", StringComparison.Ordinal), reply);
+        }
+
+        var result = await Decode("tcp", frames: 30);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal(30, DecodedFrames(result));
+    }
+
+    [Fact]
+    public async Task Unknown_stream_is_404()
+    {
+        var result = await PeerTool.RunAsync("ffprobe", ["-v", "error", "-rtsp_transport", "tcp", _daemon.Url("nosuchstream")], PeerTimeout);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("404", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_the_daemon_with_exit_code_0()
+    {
+        var exitCode = await _daemon.StopAsync(TimeSpan.FromSeconds(10));
+        Assert.True(exitCode == 0, _daemon.Output);
+    }
+
+    private Task<PeerTool.Result> Decode(string transport, int frames) => PeerTool.RunAsync(
+        "ffmpeg",
+        ["-nostdin", "-v", "error", "-stats_period", "0.5", "-progress", "pipe:1", "-rtsp_transport", transport, "-i", _daemon.Url("cam0"),
+         "-frames:v", frames.ToString(CultureInfo.InvariantCulture), "-f", "null", "-"],
+        PeerTimeout);
+
+    /// <summary>The last <c>frame=N</c> of ffmpeg's machine-readable progress.</summary>
+    internal static int DecodedFrames(PeerTool.Result result)
+    {
+        var last = result.StandardOutput.Split('\n').LastOrDefault(line => line.StartsWith("frame=", StringComparison.Ordinal));
+        return last is null ? 0 : int.Parse(last["frame=".Length..].Trim(), CultureInfo.InvariantCulture);
+    }
+}

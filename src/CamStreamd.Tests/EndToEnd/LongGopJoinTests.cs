@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace CamStreamd.Tests.EndToEnd;
+
+/// <summary>A viewer joining a stream whose IDRs are 10 s apart starts on the cached GOP at once.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class LongGopJoinTests
+{
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task A_client_joining_a_gop_300_stream_decodes_its_first_frame_within_a_second(string transport)
+    {
+        await using var daemon = await DaemonProcess.StartAsync(DaemonProcess.TestPatternConfig(width: 640, height: 360, fps: 30, gop: 300));
+
+        // Join mid-GOP: the cache then holds an IDR and the frames after it, not a fresh IDR.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var result = await PeerTool.RunAsync(
+            "ffmpeg",
+            ["-nostdin", "-v", "error", "-rtsp_transport", transport, "-i", daemon.Url("cam0"), "-frames:v", "1", "-f", "null", "-"],
+            TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.True(
+            result.Elapsed < TimeSpan.FromSeconds(1),
+            string.Create(CultureInfo.InvariantCulture, $"first frame after {result.Elapsed.TotalMilliseconds:F0} ms (ffmpeg start included)"));
+    }
+}

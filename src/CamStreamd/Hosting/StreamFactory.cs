@@ -1,0 +1,67 @@
+using CamStreamd.Capture;
+using CamStreamd.Configuration;
+using CamStreamd.Encoding;
+using CamStreamd.Media;
+using CamStreamd.Rtp;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.Hosting;
+
+/// <summary>
+/// Turns one configured stream into its running parts: a <see cref="StreamHub"/> (with the
+/// stream's RTP packetizer, registered by name) and the <see cref="StreamPipeline"/> that feeds
+/// it. Sources and engines that do not exist yet fall back to the test pattern and x264; the
+/// configuration notices already said so.
+/// </summary>
+public sealed class StreamFactory
+{
+    /// <summary>Frames cached beyond one configured GOP (IDR requests only ever shorten a GOP).</summary>
+    private const int GopCacheMargin = 30;
+
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly AccessUnitPool _pool;
+    private readonly StreamHubRegistry _registry;
+
+    /// <summary>Creates the factory.</summary>
+    public StreamFactory(ILoggerFactory loggerFactory, AccessUnitPool pool, StreamHubRegistry registry)
+    {
+        _loggerFactory = loggerFactory;
+        _pool = pool;
+        _registry = registry;
+    }
+
+    /// <summary>Builds and registers the hub of <paramref name="stream"/> and returns its pipeline.</summary>
+    public StreamPipeline Create(StreamOptions stream, RtspOptions rtsp)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(rtsp);
+        var source = stream.Source;
+        var maxFrameLength = rtsp.MaxFrameLength == 0 ? source.Width * source.Height : rtsp.MaxFrameLength;
+        var hub = new StreamHub(
+            stream.Name,
+            source.Width,
+            source.Height,
+            source.Fps,
+            maxFrameLength,
+            stream.Encoder.Gop + GopCacheMargin,
+            H264RtpPacketizer.CreateRandom());
+        if (!_registry.TryAdd(hub))
+        {
+            hub.Dispose();
+            throw new InvalidOperationException($"stream '{stream.Name}' is registered twice");
+        }
+
+        var settings = new EncoderSettings(
+            source.Width,
+            source.Height,
+            (int)Math.Round(source.Fps),
+            stream.Encoder.Bitrate,
+            stream.Encoder.Gop,
+            stream.Encoder.Profile);
+        return new StreamPipeline(
+            hub,
+            () => new TestPatternSource(source.Width, source.Height, source.Fps, TimeProvider.System, _loggerFactory.CreateLogger<TestPatternSource>()),
+            () => new X264Encoder(settings, _pool, _loggerFactory.CreateLogger<X264Encoder>()),
+            _loggerFactory.CreateLogger<StreamPipeline>());
+    }
+}
