@@ -135,6 +135,56 @@ public class RtspServerProtocolTests
         Assert.Null(await second.ReadResponseAsync());
     }
 
+    [Fact]
+    public async Task A_client_that_never_reads_is_disconnected_after_the_stall_timeout()
+    {
+        var options = new CamStreamd.Rtsp.RtspServerOptions { SendStallTimeout = TimeSpan.FromSeconds(1), SocketSendBufferSize = 4096 };
+        await using var harness = RtspTestHarness.Start(_clips.Gop30, options: options);
+        using var stalled = new RawRtspClient(harness.Port, receiveBufferSize: 4096);
+        var setup = await stalled.RequestAsync("SETUP", harness.Url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+        var session = setup["Session"]!.Split(';')[0];
+        Assert.Equal(200, (await stalled.RequestAsync("PLAY", harness.Url, "Session: " + session)).Status);
+        Assert.Equal(1, harness.Server.SessionCount);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (harness.Server.SessionCount > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, harness.Server.SessionCount);
+        Assert.Equal(0, harness.Server.ConnectionCount);
+        Assert.Equal(0, harness.Hub.SubscriberCount);
+    }
+
+    [Fact]
+    public async Task A_udp_session_without_keepalive_is_reaped()
+    {
+        var options = new CamStreamd.Rtsp.RtspServerOptions { SessionTimeout = TimeSpan.FromSeconds(2) };
+        await using var harness = RtspTestHarness.Start(_clips.Gop30, options: options);
+        using (var client = new RawRtspClient(harness.Port))
+        {
+            var setup = await client.RequestAsync("SETUP", harness.Url + "/trackID=0", "Transport: RTP/AVP;unicast;client_port=9-10");
+            Assert.Equal(200, setup.Status);
+            Assert.Matches(@"server_port=(\d*[02468])-\d+", setup["Transport"]);
+            Assert.Contains("timeout=2", setup["Session"], StringComparison.Ordinal);
+            var session = setup["Session"]!.Split(';')[0];
+            Assert.Equal(200, (await client.RequestAsync("PLAY", harness.Url, "Session: " + session)).Status);
+        }
+
+        // The RTSP connection is gone; the UDP session lives on until the timeout.
+        await Task.Delay(500);
+        Assert.Equal(1, harness.Server.SessionCount);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (harness.Server.SessionCount > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, harness.Server.SessionCount);
+        Assert.Equal(0, harness.Hub.SubscriberCount);
+    }
+
     /// <summary>PAUSE while RTP is flowing: skip interleaved frames until the response arrives.</summary>
     private static async Task<RawRtspClient.Response> PauseAndDrainAsync(RawRtspClient client, string url, string session)
     {

@@ -169,6 +169,11 @@ public sealed class RtspServer : IAsyncDisposable
             }
 
             socket.NoDelay = true;
+            if (Options.SocketSendBufferSize is { } sendBuffer)
+            {
+                socket.SendBufferSize = sendBuffer;
+            }
+
             var refuse = _connections.Count >= Options.MaxConnections;
             var connection = new RtspConnection(this, socket, Interlocked.Increment(ref _nextConnectionId), _logger, refuse);
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

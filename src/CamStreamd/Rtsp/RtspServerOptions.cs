@@ -26,6 +26,9 @@ public sealed record RtspServerOptions
     /// <summary>How long PLAY waits for the first access unit to fill RTP-Info.</summary>
     public TimeSpan PlayWaitTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Kernel send buffer per RTSP connection in bytes, or null for the OS default (smaller means a stalled viewer is noticed sooner).</summary>
+    public int? SocketSendBufferSize { get; init; }
+
     /// <summary>The Server header value.</summary>
     public string ServerName { get; init; } = "camstreamd";
 }
