@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using CamStreamd.Rtsp.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -52,7 +53,10 @@ internal sealed class RtspConnection : IDisposable
     {
         lock (_sessionsGate)
         {
-            _sessions.Add(session);
+            if (!_sessions.Contains(session))
+            {
+                _sessions.Add(session);
+            }
         }
     }
 
@@ -117,6 +121,7 @@ internal sealed class RtspConnection : IDisposable
     /// Writes <paramref name="data"/> to the socket, serialized with every other writer of this
     /// connection. False when the connection is gone or stalled (it is then aborted).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         var stall = _server.Options.SendStallTimeout;

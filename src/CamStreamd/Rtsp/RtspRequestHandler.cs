@@ -172,9 +172,11 @@ internal sealed class RtspRequestHandler
 
         if (_server.AddSession(session))
         {
-            _connection.AddSession(session);
             _logger.SessionCreated(session.Id, hub.Name, transport.Name);
         }
+
+        // The connection that carries (or set up) the session ends it when it closes, if TCP.
+        _connection.AddSession(session);
 
         response.Headers.Add("Transport", transport.Reply.ToString());
         response.Headers.Add("Session", SessionHeaderValue(session));

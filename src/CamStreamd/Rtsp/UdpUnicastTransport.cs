@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using CamStreamd.Media;
 using CamStreamd.Rtsp.Protocol;
 
@@ -72,6 +73,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
         return null;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<bool> SendAsync(AccessUnit unit, CancellationToken cancellationToken)
     {
         var block = unit.Rtp;
