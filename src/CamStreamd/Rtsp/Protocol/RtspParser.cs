@@ -1,0 +1,292 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace CamStreamd.Rtsp.Protocol;
+
+/// <summary>
+/// Parses RTSP/1.0 requests (RFC 2326 §6) from a <see cref="ReadOnlySequence{T}"/> filled by a
+/// PipeReader. Incomplete input and bad input are ordinary results, never exceptions. Each call
+/// looks at the start of the buffer and, on success, slices the consumed bytes off it.
+/// </summary>
+/// <remarks>
+/// Request format:
+/// <code>
+/// Method SP Request-URI SP RTSP-Version CRLF
+/// *( header-name ":" LWS value CRLF )
+/// CRLF
+/// [ body of Content-Length bytes ]
+/// </code>
+/// A bare LF is accepted as a line end. A client may also send interleaved binary frames
+/// (RFC 2326 §10.12, usually RTCP receiver reports) on the same connection: '$', a channel byte
+/// and a 16-bit big-endian length, then that many bytes; those are reported and consumed.
+/// </remarks>
+public static class RtspParser
+{
+    /// <summary>Longest request line accepted, CRLF included.</summary>
+    public const int MaxRequestLineLength = 4 * 1024;
+
+    /// <summary>Most header lines in one request.</summary>
+    public const int MaxHeaderCount = 64;
+
+    /// <summary>Largest header block (every header line and the blank line), in bytes.</summary>
+    public const int MaxHeaderBytes = 16 * 1024;
+
+    /// <summary>Largest request body accepted.</summary>
+    public const int MaxContentLength = 64 * 1024;
+
+    /// <summary>The longest method token we recognize at all; longer first words are garbage.</summary>
+    private const int MaxMethodLength = 32;
+
+    /// <summary>
+    /// Parses one request or interleaved frame at the start of <paramref name="buffer"/>.
+    /// On <see cref="RtspParseResult.Complete"/> and <see cref="RtspParseResult.InterleavedFrame"/>
+    /// the buffer is advanced past what was consumed; on <see cref="RtspParseResult.Incomplete"/>
+    /// only blank lines before a request may be consumed; on <see cref="RtspParseResult.Error"/> the
+    /// bad request is consumed when <see cref="RtspParseError.Resynchronized"/> is true.
+    /// </summary>
+    public static RtspParseResult TryParse(ref ReadOnlySequence<byte> buffer, out RtspRequest request, out RtspParseError error)
+    {
+        request = null!;
+        error = RtspParseError.None;
+        var reader = new SequenceReader<byte>(buffer);
+
+        // Stray CRLFs between messages are tolerated (RFC 2616 §4.1, which RTSP follows).
+        while (reader.TryPeek(out var lead) && (lead == (byte)'\r' || lead == (byte)'\n'))
+        {
+            reader.Advance(1);
+        }
+
+        buffer = buffer.Slice(reader.Position);
+        if (reader.End)
+        {
+            return RtspParseResult.Incomplete;
+        }
+
+        reader.TryPeek(out var first);
+        if (first == WireBytes.Dollar)
+        {
+            return TrySkipInterleaved(ref buffer, ref reader);
+        }
+
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> requestLine, (byte)'\n'))
+        {
+            if (reader.Remaining >= MaxRequestLineLength)
+            {
+                return Fail(out error, RtspParseErrorKind.RequestLineTooLong, resynced: false);
+            }
+
+            return StartsLikeRequestLine(reader.UnreadSequence)
+                ? RtspParseResult.Incomplete
+                : Fail(out error, RtspParseErrorKind.InvalidRequestLine, resynced: false);
+        }
+
+        if (requestLine.Length + 1 > MaxRequestLineLength)
+        {
+            return FailAndResync(ref buffer, ref reader, out error, RtspParseErrorKind.RequestLineTooLong);
+        }
+
+        var kind = ParseRequestLine(TrimCr(requestLine), out var method, out var uri, out var version);
+        if (kind != RtspParseErrorKind.None)
+        {
+            return FailAndResync(ref buffer, ref reader, out error, kind);
+        }
+
+        var headers = new RtspHeaders();
+        long headerBytes = 0;
+        while (true)
+        {
+            if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+            {
+                return headerBytes + reader.Remaining > MaxHeaderBytes
+                    ? Fail(out error, RtspParseErrorKind.HeadersTooLarge, resynced: false)
+                    : RtspParseResult.Incomplete;
+            }
+
+            headerBytes += line.Length + 1;
+            if (headerBytes > MaxHeaderBytes)
+            {
+                return FailAndResync(ref buffer, ref reader, out error, RtspParseErrorKind.HeadersTooLarge);
+            }
+
+            line = TrimCr(line);
+            if (line.IsEmpty)
+            {
+                break;
+            }
+
+            kind = ParseHeaderLine(line, headers);
+            if (kind == RtspParseErrorKind.None && headers.Count > MaxHeaderCount)
+            {
+                kind = RtspParseErrorKind.TooManyHeaders;
+            }
+
+            if (kind != RtspParseErrorKind.None)
+            {
+                return FailAndResync(ref buffer, ref reader, out error, kind);
+            }
+        }
+
+        var contentLength = 0;
+        if (headers.TryGetValue("Content-Length", out var lengthText))
+        {
+            if (!long.TryParse(lengthText.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var declared))
+            {
+                return Fail(ref buffer, ref reader, out error, RtspParseErrorKind.InvalidContentLength);
+            }
+
+            if (declared > MaxContentLength)
+            {
+                return Fail(ref buffer, ref reader, out error, RtspParseErrorKind.ContentTooLarge);
+            }
+
+            contentLength = (int)declared;
+        }
+
+        if (reader.Remaining < contentLength)
+        {
+            return RtspParseResult.Incomplete;
+        }
+
+        var body = ReadOnlyMemory<byte>.Empty;
+        if (contentLength > 0)
+        {
+            var bytes = new byte[contentLength];
+            reader.TryCopyTo(bytes);
+            reader.Advance(contentLength);
+            body = bytes;
+        }
+
+        buffer = buffer.Slice(reader.Position);
+        request = new RtspRequest(method, uri, version, headers, body);
+        return RtspParseResult.Complete;
+    }
+
+    private static RtspParseResult TrySkipInterleaved(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader)
+    {
+        Span<byte> header = stackalloc byte[4];
+        if (!reader.TryCopyTo(header))
+        {
+            return RtspParseResult.Incomplete;
+        }
+
+        var length = BinaryPrimitives.ReadUInt16BigEndian(header[2..]);
+        if (reader.Remaining < 4 + length)
+        {
+            return RtspParseResult.Incomplete;
+        }
+
+        reader.Advance(4 + length);
+        buffer = buffer.Slice(reader.Position);
+        return RtspParseResult.InterleavedFrame;
+    }
+
+    private static RtspParseResult Fail(out RtspParseError error, RtspParseErrorKind kind, bool resynced)
+    {
+        error = new RtspParseError(kind, resynced);
+        return RtspParseResult.Error;
+    }
+
+    /// <summary>An error found after the whole header block was read: that block is consumed (its body, if any, is not trusted).</summary>
+    private static RtspParseResult Fail(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader, out RtspParseError error, RtspParseErrorKind kind)
+    {
+        buffer = buffer.Slice(reader.Position);
+        return Fail(out error, kind, resynced: true);
+    }
+
+    /// <summary>Skips to the blank line ending the bad request's header block, if it has arrived.</summary>
+    private static RtspParseResult FailAndResync(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader, out RtspParseError error, RtspParseErrorKind kind)
+    {
+        while (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+        {
+            if (TrimCr(line).IsEmpty)
+            {
+                return Fail(ref buffer, ref reader, out error, kind);
+            }
+        }
+
+        return Fail(out error, kind, resynced: false);
+    }
+
+    private static ReadOnlySequence<byte> TrimCr(ReadOnlySequence<byte> line)
+    {
+        if (line.IsEmpty)
+        {
+            return line;
+        }
+
+        var last = line.Slice(line.Length - 1);
+        return last.FirstSpan[0] == (byte)'\r' ? line.Slice(0, line.Length - 1) : line;
+    }
+
+    /// <summary>False when the bytes so far cannot begin "Method SP" (garbage is refused before 4 KB arrive).</summary>
+    private static bool StartsLikeRequestLine(ReadOnlySequence<byte> partial)
+    {
+        var reader = new SequenceReader<byte>(partial);
+        var length = 0;
+        while (reader.TryRead(out var b))
+        {
+            if (b == (byte)' ')
+            {
+                return length > 0;
+            }
+
+            if (!WireBytes.IsTokenChar(b) || ++length > MaxMethodLength)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static RtspParseErrorKind ParseRequestLine(ReadOnlySequence<byte> line, out string method, out string uri, out string version)
+    {
+        method = uri = version = string.Empty;
+        var text = System.Text.Encoding.UTF8.GetString(line);
+        var firstSpace = text.IndexOf(' ', StringComparison.Ordinal);
+        var lastSpace = text.LastIndexOf(' ');
+        if (firstSpace <= 0 || lastSpace <= firstSpace + 1 || lastSpace == text.Length - 1)
+        {
+            return RtspParseErrorKind.InvalidRequestLine;
+        }
+
+        method = text[..firstSpace];
+        uri = text[(firstSpace + 1)..lastSpace];
+        version = text[(lastSpace + 1)..];
+        if (method.Length > MaxMethodLength || !WireBytes.IsToken(method) || uri.Contains(' ', StringComparison.Ordinal)
+            || uri.Any(char.IsControl))
+        {
+            return RtspParseErrorKind.InvalidRequestLine;
+        }
+
+        if (!version.StartsWith("RTSP/", StringComparison.Ordinal))
+        {
+            return RtspParseErrorKind.InvalidRequestLine;
+        }
+
+        return version.StartsWith("RTSP/1.", StringComparison.Ordinal) && version.Length > 7
+            ? RtspParseErrorKind.None
+            : RtspParseErrorKind.UnsupportedVersion;
+    }
+
+    private static RtspParseErrorKind ParseHeaderLine(ReadOnlySequence<byte> line, RtspHeaders headers)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(line);
+        if (text[0] is ' ' or '\t')
+        {
+            // Obsolete line folding (RFC 2616 §2.2 LWS): the line continues the previous value.
+            return headers.AppendToLast(text.Trim()) ? RtspParseErrorKind.None : RtspParseErrorKind.InvalidHeader;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || !WireBytes.IsToken(text.AsSpan(0, colon)))
+        {
+            return RtspParseErrorKind.InvalidHeader;
+        }
+
+        headers.Add(text[..colon], text[(colon + 1)..].Trim());
+        return RtspParseErrorKind.None;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using CamStreamd.Rtsp.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.Rtsp;
+
+/// <summary>
+/// One RTSP/TCP connection: reads requests through a <see cref="PipeReader"/>, answers them in
+/// order, and shares the socket with the RTP of its TCP-interleaved sessions. Every write goes
+/// through <see cref="SendAsync"/>, which serializes writers and disconnects a client whose
+/// socket accepts nothing for <see cref="RtspServerOptions.SendStallTimeout"/>.
+/// </summary>
+internal sealed class RtspConnection : IDisposable
+{
+    private readonly RtspServer _server;
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly ILogger _logger;
+    private readonly bool _refuse;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _stallCts = new();
+    private readonly ArrayBufferWriter<byte> _responseBuffer = new(1024);
+    private readonly RtspResponse _response = new();
+    private readonly RtspRequestHandler _handler;
+    private readonly Lock _sessionsGate = new();
+    private readonly List<RtspSession> _sessions = [];
+    private int _aborted;
+
+    public RtspConnection(RtspServer server, Socket socket, long id, ILogger logger, bool refuse)
+    {
+        _server = server;
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _logger = logger;
+        _refuse = refuse;
+        Id = id;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        _handler = new RtspRequestHandler(server, this, logger);
+    }
+
+    public long Id { get; }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public IPEndPoint RemoteEndPoint { get; }
+
+    public void AddSession(RtspSession session)
+    {
+        lock (_sessionsGate)
+        {
+            if (!_sessions.Contains(session))
+            {
+                _sessions.Add(session);
+            }
+        }
+    }
+
+    public void RemoveSession(RtspSession session)
+    {
+        lock (_sessionsGate)
+        {
+            _sessions.Remove(session);
+        }
+    }
+
+    /// <summary>Reads and answers requests until the peer closes, an unrecoverable parse error, or <paramref name="cancellationToken"/>.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _logger.ConnectionAccepted(Id, RemoteEndPoint);
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
+        try
+        {
+            var close = false;
+            while (!close)
+            {
+                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (!close)
+                {
+                    var status = RtspParser.TryParse(ref buffer, out var request, out var error);
+                    if (status == RtspParseResult.Incomplete)
+                    {
+                        break;
+                    }
+
+                    if (status == RtspParseResult.InterleavedFrame)
+                    {
+                        // RTCP from a TCP client; it is alive, nothing else to do.
+                        continue;
+                    }
+
+                    close = status == RtspParseResult.Error
+                        ? await RespondToBadRequestAsync(error).ConfigureAwait(false)
+                        : await HandleAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                close |= result.IsCompleted;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _logger.ConnectionIoEnded(Id, ex);
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            Abort();
+            await EndSessionsAsync().ConfigureAwait(false);
+            Dispose();
+            _logger.ConnectionClosed(Id);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="data"/> to the socket, serialized with every other writer of this
+    /// connection. False when the connection is gone or stalled (it is then aborted).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var stall = _server.Options.SendStallTimeout;
+        try
+        {
+            if (!await _writeLock.WaitAsync(stall, cancellationToken).ConfigureAwait(false))
+            {
+                // Another writer has been stuck for the whole stall timeout; it will abort us.
+                return false;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _aborted) != 0)
+            {
+                return false;
+            }
+
+            // One CTS per connection, re-armed per write (no allocation per frame).
+            _stallCts.CancelAfter(stall);
+            await _stream.WriteAsync(data, _stallCts.Token).ConfigureAwait(false);
+            if (!_stallCts.TryReset())
+            {
+                throw new OperationCanceledException(_stallCts.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (_stallCts.IsCancellationRequested)
+        {
+            _logger.SlowClient(Id, RemoteEndPoint, stall.TotalSeconds);
+            Abort();
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            _logger.ConnectionIoEnded(Id, ex);
+            Abort();
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Closes the socket at once; pending reads and writes fail and the run loop cleans up.</summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        {
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Already reset by the peer.
+            }
+
+            _stream.Dispose();
+        }
+    }
+
+    /// <summary>Aborts the socket and frees the connection's timers (the write lock has no wait handle to free).</summary>
+    public void Dispose()
+    {
+        Abort();
+        _stream.Dispose();
+        _stallCts.Dispose();
+    }
+
+    private async Task<bool> HandleAsync(RtspRequest request, CancellationToken cancellationToken)
+    {
+        var response = _response.Reset(RtspStatus.Ok, request.CSeq);
+        RtspSession? startAfterWrite = null;
+        if (_refuse)
+        {
+            _logger.ConnectionRefused(RemoteEndPoint, _server.Options.MaxConnections);
+            response.StatusCode = RtspStatus.ServiceUnavailable;
+        }
+        else
+        {
+            try
+            {
+                startAfterWrite = await _handler.HandleAsync(request, response, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.HandlerFailed(Id, ex);
+                response.Reset(RtspStatus.InternalServerError, request.CSeq);
+            }
+        }
+
+        _logger.Request(Id, request.Method, request.Uri, response.StatusCode);
+        if (!await WriteResponseAsync(response, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        // RTP starts only once the PLAY response is on the wire (RFC 2326 §10.5: the response carries RTP-Info).
+        startAfterWrite?.StartSending();
+        return _refuse;
+    }
+
+    private async Task<bool> RespondToBadRequestAsync(RtspParseError error)
+    {
+        var status = error.Kind == RtspParseErrorKind.UnsupportedVersion ? RtspStatus.VersionNotSupported : RtspStatus.BadRequest;
+        _logger.BadRequest(Id, error.Kind.ToString(), error.Resynchronized ? "continuing" : "closing");
+        var written = await WriteResponseAsync(_response.Reset(status, null), CancellationToken.None).ConfigureAwait(false);
+        return !written || !error.Resynchronized;
+    }
+
+    private ValueTask<bool> WriteResponseAsync(RtspResponse response, CancellationToken cancellationToken)
+    {
+        _responseBuffer.ResetWrittenCount();
+        RtspResponseWriter.Write(_responseBuffer, response, _server.Options.ServerName, DateTimeOffset.UtcNow);
+        return SendAsync(_responseBuffer.WrittenMemory, cancellationToken);
+    }
+
+    private async Task EndSessionsAsync()
+    {
+        RtspSession[] sessions;
+        lock (_sessionsGate)
+        {
+            sessions = [.. _sessions];
+            _sessions.Clear();
+        }
+
+        foreach (var session in sessions)
+        {
+            // UDP sessions may outlive the connection (RFC 2326 §3.4); they end by TEARDOWN or timeout.
+            if (!session.IsUdp)
+            {
+                await _server.EndSessionAsync(session, "connection closed").ConfigureAwait(false);
+            }
+        }
+    }
+}

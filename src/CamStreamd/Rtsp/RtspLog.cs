@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.Rtsp;
+
+/// <summary>Source-generated log messages of the RTSP server (event ids 1000–1999, stable).</summary>
+internal static partial class RtspLog
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "RTSP listening on {Url}")]
+    public static partial void Listening(this ILogger logger, string url);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "RTSP connection {ConnectionId} from {Remote}")]
+    public static partial void ConnectionAccepted(this ILogger logger, long connectionId, EndPoint? remote);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "RTSP connection {ConnectionId} closed")]
+    public static partial void ConnectionClosed(this ILogger logger, long connectionId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "RTSP connection from {Remote} refused: {Limit} connections already open")]
+    public static partial void ConnectionRefused(this ILogger logger, EndPoint? remote, int limit);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "RTSP connection {ConnectionId}: bad request ({Kind}); {Action}")]
+    public static partial void BadRequest(this ILogger logger, long connectionId, string kind, string action);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "RTSP connection {ConnectionId}: {Method} {Uri} → {Status}")]
+    public static partial void Request(this ILogger logger, long connectionId, string method, string uri, int status);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "RTSP session {SessionId} for {Stream} set up over {Transport}")]
+    public static partial void SessionCreated(this ILogger logger, string sessionId, string stream, string transport);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "RTSP session {SessionId} playing {Stream}")]
+    public static partial void SessionPlaying(this ILogger logger, string sessionId, string stream);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "RTSP session {SessionId} ended ({Reason}); frames sent {Sent}, dropped {Dropped}")]
+    public static partial void SessionEnded(this ILogger logger, string sessionId, string reason, long sent, long dropped);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "RTSP connection {ConnectionId} ({Remote}): no send progress for {Seconds} s, disconnecting slow client")]
+    public static partial void SlowClient(this ILogger logger, long connectionId, EndPoint? remote, double seconds);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "RTSP connection {ConnectionId}: I/O ended")]
+    public static partial void ConnectionIoEnded(this ILogger logger, long connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "RTSP connection {ConnectionId}: request handler failed")]
+    public static partial void HandlerFailed(this ILogger logger, long connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Debug, Message = "RTSP session {SessionId}: send loop ended")]
+    public static partial void SendLoopEnded(this ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "RTSP server stopped")]
+    public static partial void Stopped(this ILogger logger);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "RTSP server did not stop within {Seconds} s")]
+    public static partial void StopTimedOut(this ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Error, Message = "RTSP accept loop failed")]
+    public static partial void AcceptFailed(this ILogger logger, Exception exception);
+}

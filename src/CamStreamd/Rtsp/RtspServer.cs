@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using CamStreamd.Media;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.Rtsp;
+
+/// <summary>
+/// The RTSP 1.0 server (RFC 2326): accepts TCP connections, one <c>RtspConnection</c> each, and
+/// keeps the table of sessions (which may outlive their connection over UDP until the timeout).
+/// Streams are the <see cref="StreamHubRegistry"/>'s hubs, named by the URL's first path segment.
+/// </summary>
+public sealed class RtspServer : IAsyncDisposable
+{
+    private static readonly TimeSpan ReapInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<RtspConnection, Task> _connections = new();
+    private readonly ConcurrentDictionary<string, RtspSession> _sessions = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private Task _reapLoop = Task.CompletedTask;
+    private long _nextConnectionId;
+    private int _stopped;
+
+    /// <summary>Creates a server; nothing is bound until <see cref="Start"/>.</summary>
+    public RtspServer(RtspServerOptions options, StreamHubRegistry registry, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxConnections);
+        Options = options;
+        Registry = registry;
+        _logger = loggerFactory.CreateLogger("CamStreamd.Rtsp");
+        SdpSessionId = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) & 0x7FFF_FFFF_FFFF_FFFF;
+    }
+
+    /// <summary>The settings.</summary>
+    public RtspServerOptions Options { get; }
+
+    /// <summary>The streams served.</summary>
+    public StreamHubRegistry Registry { get; }
+
+    /// <summary>The bound address and port (the real port when <see cref="RtspServerOptions.Port"/> is 0).</summary>
+    public IPEndPoint LocalEndPoint =>
+        (IPEndPoint?)_listener?.LocalEndPoint ?? throw new InvalidOperationException("The server is not started.");
+
+    /// <summary>Open RTSP connections.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>Live sessions (set up and not yet torn down).</summary>
+    public int SessionCount => _sessions.Count;
+
+    /// <summary>The SDP origin session id of this server run (RFC 4566 §5.2).</summary>
+    internal ulong SdpSessionId { get; }
+
+    /// <summary>Binds and listens; a <see cref="SocketException"/> (port taken, address missing) propagates.</summary>
+    public void Start()
+    {
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("The server is already started.");
+        }
+
+        var listener = new Socket(Options.ListenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (Options.ListenAddress.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                listener.DualMode = Options.ListenAddress.Equals(IPAddress.IPv6Any);
+            }
+
+            listener.Bind(new IPEndPoint(Options.ListenAddress, Options.Port));
+            listener.Listen(128);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _listener = listener;
+        var local = LocalEndPoint;
+        var host = local.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{local.Address}]" : local.Address.ToString();
+        _logger.Listening($"rtsp://{host}:{local.Port}/");
+        _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
+        _reapLoop = ReapLoopAsync(_stopping.Token);
+    }
+
+    /// <summary>Stops accepting, closes every connection and ends every session (bounded by 5 s and <paramref name="cancellationToken"/>).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        var limit = TimeSpan.FromSeconds(5);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Dispose();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort();
+        }
+
+        var sessions = _sessions.Values.Select(s => EndSessionAsync(s, "server stopping"));
+        var all = Task.WhenAll([_acceptLoop, _reapLoop, .. _connections.Values, .. sessions]);
+        try
+        {
+            await all.WaitAsync(limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.StopTimedOut(limit.TotalSeconds);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _logger.StopTimedOut(limit.TotalSeconds);
+        }
+
+        _logger.Stopped();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    internal bool TryGetSession(string id, [MaybeNullWhen(false)] out RtspSession session) => _sessions.TryGetValue(id, out session);
+
+    /// <summary>Registers a new session; false when it is already registered.</summary>
+    internal bool AddSession(RtspSession session) => _sessions.TryAdd(session.Id, session);
+
+    /// <summary>Removes and ends a session.</summary>
+    internal Task EndSessionAsync(RtspSession session, string reason)
+    {
+        _sessions.TryRemove(new KeyValuePair<string, RtspSession>(session.Id, session));
+        session.InterleavedConnection?.RemoveSession(session);
+        return session.EndAsync(reason);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Transient (e.g. EMFILE, ECONNABORTED): log and keep accepting after a pause.
+                _logger.AcceptFailed(ex);
+                await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            socket.NoDelay = true;
+            if (Options.SocketSendBufferSize is { } sendBuffer)
+            {
+                socket.SendBufferSize = sendBuffer;
+            }
+
+            var refuse = _connections.Count >= Options.MaxConnections;
+            var connection = new RtspConnection(this, socket, Interlocked.Increment(ref _nextConnectionId), _logger, refuse);
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _connections[connection] = RunConnectionAsync(connection, gate.Task, cancellationToken);
+            gate.SetResult();
+        }
+    }
+
+    private async Task RunConnectionAsync(RtspConnection connection, Task registered, CancellationToken cancellationToken)
+    {
+        // Wait until the connection is in the table, so its removal below always finds it.
+        await registered.ConfigureAwait(false);
+        try
+        {
+            await connection.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    private async Task ReapLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(ReapInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var now = Stopwatch.GetTimestamp();
+                foreach (var session in _sessions.Values)
+                {
+                    // TCP sessions live exactly as long as their connection; UDP ones need keepalives.
+                    if (session.IsUdp && Stopwatch.GetElapsedTime(session.LastActivity, now) > Options.SessionTimeout)
+                    {
+                        await EndSessionAsync(session, "timeout").ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}

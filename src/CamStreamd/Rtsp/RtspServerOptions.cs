@@ -1,0 +1,34 @@
+using System.Net;
+
+namespace CamStreamd.Rtsp;
+
+/// <summary>Settings of the RTSP server (kept apart from its runtime state).</summary>
+public sealed record RtspServerOptions
+{
+    /// <summary>Address to listen on (0.0.0.0 for every IPv4 interface).</summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>TCP port; 0 picks any free port (see <see cref="RtspServer.LocalEndPoint"/>).</summary>
+    public int Port { get; init; } = 8554;
+
+    /// <summary>A UDP session with no keepalive (RTSP request or RTCP) for this long is ended (RFC 2326 §12.37 timeout).</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most simultaneous RTSP connections; more are answered 503 and closed.</summary>
+    public int MaxConnections { get; init; } = 64;
+
+    /// <summary>A TCP write that makes no progress for this long disconnects the client.</summary>
+    public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long DESCRIBE waits for a stream's SPS/PPS before answering 503.</summary>
+    public TimeSpan DescribeWaitTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long PLAY waits for the first access unit to fill RTP-Info.</summary>
+    public TimeSpan PlayWaitTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Kernel send buffer per RTSP connection in bytes, or null for the OS default (smaller means a stalled viewer is noticed sooner).</summary>
+    public int? SocketSendBufferSize { get; init; }
+
+    /// <summary>The Server header value.</summary>
+    public string ServerName { get; init; } = "camstreamd";
+}

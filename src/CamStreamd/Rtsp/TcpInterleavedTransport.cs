@@ -1,0 +1,57 @@
+using System.Buffers.Binary;
+using CamStreamd.Media;
+using CamStreamd.Rtsp.Protocol;
+
+namespace CamStreamd.Rtsp;
+
+/// <summary>
+/// RTP/AVP/TCP (RFC 2326 §10.12): packets go through the RTSP connection, each behind
+/// '$', channel, 16-bit length. On channel 0 the hub's ready-made block is written as is, one
+/// write per frame; on another channel a per-session copy has its channel bytes patched.
+/// </summary>
+internal sealed class TcpInterleavedTransport : RtpTransport
+{
+    private readonly RtspConnection _connection;
+    private readonly byte _channel;
+    private byte[] _patched = [];
+
+    public TcpInterleavedTransport(RtspConnection connection, (int Rtp, int Rtcp) channels)
+    {
+        _connection = connection;
+        _channel = (byte)channels.Rtp;
+        Reply = new TransportSpec { LowerTransport = RtspLowerTransport.Tcp, Interleaved = channels };
+    }
+
+    public override TransportSpec Reply { get; }
+
+    public override string Name => "TCP interleaved";
+
+    public RtspConnection Connection => _connection;
+
+    public override ValueTask<bool> SendAsync(AccessUnit unit, CancellationToken cancellationToken)
+    {
+        var block = unit.Rtp;
+        if (_channel == 0)
+        {
+            return _connection.SendAsync(block.InterleavedMemory, cancellationToken);
+        }
+
+        if (_patched.Length < block.Length)
+        {
+            _patched = new byte[Math.Max(block.Length, _patched.Length * 2)];
+        }
+
+        block.InterleavedBytes.CopyTo(_patched);
+        var position = 0;
+        while (position + WirePacketBlock.InterleavedHeaderLength <= block.Length)
+        {
+            // Byte 1 of each 4-byte header is the channel; bytes 2..3 the packet length.
+            _patched[position + 1] = _channel;
+            position += WirePacketBlock.InterleavedHeaderLength + BinaryPrimitives.ReadUInt16BigEndian(_patched.AsSpan(position + 2, 2));
+        }
+
+        return _connection.SendAsync(_patched.AsMemory(0, block.Length), cancellationToken);
+    }
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using CamStreamd.Media;
+using CamStreamd.Rtsp.Protocol;
+
+namespace CamStreamd.Rtsp;
+
+/// <summary>
+/// RTP/AVP over UDP unicast: a server RTP/RTCP port pair (even/odd, RFC 3550 §11) bound on the
+/// server address the client reached, datagrams sent to the client's pair. Whatever arrives on
+/// the server ports (RTCP receiver reports, NAT openers) is read and ignored, and counts as keepalive.
+/// </summary>
+internal sealed class UdpUnicastTransport : RtpTransport
+{
+    private const int BindAttempts = 32;
+
+    private readonly Socket _rtp;
+    private readonly Socket _rtcp;
+    private readonly SocketAddress _clientRtp;
+    private readonly CancellationTokenSource _drainCts = new();
+    private readonly Task _drainRtp;
+    private readonly Task _drainRtcp;
+
+    private UdpUnicastTransport(Socket rtp, Socket rtcp, IPEndPoint client, (int Rtp, int Rtcp) clientPorts, Action keepalive)
+    {
+        _rtp = rtp;
+        _rtcp = rtcp;
+        _clientRtp = new IPEndPoint(client.Address, clientPorts.Rtp).Serialize();
+        var serverRtp = ((IPEndPoint)rtp.LocalEndPoint!).Port;
+        Reply = new TransportSpec
+        {
+            LowerTransport = RtspLowerTransport.Udp,
+            ClientPort = clientPorts,
+            ServerPort = (serverRtp, serverRtp + 1),
+        };
+        _drainRtp = DrainAsync(_rtp, keepalive, _drainCts.Token);
+        _drainRtcp = DrainAsync(_rtcp, keepalive, _drainCts.Token);
+    }
+
+    public override TransportSpec Reply { get; }
+
+    public override string Name => "UDP";
+
+    /// <summary>Binds an even/odd port pair on <paramref name="serverAddress"/>; null when none could be bound.</summary>
+    public static UdpUnicastTransport? TryCreate(IPAddress serverAddress, IPEndPoint client, (int Rtp, int Rtcp) clientPorts, Action keepalive)
+    {
+        for (var attempt = 0; attempt < BindAttempts; attempt++)
+        {
+            var rtp = new Socket(serverAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            Socket? rtcp = null;
+            try
+            {
+                rtp.Bind(new IPEndPoint(serverAddress, 0));
+                var port = ((IPEndPoint)rtp.LocalEndPoint!).Port;
+                if (port % 2 == 0 && port < ushort.MaxValue)
+                {
+                    rtcp = new Socket(serverAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                    rtcp.Bind(new IPEndPoint(serverAddress, port + 1));
+                    rtp.SendBufferSize = 1024 * 1024;
+                    return new UdpUnicastTransport(rtp, rtcp, client, clientPorts, keepalive);
+                }
+            }
+            catch (SocketException)
+            {
+                // The odd neighbour is taken; try another pair.
+            }
+
+            rtcp?.Dispose();
+            rtp.Dispose();
+        }
+
+        return null;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<bool> SendAsync(AccessUnit unit, CancellationToken cancellationToken)
+    {
+        var block = unit.Rtp;
+        try
+        {
+            for (var i = 0; i < block.PacketCount; i++)
+            {
+                await _rtp.SendToAsync(block.GetPacketMemory(i), SocketFlags.None, _clientRtp, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.NoBufferSpaceAvailable)
+        {
+            // An ICMP port unreachable (the client closed its port) or a full queue: drop this
+            // frame; the session ends by timeout if the client is really gone.
+        }
+
+        return true;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _drainCts.CancelAsync().ConfigureAwait(false);
+        _rtp.Dispose();
+        _rtcp.Dispose();
+        await Task.WhenAll(_drainRtp, _drainRtcp).WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _drainCts.Dispose();
+    }
+
+    private static async Task DrainAsync(Socket socket, Action keepalive, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[2048];
+        var from = new SocketAddress(socket.AddressFamily);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+                keepalive();
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset || ex.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                // ICMP errors from earlier sends surface here on Linux; keep draining.
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+        }
+    }
+}
