@@ -30,22 +30,20 @@ internal static class ConfigRedactor
     /// <summary><c>rtsp://user:secret@host/x</c> becomes <c>rtsp://user:***@host/x</c>.</summary>
     public static string? RedactUrl(string? url)
     {
-        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0)
+        // Plain string work, not Uri: a URL with a raw '@' in its password does not parse, yet must not leak.
+        var schemeEnd = url?.IndexOf("://", StringComparison.Ordinal) ?? -1;
+        if (url is null || schemeEnd < 0)
         {
             return url;
         }
 
-        var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-        var user = colon < 0 ? uri.UserInfo : uri.UserInfo[..colon];
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd < 0 || colon < 0)
-        {
-            return url;
-        }
+        var authorityStart = schemeEnd + 3;
+        var authorityEnd = url.IndexOf('/', authorityStart);
+        authorityEnd = authorityEnd < 0 ? url.Length : authorityEnd;
 
-        // The last '@' of the authority ends the user info, even when a password holds a raw '@'.
-        var authorityEnd = url.IndexOf('/', schemeEnd + 3);
-        var at = url.LastIndexOf('@', (authorityEnd < 0 ? url.Length : authorityEnd) - 1);
-        return at < schemeEnd ? url : $"{url[..(schemeEnd + 3)]}{user}:{Mask}{url[at..]}";
+        // The last '@' of the authority ends the user info; the first ':' in it starts the password.
+        var at = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
+        var colon = at < 0 ? -1 : url.IndexOf(':', authorityStart, at - authorityStart);
+        return colon < 0 ? url : $"{url[..(colon + 1)]}{Mask}{url[at..]}";
     }
 }

@@ -1,8 +1,5 @@
 namespace CamStreamd.Configuration;
 
 /// <summary><c>logging</c>.</summary>
-public sealed record LoggingOptions
-{
-    /// <summary><c>logging.level</c>: Verbose, Debug, Information, Warning, Error or Fatal (any case).</summary>
-    public string Level { get; init; } = "Information";
-}
+/// <param name="Level"><c>logging.level</c>: Verbose, Debug, Information, Warning, Error or Fatal (any case).</param>
+public sealed record LoggingOptions(string Level = "Information");
