@@ -1,0 +1,66 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using LoggingOptions = CamStreamd.Configuration.LoggingOptions;
+
+namespace CamStreamd.Hosting;
+
+/// <summary>
+/// Serilog to the console, plugged into Microsoft.Extensions.Logging so that the code logs through
+/// <c>ILogger</c> and <c>[LoggerMessage]</c>. Under systemd stdout goes to the journal.
+/// </summary>
+public static class LoggingSetup
+{
+    /// <summary>Line layout: time, level, short category, message, exception.</summary>
+    public const string OutputTemplate =
+        "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {" + ShortSourceContextEnricher.PropertyName + "}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>
+    /// A logger at the level of <paramref name="options"/> writing to the console, or to
+    /// <paramref name="sink"/> instead (tests). Framework categories (<c>Microsoft.*</c>) log warnings
+    /// and above unless the level is Verbose.
+    /// </summary>
+    public static Logger CreateLogger(LoggingOptions options, ILogEventSink? sink = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var level = ParseLevel(options.Level);
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", level == LogEventLevel.Verbose ? level : (LogEventLevel)Math.Max((int)level, (int)LogEventLevel.Warning))
+            .Enrich.With(new ShortSourceContextEnricher());
+        configuration = sink is null
+            ? configuration.WriteTo.Console(outputTemplate: OutputTemplate, formatProvider: CultureInfo.InvariantCulture)
+            : configuration.WriteTo.Sink(sink);
+        return configuration.CreateLogger();
+    }
+
+    /// <summary>
+    /// Routes every <c>ILogger</c> of <paramref name="builder"/> to <paramref name="logger"/> only; the
+    /// provider owns the logger and flushes and disposes it when the host's services are disposed.
+    /// </summary>
+    public static ILoggingBuilder UseSerilog(ILoggingBuilder builder, Logger logger)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(logger);
+        builder.ClearProviders();
+
+        // Serilog filters by level itself; let every event through to it.
+        builder.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
+        return builder.AddSerilog(logger, dispose: true);
+    }
+
+    /// <summary><c>logging.level</c> (Verbose, Debug, Information, Warning, Error, Fatal; any case) as a Serilog level.</summary>
+    /// <exception cref="ArgumentException">The name is not one of those.</exception>
+    public static LogEventLevel ParseLevel(string level) => level?.ToUpperInvariant() switch
+    {
+        "VERBOSE" => LogEventLevel.Verbose,
+        "DEBUG" => LogEventLevel.Debug,
+        "INFORMATION" => LogEventLevel.Information,
+        "WARNING" => LogEventLevel.Warning,
+        "ERROR" => LogEventLevel.Error,
+        "FATAL" => LogEventLevel.Fatal,
+        _ => throw new ArgumentException($"unknown log level \"{level}\"", nameof(level)),
+    };
+}
