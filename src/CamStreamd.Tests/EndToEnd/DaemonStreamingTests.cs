@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text;
 
 namespace CamStreamd.Tests.EndToEnd;
 
@@ -8,7 +7,7 @@ namespace CamStreamd.Tests.EndToEnd;
 /// The whole slice, as a user meets it: the daemon process (test pattern → libx264 → RTSP) on a
 /// free port, watched by the real ffmpeg and ffprobe over TCP and UDP.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndGroup.Name)]
 public sealed class DaemonStreamingTests : IAsyncLifetime
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
@@ -66,11 +65,11 @@ public sealed class DaemonStreamingTests : IAsyncLifetime
         {
             await client.ConnectAsync("127.0.0.1", _daemon.RtspPort);
             var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes("\u0001\u0002 NOT RTSP AT ALL\r\n\r\n"));
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("\u0001\u0002 NOT RTSP AT ALL\r\n\r\n"));
             var buffer = new byte[1024];
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             var read = await stream.ReadAsync(buffer, cts.Token);
-            var reply = Encoding.ASCII.GetString(buffer, 0, read);
+            var reply = System.Text.Encoding.ASCII.GetString(buffer, 0, read);
             Assert.True(read == 0 || reply.StartsWith("RTSP/1.0 400", StringComparison.Ordinal), reply);
         }
 

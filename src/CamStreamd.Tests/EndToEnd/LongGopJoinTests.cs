@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CamStreamd.Tests.EndToEnd;
 
 /// <summary>A viewer joining a stream whose IDRs are 10 s apart starts on the cached GOP at once.</summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(EndToEndGroup.Name)]
 public sealed class LongGopJoinTests
 {
     [Theory]

@@ -1,5 +1,10 @@
+using System.Net;
+using CamStreamd.Capture;
 using CamStreamd.Configuration;
+using CamStreamd.Media;
+using CamStreamd.Rtsp;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CamStreamd.Hosting;
 
@@ -8,7 +13,9 @@ public static class DaemonServices
 {
     /// <summary>
     /// Registers the validated <paramref name="options"/> (as <see cref="CamStreamdOptions"/> and
-    /// <see cref="RtspOptions"/>) and the daemon's services.
+    /// <see cref="RtspOptions"/>) and the daemon's services. Hosted services start in the order
+    /// registered (RTSP binds first, so a taken port fails the start before any camera or encoder
+    /// opens) and stop in reverse (capture stops first, then RTSP tears its sessions down).
     /// </summary>
     public static IServiceCollection AddCamStreamdServices(this IServiceCollection services, CamStreamdOptions options)
     {
@@ -16,6 +23,31 @@ public static class DaemonServices
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton(options.Rtsp);
+        services.AddSingleton<StreamHubRegistry>();
+        services.AddSingleton<AccessUnitPool>(_ => new AccessUnitPool());
+        services.AddSingleton<StreamFactory>();
+        foreach (var stream in options.Streams)
+        {
+            services.AddSingleton(provider => provider.GetRequiredService<StreamFactory>().Create(stream, options.Rtsp));
+        }
+
+        services.AddSingleton(ToServerOptions(options.Rtsp));
+        services.AddSingleton<RtspHostedService>();
+        services.AddHostedService(provider => provider.GetRequiredService<RtspHostedService>());
+        services.AddHostedService<StartupBanner>();
+        services.AddHostedService<CaptureService>();
         return services;
+    }
+
+    /// <summary>The RTSP server's settings from the <c>rtsp</c> section.</summary>
+    public static RtspServerOptions ToServerOptions(RtspOptions rtsp)
+    {
+        ArgumentNullException.ThrowIfNull(rtsp);
+        return new RtspServerOptions
+        {
+            ListenAddress = IPAddress.Parse(rtsp.ListenAddress),
+            Port = rtsp.Port,
+            SessionTimeout = TimeSpan.FromSeconds(rtsp.SessionTimeoutSeconds),
+        };
     }
 }

@@ -36,7 +36,7 @@ public sealed class StreamFactory
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(rtsp);
         var source = stream.Source;
-        var maxFrameLength = rtsp.MaxFrameLength == 0 ? source.Width * source.Height : rtsp.MaxFrameLength;
+        var maxFrameLength = rtsp.EffectiveMaxFrameLength(stream);
         var hub = new StreamHub(
             stream.Name,
             source.Width,

@@ -5,7 +5,7 @@ namespace CamStreamd.Tests.EndToEnd;
 /// video, and the machines here have two cores.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class EndToEndCollection
+public sealed class EndToEndGroup
 {
     /// <summary>The collection's name.</summary>
     public const string Name = "end-to-end";
