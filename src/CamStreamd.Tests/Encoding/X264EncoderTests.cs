@@ -217,14 +217,14 @@ public sealed class X264EncoderTests : IDisposable
 
     private static void AssertDecodesCleanly(string path)
     {
-        var result = ExternalProcess.Run("ffmpeg", ["-nostdin", "-v", "error", "-i", path, "-f", "null", "-"], "ffmpeg");
-        Assert.True(result.ExitCode == 0 && result.Stderr.Length == 0, $"ffmpeg exit {result.ExitCode}: {result.Stderr}");
+        var result = PeerProcess.Run("ffmpeg", ["-nostdin", "-v", "error", "-i", path, "-f", "null", "-"], "ffmpeg");
+        Assert.True(result.ExitCode == 0 && result.StandardError.Length == 0, $"ffmpeg exit {result.ExitCode}: {result.StandardError}");
     }
 
     private static string Probe(string path, string entries, string format)
     {
-        var result = ExternalProcess.Run("ffprobe", ["-v", "error", "-show_entries", entries, "-of", format, path], "ffmpeg");
-        Assert.True(result.ExitCode == 0, $"ffprobe exit {result.ExitCode}: {result.Stderr}");
-        return result.Stdout.Replace("\r", string.Empty, StringComparison.Ordinal);
+        var result = PeerProcess.Run("ffprobe", ["-v", "error", "-show_entries", entries, "-of", format, path], "ffmpeg");
+        Assert.True(result.ExitCode == 0, $"ffprobe exit {result.ExitCode}: {result.StandardError}");
+        return result.StandardOutput.Replace("\r", string.Empty, StringComparison.Ordinal);
     }
 }

@@ -23,7 +23,7 @@ public sealed class DaemonStreamingTests : IAsyncLifetime
     [InlineData("udp")]
     public async Task Ffprobe_reports_one_h264_stream_of_the_configured_size(string transport)
     {
-        var result = await PeerTool.RunAsync(
+        var result = await PeerProcess.RunAsync(
             "ffprobe",
             ["-v", "error", "-rtsp_transport", transport, "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", _daemon.Url("cam0")],
             PeerTimeout);
@@ -41,7 +41,7 @@ public sealed class DaemonStreamingTests : IAsyncLifetime
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Equal(string.Empty, result.StandardError.Trim());
-        Assert.Equal(300, DecodedFrames(result));
+        Assert.Equal(300, FfmpegProgress.DecodedFrames(result));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class DaemonStreamingTests : IAsyncLifetime
         foreach (var result in results)
         {
             Assert.True(result.ExitCode == 0, result.StandardError);
-            Assert.Equal(90, DecodedFrames(result));
+            Assert.Equal(90, FfmpegProgress.DecodedFrames(result));
         }
     }
 
@@ -75,13 +75,13 @@ public sealed class DaemonStreamingTests : IAsyncLifetime
 
         var result = await Decode("tcp", frames: 30);
         Assert.True(result.ExitCode == 0, result.StandardError);
-        Assert.Equal(30, DecodedFrames(result));
+        Assert.Equal(30, FfmpegProgress.DecodedFrames(result));
     }
 
     [Fact]
     public async Task Unknown_stream_is_404()
     {
-        var result = await PeerTool.RunAsync("ffprobe", ["-v", "error", "-rtsp_transport", "tcp", _daemon.Url("nosuchstream")], PeerTimeout);
+        var result = await PeerProcess.RunAsync("ffprobe", ["-v", "error", "-rtsp_transport", "tcp", _daemon.Url("nosuchstream")], PeerTimeout);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("404", result.StandardError, StringComparison.Ordinal);
@@ -94,16 +94,9 @@ public sealed class DaemonStreamingTests : IAsyncLifetime
         Assert.True(exitCode == 0, _daemon.Output);
     }
 
-    private Task<PeerTool.Result> Decode(string transport, int frames) => PeerTool.RunAsync(
+    private Task<PeerProcess.Result> Decode(string transport, int frames) => PeerProcess.RunAsync(
         "ffmpeg",
-        ["-nostdin", "-v", "error", "-stats_period", "0.5", "-progress", "pipe:1", "-rtsp_transport", transport, "-i", _daemon.Url("cam0"),
+        ["-nostdin", "-v", "error", .. FfmpegProgress.Arguments, "-rtsp_transport", transport, "-i", _daemon.Url("cam0"),
          "-frames:v", frames.ToString(CultureInfo.InvariantCulture), "-f", "null", "-"],
         PeerTimeout);
-
-    /// <summary>The last <c>frame=N</c> of ffmpeg's machine-readable progress.</summary>
-    internal static int DecodedFrames(PeerTool.Result result)
-    {
-        var last = result.StandardOutput.Split('\n').LastOrDefault(line => line.StartsWith("frame=", StringComparison.Ordinal));
-        return last is null ? 0 : int.Parse(last["frame=".Length..].Trim(), CultureInfo.InvariantCulture);
-    }
 }

@@ -15,7 +15,7 @@ public sealed class LongGopJoinTests
 
         // Join mid-GOP: the cache then holds an IDR and the frames after it, not a fresh IDR.
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var result = await PeerTool.RunAsync(
+        var result = await PeerProcess.RunAsync(
             "ffmpeg",
             ["-nostdin", "-v", "error", "-rtsp_transport", transport, "-i", daemon.Url("cam0"), "-frames:v", "1", "-f", "null", "-"],
             TimeSpan.FromSeconds(30));

@@ -17,12 +17,12 @@ public class RtspServerFfmpegTests
     public async Task Ffprobe_sees_one_h264_stream_640x360(string transport)
     {
         await using var harness = RtspTestHarness.Start(_clips.Gop30);
-        var result = await ExternalProcess.RunAsync("ffprobe",
+        var result = await PeerProcess.RunAsync("ffprobe",
             ["-v", "error", "-rtsp_transport", transport, "-show_entries", "stream=codec_type,codec_name,width,height", "-of", "csv=p=0", harness.Url],
             ProcessTimeout);
         Assert.False(result.TimedOut);
-        Assert.True(result.ExitCode == 0, result.StdErr);
-        Assert.Equal("h264,video,640,360", result.StdOut.Trim());
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("h264,video,640,360", result.StandardOutput.Trim());
     }
 
     [Theory]
@@ -72,27 +72,28 @@ public class RtspServerFfmpegTests
             await Task.Delay(50);
         }
 
-        var result = await ExternalProcess.RunAsync("ffmpeg",
+        var result = await PeerProcess.RunAsync("ffmpeg",
             ["-hide_banner", "-v", "error", "-rtsp_transport", "tcp", "-i", harness.Url, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"],
             ProcessTimeout);
         Assert.False(result.TimedOut);
-        Assert.True(result.ExitCode == 0, result.StdErr);
-        Assert.Equal(640 * 360, result.StdOut.Length > 0 ? 640 * 360 : 0);
-        Assert.NotNull(result.FirstStdOut);
-        Assert.True(result.FirstStdOut < TimeSpan.FromSeconds(1), $"first decoded frame after {result.FirstStdOut}");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.NotEmpty(result.StandardOutput);
+        Assert.NotNull(result.FirstStandardOutput);
+        Assert.True(result.FirstStandardOutput < TimeSpan.FromSeconds(1), $"first decoded frame after {result.FirstStandardOutput}");
     }
 
-    private static Task<ExternalProcess.Result> DecodeAsync(RtspTestHarness harness, string transport, int frames) =>
-        ExternalProcess.RunAsync("ffmpeg",
-            ["-hide_banner", "-nostats", "-v", "error", "-rtsp_transport", transport, "-i", harness.Url,
+    private static Task<PeerProcess.Result> DecodeAsync(RtspTestHarness harness, string transport, int frames) =>
+        PeerProcess.RunAsync("ffmpeg",
+            ["-hide_banner", "-nostats", "-v", "error", .. FfmpegProgress.Arguments, "-rtsp_transport", transport, "-i", harness.Url,
              "-frames:v", frames.ToString(System.Globalization.CultureInfo.InvariantCulture), "-f", "null", "-"],
             ProcessTimeout);
 
-    private static void AssertCleanDecode(ExternalProcess.Result result, int frames)
+    private static void AssertCleanDecode(PeerProcess.Result result, int frames)
     {
-        Assert.False(result.TimedOut, "ffmpeg timed out: " + result.StdErr);
-        Assert.True(result.ExitCode == 0, result.StdErr);
-        Assert.Equal(string.Empty, result.StdErr);
+        Assert.False(result.TimedOut, "ffmpeg timed out: " + result.StandardError);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal(string.Empty, result.StandardError);
+        Assert.Equal(frames, FfmpegProgress.DecodedFrames(result));
 
         // 100 frames at 30 fps take at least ~2 s of live stream after the cached GOP's burst.
         Assert.True(result.Elapsed > TimeSpan.FromSeconds((frames - 30) / 30.0 * 0.8), $"elapsed {result.Elapsed}");

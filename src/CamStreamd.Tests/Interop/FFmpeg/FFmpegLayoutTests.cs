@@ -100,17 +100,17 @@ public sealed class FFmpegLayoutTests : IDisposable
             arguments.InsertRange(0, ["-I", includeDirectory]);
         }
 
-        var compile = ExternalProcess.Run("gcc", arguments, "gcc");
+        var compile = PeerProcess.Run("gcc", arguments, "gcc");
         Assert.True(
             compile.ExitCode == 0,
-            compile.Stderr.Contains("No such file", StringComparison.Ordinal)
-                ? $"FFmpeg headers missing: install the Debian packages libavcodec-dev and libavutil-dev.\n{compile.Stderr}"
-                : $"gcc failed on the layout probe:\n{compile.Stderr}");
+            compile.StandardError.Contains("No such file", StringComparison.Ordinal)
+                ? $"FFmpeg headers missing: install the Debian packages libavcodec-dev and libavutil-dev.\n{compile.StandardError}"
+                : $"gcc failed on the layout probe:\n{compile.StandardError}");
 
-        var run = ExternalProcess.Run(binary, [], "(built by the test)");
+        var run = PeerProcess.Run(binary, [], "(built by the test)");
         Assert.Equal(0, run.ExitCode);
         var values = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split(' ');
             values[parts[0]] = long.Parse(parts[1], CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ internal sealed class H264Clip
     public static async Task<H264Clip> CreateAsync(string directory, int gop, int seconds)
     {
         var path = Path.Combine(directory, $"clip_g{gop}.h264");
-        var result = await ExternalProcess.RunAsync("ffmpeg",
+        var result = await PeerProcess.RunAsync("ffmpeg",
         [
             "-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=30",
             "-c:v", "libx264", "-g", gop.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -23,7 +23,7 @@ internal sealed class H264Clip
         ], TimeSpan.FromSeconds(60));
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException("ffmpeg failed to make the test clip: " + result.StdErr);
+            throw new InvalidOperationException("ffmpeg failed to make the test clip: " + result.StandardError);
         }
 
         return new H264Clip(Split(await File.ReadAllBytesAsync(path)));
