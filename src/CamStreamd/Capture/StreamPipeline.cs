@@ -93,6 +93,9 @@ public sealed partial class StreamPipeline
 
     private async Task PumpAsync(IVideoSource source, CancellationToken cancellationToken)
     {
+        // Open the encoder before the first frame is due, so its start-up time does not make the
+        // source fall behind its schedule.
+        TryOpenEncoder(out _);
         while (!cancellationToken.IsCancellationRequested)
         {
             var frame = await source.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
