@@ -12,13 +12,20 @@ public class TestPatternSourceTests
     public TestPatternSourceTests(ITestOutputHelper output)
     {
         _output = output;
-
-        // On a 2-core machine the test host starts with 2 pool threads and sometimes blocks them;
-        // a timer continuation then waits 0.5-1 s for thread injection (measured), which is the
-        // host's stall, not the source's pacing. More minimum threads keep the measurement honest.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 8), io);
     }
+
+    /// <summary>
+    /// Task.Delay counts whole milliseconds, so a read waiting for a due time completes at the first
+    /// millisecond tick at or after it: by due + 1 ms - 1 tick at the latest.
+    /// </summary>
+    private static readonly long DelayGranularity = Stopwatch.Frequency / 1000;
+
+    /// <summary>Ticks from the start to frame <paramref name="n"/>'s due time at numerator/denominator fps, exactly rounded.</summary>
+    private static long Offset(long n, long numerator, long denominator) =>
+        (long)((((Int128)n * Stopwatch.Frequency * denominator * 2) + numerator) / (2 * numerator));
+
+    /// <summary>Awaits a read the test has made due; the timer continuation may run on another thread.</summary>
+    private static Task<VideoFrame> Completed(Task<VideoFrame> read) => read.WaitAsync(TimeSpan.FromSeconds(5));
 
     private static byte[] Region(VideoFrame frame, (int X, int Y, int Width, int Height) r)
     {
@@ -34,13 +41,19 @@ public class TestPatternSourceTests
     [Fact]
     public async Task Frames_are_i420_of_the_requested_size_with_increasing_numbers()
     {
-        await using var source = new TestPatternSource(320, 240, 120);
+        // On the manual clock: on the system clock a stall longer than one 8 ms period (a cold JIT)
+        // makes the source skip, correctly, and the frame numbers would depend on the machine.
+        var clock = new ManualTimeProvider();
+        var start = clock.GetTimestamp();
+        await using var source = new TestPatternSource(320, 240, 120, clock);
         Assert.Equal(320, source.Width);
         Assert.Equal(240, source.Height);
         Assert.Equal(120, source.Fps);
         for (var i = 0; i < 3; i++)
         {
-            var frame = await source.ReadFrameAsync(CancellationToken.None);
+            var read = source.ReadFrameAsync(CancellationToken.None).AsTask();
+            clock.AdvanceTo(start + Offset(i, 120, 1) + DelayGranularity - 1);
+            var frame = await Completed(read);
             Assert.Equal(i, frame.FrameNumber);
             Assert.Equal(320 * 240, frame.Y.Length);
             Assert.Equal(160 * 120, frame.U.Length);
@@ -88,63 +101,128 @@ public class TestPatternSourceTests
         Assert.NotEqual(Region(a, counterOnly), Region(b, counterOnly));
     }
 
-    [Fact]
-    public async Task Paces_30_frames_per_second_without_drift()
+    [Theory]
+    [InlineData(30, 1)]
+    [InlineData(30000, 1001)] // NTSC 29.97: a period of 33,366,666.67 ns
+    [InlineData(2997, 100)]
+    public async Task Frame_n_is_captured_exactly_at_start_plus_n_periods_without_drift(int numerator, int denominator)
     {
-        await using var source = new TestPatternSource(320, 240, 30);
-        var stamps = new List<long>();
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i <= 30; i++)
+        var clock = new ManualTimeProvider();
+        await using var source = new TestPatternSource(64, 48, (double)numerator / denominator, clock);
+        var start = clock.GetTimestamp();
+        long Due(long n) => start + Offset(n, numerator, denominator);
+
+        // The period is not a whole number of ticks, so adding a rounded period per frame would drift.
+        const int count = 1000;
+        Assert.NotEqual(count * Offset(1, numerator, denominator), Offset(count, numerator, denominator));
+
+        var read = source.ReadFrameAsync(CancellationToken.None).AsTask();
+        Assert.True(read.IsCompleted, "frame 0 is due at the first read");
+        var first = await read;
+        Assert.Equal(0, first.FrameNumber);
+        Assert.Equal(start, first.CaptureTimestamp);
+        first.Release();
+
+        for (var n = 1; n <= count; n++)
         {
-            var frame = await source.ReadFrameAsync(CancellationToken.None);
-            stamps.Add(frame.CaptureTimestamp);
+            read = source.ReadFrameAsync(CancellationToken.None).AsTask();
+            Assert.False(read.IsCompleted, $"frame {n} before its due time");
+            clock.AdvanceTo(Due(n) - 1);
+            Assert.False(read.IsCompleted, $"frame {n} one tick before its due time");
+            Assert.Equal(1, clock.ActiveTimers); // waiting on a timer, not spinning
+            clock.AdvanceTo(Due(n) + DelayGranularity - 1);
+            var frame = await Completed(read);
+            Assert.Equal(n, frame.FrameNumber);
+            Assert.Equal(Due(n), frame.CaptureTimestamp);
             frame.Release();
         }
 
-        var elapsed = clock.Elapsed.TotalSeconds;
-        _output.WriteLine($"31 frames (30 periods) in {elapsed:F3} s, skipped {source.SkippedFrames}");
-
-        var gaps = stamps.Zip(stamps.Skip(1), (x, y) => (y - x) * 1000.0 / Stopwatch.Frequency).Order().ToArray();
-        _output.WriteLine(string.Join(" ", stamps.Zip(stamps.Skip(1), (x, y) => ((y - x) * 1000.0 / Stopwatch.Frequency).ToString("F1", System.Globalization.CultureInfo.InvariantCulture))));
-        Assert.All(gaps, g => Assert.True(g > 0));
-        var median = gaps[gaps.Length / 2];
-        _output.WriteLine($"median spacing {median:F2} ms, min {gaps[0]:F2}, max {gaps[^1]:F2}");
-        Assert.InRange(median, 28, 40);
-        Assert.InRange(elapsed, 0.9, 1.5);
-
-        // No drift: frame 30 is due 1.000 s after frame 0; only the last wake-up's lateness counts.
-        var span = (stamps[^1] - stamps[0]) * 1.0 / Stopwatch.Frequency;
-        Assert.InRange(span, 0.99, 1.2);
+        Assert.Equal(0, source.SkippedFrames);
+        Assert.Equal(1, source.FramesAllocated);
+        Assert.Equal(0, clock.ActiveTimers);
     }
 
-    [Fact]
-    public async Task A_late_reader_skips_ahead_instead_of_bursting()
+    [Theory]
+    [InlineData(10, 0.5)] // several periods late, mid-period
+    [InlineData(10, 0.0)] // exactly when frame 10 falls due: frame 10, not frame 9 followed by a burst
+    [InlineData(2, 0.0)] // exactly one period late
+    [InlineData(1, 0.5)] // less than a period late: the late frame, nothing skipped
+    public async Task A_late_reader_gets_the_frame_due_now_then_is_paced_again(int dueNow, double periodFraction)
     {
-        await using var source = new TestPatternSource(320, 240, 30);
+        var clock = new ManualTimeProvider();
+        await using var source = new TestPatternSource(64, 48, 30, clock);
+        var start = clock.GetTimestamp();
+        long Due(long n) => start + Offset(n, 30, 1);
         (await source.ReadFrameAsync(CancellationToken.None)).Release();
-        await Task.Delay(400);
-        var late = await source.ReadFrameAsync(CancellationToken.None);
-        var lateNumber = late.FrameNumber;
-        Assert.InRange(lateNumber, 10, 20);
-        Assert.Equal(lateNumber - 1, source.SkippedFrames);
+
+        var readAt = Due(dueNow) + (long)(periodFraction * (Due(dueNow + 1) - Due(dueNow)));
+        clock.AdvanceTo(readAt);
+        var read = source.ReadFrameAsync(CancellationToken.None).AsTask();
+        Assert.True(read.IsCompleted, "a frame already due is returned without waiting");
+        var late = await read;
+        Assert.Equal(dueNow, late.FrameNumber);
+        Assert.Equal(Due(dueNow), late.CaptureTimestamp); // its scheduled time, not the late read's
+        Assert.Equal(dueNow - 1, source.SkippedFrames);
         late.Release();
 
-        var clock = Stopwatch.StartNew();
-        var next = await source.ReadFrameAsync(CancellationToken.None);
-        Assert.Equal(lateNumber + 1, next.FrameNumber);
-        Assert.True(clock.Elapsed.TotalMilliseconds > 5, "the frame after a skip is paced, not immediate");
+        read = source.ReadFrameAsync(CancellationToken.None).AsTask();
+        Assert.False(read.IsCompleted, "the frame after a late one is paced, not immediate");
+        clock.AdvanceTo(Due(dueNow + 1) - 1);
+        Assert.False(read.IsCompleted);
+        clock.AdvanceTo(Due(dueNow + 1) + DelayGranularity - 1);
+        var next = await Completed(read);
+        Assert.Equal(dueNow + 1, next.FrameNumber);
+        Assert.Equal(Due(dueNow + 1), next.CaptureTimestamp);
+        Assert.Equal(dueNow - 1, source.SkippedFrames);
         next.Release();
     }
 
     [Fact]
-    public async Task Waiting_honours_cancellation_and_disposal()
+    public async Task Cancelling_a_wait_consumes_no_frame_and_disposal_stops_reads()
     {
-        var source = new TestPatternSource(320, 240, 0.5);
+        var clock = new ManualTimeProvider();
+        var source = new TestPatternSource(64, 48, 30, clock);
+        var start = clock.GetTimestamp();
         (await source.ReadFrameAsync(CancellationToken.None)).Release();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        using var cts = new CancellationTokenSource();
+        var read = source.ReadFrameAsync(cts.Token).AsTask();
+        Assert.False(read.IsCompleted);
+        Assert.Equal(1, clock.ActiveTimers);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Completed(read));
+        Assert.Equal(0, clock.ActiveTimers);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await source.ReadFrameAsync(cts.Token));
+
+        // The cancelled read did not consume frame 1: it comes, on time, to the next reader.
+        clock.AdvanceTo(start + Offset(1, 30, 1));
+        var frame = await Completed(source.ReadFrameAsync(CancellationToken.None).AsTask());
+        Assert.Equal(1, frame.FrameNumber);
+        Assert.Equal(0, source.SkippedFrames);
+        frame.Release();
+
         await source.DisposeAsync();
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await source.ReadFrameAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task On_the_system_clock_ten_frames_at_30_fps_take_about_a_third_of_a_second()
+    {
+        // The one wall-clock sanity check, with bounds a loaded CI machine cannot miss; pacing logic
+        // is tested exactly on the manual clock above.
+        await using var source = new TestPatternSource(64, 48, 30);
+        var stopwatch = Stopwatch.StartNew();
+        var previous = long.MinValue;
+        for (var i = 0; i < 10; i++)
+        {
+            var frame = await source.ReadFrameAsync(CancellationToken.None);
+            Assert.True(frame.CaptureTimestamp > previous);
+            previous = frame.CaptureTimestamp;
+            frame.Release();
+        }
+
+        _output.WriteLine($"10 frames in {stopwatch.Elapsed.TotalSeconds:F3} s, skipped {source.SkippedFrames}");
+        Assert.InRange(stopwatch.Elapsed.TotalSeconds, 0.2, 5);
     }
 
     [Fact]

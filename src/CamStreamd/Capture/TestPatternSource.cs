@@ -11,10 +11,12 @@ namespace CamStreamd.Capture;
 /// </summary>
 /// <remarks>
 /// Frame n is due at <c>start + n / fps</c>, computed from the start each time so that wake-up
-/// errors never accumulate. A reader that falls more than one frame period behind skips to the
-/// frame due now (counted in <see cref="SkippedFrames"/>) instead of receiving a burst of stale
-/// frames; <see cref="VideoFrame.FrameNumber"/> is the schedule index, so skips show as gaps.
-/// One reader at a time.
+/// errors never accumulate. A reader that arrives after a later frame has fallen due (a frame
+/// period or more behind) skips to the frame due now (counted in <see cref="SkippedFrames"/>)
+/// instead of receiving a burst of stale frames; <see cref="VideoFrame.FrameNumber"/> is the
+/// schedule index, so skips show as gaps, and <see cref="VideoFrame.CaptureTimestamp"/> is the
+/// frame's due time. A waiting read completes at the first millisecond timer tick at or after the
+/// due time. One reader at a time.
 /// </remarks>
 public sealed partial class TestPatternSource : IVideoSource
 {
@@ -66,7 +68,7 @@ public sealed partial class TestPatternSource : IVideoSource
     /// <inheritdoc/>
     public double Fps { get; }
 
-    /// <summary>Frames skipped because the reader fell more than a frame period behind.</summary>
+    /// <summary>Frames skipped because the reader fell a frame period or more behind.</summary>
     public long SkippedFrames => Interlocked.Read(ref _skipped);
 
     /// <summary>Frames allocated by the source's pool (steady when readers release their frames).</summary>
@@ -84,29 +86,30 @@ public sealed partial class TestPatternSource : IVideoSource
             _started = true;
         }
 
-        var due = DueTime(_next);
-        if (now - due > _ticksPerFrame)
+        var current = LatestDue(now);
+        if (current > _next)
         {
-            // Late by more than a frame: jump to the frame due now rather than bursting.
-            var current = (long)Math.Floor((now - _start) / _ticksPerFrame);
+            // A later frame is already due: jump to the frame due now rather than bursting.
             var skipped = current - _next;
             Interlocked.Add(ref _skipped, skipped);
             LogSkipped(_logger, skipped, current);
             _next = current;
-            due = DueTime(_next);
         }
 
+        var due = DueTime(_next);
         while (now < due)
         {
-            var wait = _time.GetElapsedTime(now, due);
+            var wait = WaitUntil(now, due);
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
             now = _time.GetTimestamp();
         }
 
+        // Stamped with its scheduled time, as a camera stamps the exposure, not the read: exact
+        // n / fps spacing for the RTP clock, whether the reader woke late or was late itself.
         var number = _next++;
         var frame = _pool.Rent();
         frame.FrameNumber = number;
-        frame.CaptureTimestamp = ToStopwatchTicks(now);
+        frame.CaptureTimestamp = ToStopwatchTicks(due);
         var streamMilliseconds = (long)(number * 1000 / Fps);
         TestPatternRenderer.Render(frame, number, streamMilliseconds);
         return frame;
@@ -123,6 +126,39 @@ public sealed partial class TestPatternSource : IVideoSource
     private static partial void LogSkipped(ILogger logger, long skipped, long frameNumber);
 
     private long DueTime(long frame) => _start + (long)Math.Round(frame * _ticksPerFrame);
+
+    /// <summary>The latest frame whose due time is at or before <paramref name="now"/>.</summary>
+    private long LatestDue(long now)
+    {
+        // The quotient estimates it; due times are rounded to whole ticks, so at a due time the
+        // floor can land one frame short (frame 10 of 30 fps is due at 333,333,333 ns, and
+        // 333,333,333 / 33,333,333.33 < 10). DueTime has the last word.
+        var frame = Math.Max(0, (long)Math.Floor((now - _start) / _ticksPerFrame));
+        while (DueTime(frame + 1) <= now)
+        {
+            frame++;
+        }
+
+        while (frame > 0 && DueTime(frame) > now)
+        {
+            frame--;
+        }
+
+        return frame;
+    }
+
+    /// <summary>The delay from <paramref name="now"/> to <paramref name="due"/>, rounded up to whole milliseconds.</summary>
+    /// <remarks>
+    /// <c>Task.Delay</c> truncates to whole milliseconds, so an exact delay wakes up to 1 ms
+    /// early and the remaining sub-millisecond wait completes at once: the loop would busy-wait
+    /// (forever on a test clock that only moves when advanced). Rounded up, the wake-up is at or
+    /// after the due time; the frame keeps its scheduled timestamp either way.
+    /// </remarks>
+    private TimeSpan WaitUntil(long now, long due)
+    {
+        var frequency = _time.TimestampFrequency;
+        return TimeSpan.FromMilliseconds((long)((((Int128)(due - now) * 1000) + frequency - 1) / frequency));
+    }
 
     private long ToStopwatchTicks(long timestamp) =>
         _time.TimestampFrequency == Stopwatch.Frequency
