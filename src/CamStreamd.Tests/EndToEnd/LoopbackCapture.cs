@@ -89,9 +89,10 @@ internal sealed class LoopbackCapture : IAsyncDisposable
                 capture._stderr.AppendLine(e.Data);
             }
 
-            // dumpcap prints "Capturing on 'Loopback: lo'" once the interface is open and the
-            // filter is set: packets from then on are in the file.
-            if (e.Data.StartsWith("Capturing on", StringComparison.Ordinal))
+            // dumpcap prints "Capturing on 'Loopback: lo'" before it opens the interface (also
+            // when that is then refused), and "File: PATH" once the interface is open, the filter
+            // set and the file created: packets from then on are in the file.
+            if (e.Data.StartsWith("File: ", StringComparison.Ordinal))
             {
                 capturing.TrySetResult();
             }
@@ -117,7 +118,7 @@ internal sealed class LoopbackCapture : IAsyncDisposable
         return capture;
     }
 
-    /// <summary>Stops the capture (SIGTERM, so dumpcap closes the file properly) and waits for it.</summary>
+    /// <summary>Stops the capture (SIGTERM, so dumpcap closes the file properly), waits for it and checks that it ended well.</summary>
     public async Task StopAsync()
     {
         if (!_process.HasExited)
@@ -130,6 +131,10 @@ internal sealed class LoopbackCapture : IAsyncDisposable
         }
 
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (_process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dumpcap ended with exit code {_process.ExitCode}:\n{Diagnostics}");
+        }
     }
 
     /// <inheritdoc />

@@ -54,7 +54,7 @@ public sealed class TsharkProtocolCheckTests : IAsyncLifetime
         Assert.All(statuses, s => Assert.Equal("200", s));
         var sdp = await tshark.FieldsAsync("sdp", ["sdp.media_attr"]);
         Assert.True(sdp.Any(line => line.Split(',').Contains("rtpmap:96 H264/90000")), "no SDP with a=rtpmap:96 H264/90000: " + string.Join('\n', sdp));
-        await AssertRtpIsWellFormed(tshark, transport);
+        await AssertRtpIsWellFormed(tshark, $"{transport}, capture: {capture.Diagnostics}");
 
         var findings = await tshark.UnexplainedFindingsAsync();
         Assert.True(findings.Count == 0, $"tshark flagged ({transport}):\n" + string.Join('\n', findings));
@@ -65,7 +65,7 @@ public sealed class TsharkProtocolCheckTests : IAsyncLifetime
     /// timestamps that never go back, the marker bit on the last packet of every access unit
     /// (RFC 6184 §5.1), and in-band SPS, PPS and IDR NAL units that tshark's H.264 dissector found.
     /// </summary>
-    private static async Task AssertRtpIsWellFormed(TsharkDissection tshark, string transport)
+    private static async Task AssertRtpIsWellFormed(TsharkDissection tshark, string context)
     {
         // A TCP segment can carry several interleaved RTP packets: occurrence=a lists them all.
         var rows = await tshark.FieldsAsync("rtp.p_type == 96", ["rtp.p_type", "rtp.ssrc", "rtp.seq", "rtp.timestamp", "rtp.marker"]);
@@ -82,7 +82,7 @@ public sealed class TsharkProtocolCheckTests : IAsyncLifetime
             }
         }
 
-        Assert.True(packets.Count >= MinimumRtpPackets, $"{packets.Count} RTP packets of payload type 96 over {transport} in the capture");
+        Assert.True(packets.Count >= MinimumRtpPackets, $"{packets.Count} RTP packets of payload type 96 in the capture ({context})");
         Assert.Single(packets.Select(p => p.Ssrc).Distinct());
         var problems = new List<string>();
         for (var i = 1; i < packets.Count; i++)
@@ -106,7 +106,7 @@ public sealed class TsharkProtocolCheckTests : IAsyncLifetime
             }
         }
 
-        Assert.True(problems.Count == 0, $"{transport}: " + string.Join('\n', problems.Take(20)));
+        Assert.True(problems.Count == 0, $"{context}\n" + string.Join('\n', problems.Take(20)));
 
         // h264.nal_unit_hdr: the type in the RTP payload header (7 SPS, 8 PPS, 5 IDR, 28 FU-A);
         // h264.nal_unit_type: the type of the NAL unit an FU-A fragment carries.
