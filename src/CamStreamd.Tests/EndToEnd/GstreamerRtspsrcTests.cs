@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CamStreamd.Tests.EndToEnd;
+
+/// <summary>
+/// GStreamer's <c>rtspsrc</c> (a second RTSP client implementation, next to libavformat's) plays
+/// the daemon's stream over TCP and UDP and decodes it with <c>avdec_h264</c>.
+/// </summary>
+[Collection(EndToEndGroup.Name)]
+public sealed partial class GstreamerRtspsrcTests : IAsyncLifetime
+{
+    private const string GstLaunch = "/usr/bin/gst-launch-1.0";
+    private const string Packages = "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav";
+    private const int Frames = 60;
+    private DaemonProcess _daemon = null!;
+
+    public async Task InitializeAsync() =>
+        _daemon = await DaemonProcess.StartAsync(DaemonProcess.TestPatternConfig(width: 640, height: 360, fps: 30, gop: 30));
+
+    public async Task DisposeAsync() => await _daemon.DisposeAsync();
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task Rtspsrc_decodes_60_frames_of_640x360_and_ends_with_eos(string protocols)
+    {
+        Assert.True(File.Exists(GstLaunch), $"{GstLaunch} is missing: install the Debian packages {Packages}");
+
+        // fakesink num-buffers=60 posts EOS after the 60th decoded frame, so exit code 0 means the
+        // pipeline ran to EOS (gst-launch exits 1 on an ERROR message). -v prints every property
+        // change: fakesink's last-message once per buffer ("chain") and the decoder's src caps.
+        // GST_DEBUG=1 (errors only): at WARN level rtspsrc logs "receive interrupted" on every
+        // normal shutdown after EOS, and avdec_h264 may log "decreasing timestamp" while the
+        // cached GOP that starts a viewer arrives faster than real time (the jitterbuffer's skew
+        // estimate in buffer-mode slave); neither is a bus WARNING/ERROR message.
+        var result = await PeerProcess.RunAsync(
+            "/usr/bin/env",
+            ["GST_DEBUG=1", "GST_DEBUG_NO_COLOR=1", GstLaunch, "-v",
+             "rtspsrc", $"location={_daemon.Url("cam0")}", $"protocols={protocols}", "latency=0",
+             "!", "rtph264depay", "!", "h264parse", "!", "avdec_h264",
+             "!", "fakesink", "silent=false", $"num-buffers={Frames.ToString(CultureInfo.InvariantCulture)}"],
+            TimeSpan.FromSeconds(30),
+            Packages);
+        var diagnostics = $"exit {result.ExitCode}, timed out {result.TimedOut}\nstderr:\n{result.StandardError}\nstdout (tail):\n{Tail(result.StandardOutput)}";
+
+        Assert.False(result.TimedOut, diagnostics);
+        Assert.True(result.ExitCode == 0, diagnostics);
+        Assert.True(result.StandardError.Trim().Length == 0, diagnostics);
+        Assert.DoesNotContain("WARNING:", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("ERROR:", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Got EOS from element \"pipeline0\"", result.StandardOutput, StringComparison.Ordinal);
+
+        var decoded = ChainLine().Count(result.StandardOutput);
+        Assert.True(decoded >= Frames, $"{decoded} decoded frames reached fakesink\n{diagnostics}");
+
+        var caps = DecoderCaps().Match(result.StandardOutput);
+        Assert.True(caps.Success, "no video/x-raw caps on avdec_h264's src pad\n" + diagnostics);
+        Assert.Equal("640x360", $"{caps.Groups["w"].Value}x{caps.Groups["h"].Value}");
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+
+    // "/GstPipeline:pipeline0/GstFakeSink:fakesink0: last-message = chain   ******* (fakesink0:sink) (345600 bytes, ..."
+    [GeneratedRegex(@"GstFakeSink:fakesink0: last-message = chain ")]
+    private static partial Regex ChainLine();
+
+    // "/GstPipeline:pipeline0/avdec_h264:avdec_h264-0.GstPad:src: caps = video/x-raw, format=(string)I420, width=(int)640, height=(int)360, ..."
+    [GeneratedRegex(@"avdec_h264-0\.GstPad:src: caps = video/x-raw,.*?width=\(int\)(?<w>\d+), height=\(int\)(?<h>\d+)")]
+    private static partial Regex DecoderCaps();
+}
