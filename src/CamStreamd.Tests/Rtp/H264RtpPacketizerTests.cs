@@ -153,6 +153,28 @@ public class H264RtpPacketizerTests
         Assert.Equal(expected, packetizer.NextSequenceNumber);
     }
 
+    [Theory]
+    [InlineData(90_000, 90_000)]
+    [InlineData(90_000, 45_000)]
+    public void Units_stamped_alike_or_backwards_still_get_increasing_rtp_timestamps(long first90k, long second90k)
+    {
+        var packetizer = new H264RtpPacketizer(1, 0, 0);
+        var a = Unit(_pool, Keyframe(100, 0), 0, first90k);
+        var b = Unit(_pool, PFrame(100, 1), 1, second90k);
+        var c = Unit(_pool, PFrame(100, 2), 2, first90k + 3000);
+        packetizer.Prepare(a);
+        packetizer.Prepare(b);
+        packetizer.Prepare(c);
+
+        // Offset 0: the RTP timestamp is the unit's own 90 kHz time unless that would not increase.
+        Assert.Equal((uint)a.Timestamp90k, a.Rtp.RtpTimestamp);
+        Assert.Equal(a.Rtp.RtpTimestamp + 1, b.Rtp.RtpTimestamp);
+        Assert.Equal((uint)c.Timestamp90k, c.Rtp.RtpTimestamp);
+        a.Release();
+        b.Release();
+        c.Release();
+    }
+
     [Fact]
     public void Counters_count_packets_and_payload_octets()
     {

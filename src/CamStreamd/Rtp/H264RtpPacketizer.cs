@@ -48,6 +48,7 @@ public sealed class H264RtpPacketizer : IAccessUnitPreparer
     /// <summary>Smallest usable packet: RTP header, FU header and one payload byte.</summary>
     public const int MinMaxPacketSize = RtpHeader.FixedLength + FuHeaderLength + 1;
 
+    private long _lastTimestamp90k = long.MinValue;
     private long _packetsSent;
     private long _octetsSent;
     private int _nextSequenceNumber;
@@ -111,7 +112,11 @@ public sealed class H264RtpPacketizer : IAccessUnitPreparer
         ArgumentNullException.ThrowIfNull(unit);
         var block = unit.Rtp;
         block.Clear();
-        var timestamp = ToRtpTimestamp(unit.Timestamp90k);
+        // Every access unit gets its own, increasing RTP timestamp (RFC 6184 §5.1): a source that
+        // stamps two units alike (or goes back) would otherwise give clients equal or falling DTS.
+        var timestamp90k = Math.Max(unit.Timestamp90k, _lastTimestamp90k + 1);
+        _lastTimestamp90k = timestamp90k;
+        var timestamp = ToRtpTimestamp(timestamp90k);
         var sequence = (ushort)_nextSequenceNumber;
         block.FirstSequenceNumber = sequence;
         block.RtpTimestamp = timestamp;

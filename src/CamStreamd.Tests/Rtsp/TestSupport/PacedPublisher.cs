@@ -33,7 +33,10 @@ internal sealed class PacedPublisher : IAsyncDisposable
         {
             var (data, keyframe) = clip.Units[(int)(frame % clip.Units.Count)];
             var unit = pool.Rent();
-            unit.Set(data, Stopwatch.GetTimestamp(), keyframe, frame);
+            // Stamped with its scheduled time, as a camera stamps a frame when it is taken: a
+            // publisher that was held up and catches up still gives every unit its own time.
+            var scheduled = start + (long)(frame * Stopwatch.Frequency / fps);
+            unit.Set(data, scheduled, keyframe, frame);
             hub.Publish(unit);
             Published = ++frame;
             var due = interval * frame - Stopwatch.GetElapsedTime(start);

@@ -1,5 +1,6 @@
 using System.Net;
 using CamStreamd.Media;
+using CamStreamd.Rtp;
 using CamStreamd.Rtsp;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -28,7 +29,7 @@ internal sealed class RtspTestHarness : IAsyncDisposable
     public static RtspTestHarness Start(H264Clip clip, int maxGopFrames = 64, RtspServerOptions? options = null)
     {
         var registry = new StreamHubRegistry();
-        var hub = new StreamHub("cam0", 640, 360, 30, 1 << 20, maxGopFrames, new TestRtpPreparer());
+        var hub = new StreamHub("cam0", 640, 360, 30, 1 << 20, maxGopFrames, H264RtpPacketizer.CreateRandom());
         registry.TryAdd(hub);
         var server = new RtspServer(
             (options ?? new RtspServerOptions()) with { ListenAddress = IPAddress.Loopback, Port = 0 },
