@@ -8,15 +8,9 @@ namespace CamStreamd.Tests.EndToEnd;
 /// free port, watched by the real ffmpeg and ffprobe over TCP and UDP.
 /// </summary>
 [Collection(EndToEndGroup.Name)]
-public sealed class DaemonStreamingTests : IAsyncLifetime
+public sealed class DaemonStreamingTests : RunningDaemonTest
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
-    private DaemonProcess _daemon = null!;
-
-    public async Task InitializeAsync() =>
-        _daemon = await DaemonProcess.StartAsync(DaemonProcess.TestPatternConfig(width: 640, height: 360, fps: 30, gop: 30));
-
-    public async Task DisposeAsync() => await _daemon.DisposeAsync();
 
     [Theory]
     [InlineData("tcp")]
@@ -25,10 +19,10 @@ public sealed class DaemonStreamingTests : IAsyncLifetime
     {
         var result = await PeerProcess.RunAsync(
             "ffprobe",
-            ["-v", "error", "-rtsp_transport", transport, "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", _daemon.Url("cam0")],
+            ["-v", "error", "-rtsp_transport", transport, "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", Daemon.Url("cam0")],
             PeerTimeout);
 
-        Assert.True(result.ExitCode == 0, result.StandardError + _daemon.Output);
+        Assert.True(result.ExitCode == 0, result.StandardError + Daemon.Output);
         Assert.Equal("h264,640,360", result.StandardOutput.Trim());
     }
 
@@ -63,7 +57,7 @@ public sealed class DaemonStreamingTests : IAsyncLifetime
     {
         using (var client = new TcpClient())
         {
-            await client.ConnectAsync("127.0.0.1", _daemon.RtspPort);
+            await client.ConnectAsync("127.0.0.1", Daemon.RtspPort);
             var stream = client.GetStream();
             await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("\u0001\u0002 NOT RTSP AT ALL\r\n\r\n"));
             var buffer = new byte[1024];
@@ -81,22 +75,22 @@ public sealed class DaemonStreamingTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_stream_is_404()
     {
-        var result = await PeerProcess.RunAsync("ffprobe", ["-v", "error", "-rtsp_transport", "tcp", _daemon.Url("nosuchstream")], PeerTimeout);
+        var result = await PeerProcess.RunAsync("ffprobe", ["-v", "error", "-rtsp_transport", "tcp", Daemon.Url("nosuchstream")], PeerTimeout);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("404", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Sigterm_stops_the_daemon_with_exit_code_0()
+    public async Task Sigterm_stops_theDaemon_with_exit_code_0()
     {
-        var exitCode = await _daemon.StopAsync(TimeSpan.FromSeconds(10));
-        Assert.True(exitCode == 0, _daemon.Output);
+        var exitCode = await Daemon.StopAsync(TimeSpan.FromSeconds(10));
+        Assert.True(exitCode == 0, Daemon.Output);
     }
 
     private Task<PeerProcess.Result> Decode(string transport, int frames) => PeerProcess.RunAsync(
         "ffmpeg",
-        ["-nostdin", "-v", "error", .. FfmpegProgress.Arguments, "-rtsp_transport", transport, "-i", _daemon.Url("cam0"),
+        ["-nostdin", "-v", "error", .. FfmpegProgress.Arguments, "-rtsp_transport", transport, "-i", Daemon.Url("cam0"),
          "-frames:v", frames.ToString(CultureInfo.InvariantCulture), "-f", "null", "-"],
         PeerTimeout);
 }

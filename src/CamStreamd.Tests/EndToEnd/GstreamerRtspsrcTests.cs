@@ -8,17 +8,11 @@ namespace CamStreamd.Tests.EndToEnd;
 /// the daemon's stream over TCP and UDP and decodes it with <c>avdec_h264</c>.
 /// </summary>
 [Collection(EndToEndGroup.Name)]
-public sealed partial class GstreamerRtspsrcTests : IAsyncLifetime
+public sealed partial class GstreamerRtspsrcTests : RunningDaemonTest
 {
     private const string GstLaunch = "/usr/bin/gst-launch-1.0";
     private const string Packages = "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav";
     private const int Frames = 60;
-    private DaemonProcess _daemon = null!;
-
-    public async Task InitializeAsync() =>
-        _daemon = await DaemonProcess.StartAsync(DaemonProcess.TestPatternConfig(width: 640, height: 360, fps: 30, gop: 30));
-
-    public async Task DisposeAsync() => await _daemon.DisposeAsync();
 
     [Theory]
     [InlineData("tcp")]
@@ -37,7 +31,7 @@ public sealed partial class GstreamerRtspsrcTests : IAsyncLifetime
         var result = await PeerProcess.RunAsync(
             "/usr/bin/env",
             ["GST_DEBUG=1", "GST_DEBUG_NO_COLOR=1", GstLaunch, "-v",
-             "rtspsrc", $"location={_daemon.Url("cam0")}", $"protocols={protocols}", "latency=0",
+             "rtspsrc", $"location={Daemon.Url("cam0")}", $"protocols={protocols}", "latency=0",
              "!", "rtph264depay", "!", "h264parse", "!", "avdec_h264",
              "!", "fakesink", "silent=false", $"num-buffers={Frames.ToString(CultureInfo.InvariantCulture)}"],
             TimeSpan.FromSeconds(30),

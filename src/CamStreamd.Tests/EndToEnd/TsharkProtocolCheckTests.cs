@@ -9,22 +9,16 @@ namespace CamStreamd.Tests.EndToEnd;
 /// must actually hold the session (200 replies, the H.264 rtpmap, payload type 96 RTP).
 /// </summary>
 [Collection(EndToEndGroup.Name)]
-public sealed class TsharkProtocolCheckTests : IAsyncLifetime
+public sealed class TsharkProtocolCheckTests : RunningDaemonTest
 {
     private const int MinimumRtpPackets = 60;
-    private DaemonProcess _daemon = null!;
-
-    public async Task InitializeAsync() =>
-        _daemon = await DaemonProcess.StartAsync(DaemonProcess.TestPatternConfig(width: 640, height: 360, fps: 30, gop: 30));
-
-    public async Task DisposeAsync() => await _daemon.DisposeAsync();
 
     [Theory]
     [InlineData("tcp")]
     [InlineData("udp")]
     public async Task Tshark_flags_nothing_in_a_3_s_ffmpeg_session(string transport)
     {
-        var port = _daemon.RtspPort.ToString(CultureInfo.InvariantCulture);
+        var port = Daemon.RtspPort.ToString(CultureInfo.InvariantCulture);
         List<string> clientPorts = [];
         var captureFilter = $"tcp port {port}";
         if (transport == "udp")
@@ -40,13 +34,13 @@ public sealed class TsharkProtocolCheckTests : IAsyncLifetime
         await using var capture = await LoopbackCapture.StartAsync(captureFilter, maxDuration: TimeSpan.FromSeconds(30));
         var ffmpeg = await PeerProcess.RunAsync(
             "ffmpeg",
-            ["-nostdin", "-v", "error", "-rtsp_transport", transport, .. clientPorts, "-i", _daemon.Url("cam0"), "-t", "3", "-c", "copy", "-f", "null", "-"],
+            ["-nostdin", "-v", "error", "-rtsp_transport", transport, .. clientPorts, "-i", Daemon.Url("cam0"), "-t", "3", "-c", "copy", "-f", "null", "-"],
             TimeSpan.FromSeconds(30));
         await Task.Delay(300); // TEARDOWN and its reply (or the client's RST) reach the capture.
         await capture.StopAsync();
         Assert.True(ffmpeg.ExitCode == 0 && !ffmpeg.TimedOut, ffmpeg.StandardError);
 
-        var tshark = new TsharkDissection(capture.PcapPath, _daemon.RtspPort);
+        var tshark = new TsharkDissection(capture.PcapPath, Daemon.RtspPort);
 
         // The capture holds the session, or a clean report proves nothing.
         var statuses = await tshark.FieldsAsync("rtsp.response", ["rtsp.status"]);
