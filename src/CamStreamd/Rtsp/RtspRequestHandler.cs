@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using CamStreamd.Media;
 using CamStreamd.Rtsp.Protocol;
@@ -91,8 +92,9 @@ internal sealed class RtspRequestHandler
         }
 
         var description = hub.Description;
-        var deadline = DateTime.UtcNow + _server.Options.DescribeWaitTimeout;
-        while (description is null && DateTime.UtcNow < deadline)
+        // Monotonic: a wall-clock step (NTP on a board that just booted) must not stretch the wait.
+        var waitStarted = Stopwatch.GetTimestamp();
+        while (description is null && Stopwatch.GetElapsedTime(waitStarted) < _server.Options.DescribeWaitTimeout)
         {
             await Task.Delay(DescriptionPollInterval, cancellationToken).ConfigureAwait(false);
             description = hub.Description;
