@@ -47,9 +47,6 @@ public sealed class AccessUnit
     /// <summary>The RTP packets of this unit, filled once per stream by the hub's preparer.</summary>
     public WirePacketBlock Rtp { get; } = new();
 
-    /// <summary>Current reference count (diagnostics and tests).</summary>
-    public int ReferenceCount => Volatile.Read(ref _refCount);
-
     /// <summary>Converts monotonic <see cref="Stopwatch"/> ticks to 90 kHz units without overflow.</summary>
     public static long TicksTo90k(long stopwatchTicks) =>
         (long)((Int128)stopwatchTicks * ClockRate / Stopwatch.Frequency);

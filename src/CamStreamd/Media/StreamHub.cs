@@ -50,9 +50,6 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
     /// <summary>Raised (on the caller's thread) when a viewer needs a keyframe soon.</summary>
     public event Action? KeyframeRequested;
 
-    /// <summary>Raised (on the publishing thread) when the description first becomes known or changes.</summary>
-    public event Action<StreamDescription>? DescriptionChanged;
-
     /// <summary>The stream's name.</summary>
     public string Name { get; }
 
@@ -259,8 +256,6 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
             return;
         }
 
-        var description = new StreamDescription(Width, Height, Fps, sps.ToArray(), pps.ToArray());
-        Volatile.Write(ref _description, description);
-        DescriptionChanged?.Invoke(description);
+        Volatile.Write(ref _description, new StreamDescription(Width, Height, Fps, sps.ToArray(), pps.ToArray()));
     }
 }

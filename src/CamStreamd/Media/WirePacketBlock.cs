@@ -64,15 +64,6 @@ public sealed class WirePacketBlock
         return _buffer.AsMemory(start + InterleavedHeaderLength, length);
     }
 
-    /// <summary>The packet at <paramref name="index"/> with its interleaved header.</summary>
-    public ReadOnlyMemory<byte> GetInterleavedPacketMemory(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)PacketCount, nameof(index));
-        var start = _offsets[index];
-        var length = BinaryPrimitives.ReadUInt16BigEndian(_buffer.AsSpan(start + 2, 2));
-        return _buffer.AsMemory(start, InterleavedHeaderLength + length);
-    }
-
     /// <summary>Reserves room for one RTP packet of at most <paramref name="maxLength"/> bytes.</summary>
     public Span<byte> BeginPacket(int maxLength)
     {
