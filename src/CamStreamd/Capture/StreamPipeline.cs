@@ -21,9 +21,7 @@ public sealed partial class StreamPipeline
     private readonly Func<IVideoEncoder> _encoderFactory;
     private readonly ILogger _logger;
     private IVideoEncoder? _encoder;
-    private long _framesCaptured;
-    private long _encoderFailures;
-    private long _sourceFailures;
+    private int _state = (int)StreamState.Starting;
 
     /// <summary>Creates the pipeline of <paramref name="hub"/>.</summary>
     public StreamPipeline(StreamHub hub, Func<IVideoSource> sourceFactory, Func<IVideoEncoder> encoderFactory, ILogger logger)
@@ -39,14 +37,20 @@ public sealed partial class StreamPipeline
     /// <summary>The hub this pipeline feeds.</summary>
     public StreamHub Hub { get; }
 
+    /// <summary>Where the pipeline is now.</summary>
+    public StreamState State => (StreamState)Volatile.Read(ref _state);
+
+    /// <summary>Engine of the open encoder, or null while none is open.</summary>
+    public string? EncoderEngine => Volatile.Read(ref _encoder)?.Engine;
+
     /// <summary>Frames taken from the source.</summary>
-    public long FramesCaptured => Interlocked.Read(ref _framesCaptured);
+    public long FramesCaptured => Hub.Counters.FramesCaptured;
 
     /// <summary>Times the encoder failed and was reopened.</summary>
-    public long EncoderFailures => Interlocked.Read(ref _encoderFailures);
+    public long EncoderFailures => Hub.Counters.EncoderFailures;
 
     /// <summary>Times the source failed and was reopened.</summary>
-    public long SourceFailures => Interlocked.Read(ref _sourceFailures);
+    public long SourceFailures => Hub.Counters.SourceFailures;
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -68,7 +72,8 @@ public sealed partial class StreamPipeline
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                Interlocked.Increment(ref _sourceFailures);
+                Hub.Counters.AddSourceFailure();
+                SetState(StreamState.Failed);
 
                 // A pipeline that ran for a while starts its backoff again from the shortest wait.
                 delay = FramesCaptured - framesBefore > 100 ? ReopenDelay : delay;
@@ -88,8 +93,12 @@ public sealed partial class StreamPipeline
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReopenDelay.Ticks));
         }
 
+        SetState(StreamState.Stopped);
         LogStopped(Hub.Name, FramesCaptured);
     }
+
+    /// <summary>Moves the pipeline to <paramref name="state"/> (sources that fall back to a placeholder report <see cref="StreamState.NoSignal"/>).</summary>
+    internal void SetState(StreamState state) => Volatile.Write(ref _state, (int)state);
 
     private async Task PumpAsync(IVideoSource source, CancellationToken cancellationToken)
     {
@@ -99,7 +108,12 @@ public sealed partial class StreamPipeline
         while (!cancellationToken.IsCancellationRequested)
         {
             var frame = await source.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _framesCaptured);
+            Hub.Counters.AddCaptured();
+            if (State != StreamState.NoSignal)
+            {
+                SetState(StreamState.Running);
+            }
+
             try
             {
                 EncodeOne(frame);
@@ -129,7 +143,8 @@ public sealed partial class StreamPipeline
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The next frame reopens the encoder; its first picture is an IDR, so viewers resume.
-            Interlocked.Increment(ref _encoderFailures);
+            Hub.Counters.AddEncoderFailure();
+            Hub.Counters.AddDropped(DropReason.EncoderError);
             LogEncoderFailed(Hub.Name, encoder.Engine, ex);
             DisposeEncoder();
         }
@@ -146,7 +161,7 @@ public sealed partial class StreamPipeline
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Interlocked.Increment(ref _encoderFailures);
+            Hub.Counters.AddEncoderFailure();
             LogEncoderFailed(Hub.Name, "(opening)", ex);
             encoder = null!;
             throw;

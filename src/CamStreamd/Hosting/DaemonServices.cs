@@ -1,5 +1,4 @@
 using System.Net;
-using CamStreamd.Capture;
 using CamStreamd.Configuration;
 using CamStreamd.Media;
 using CamStreamd.Rtsp;
@@ -15,7 +14,8 @@ public static class DaemonServices
     /// Registers the validated <paramref name="options"/> (as <see cref="CamStreamdOptions"/> and
     /// <see cref="RtspOptions"/>) and the daemon's services. Hosted services start in the order
     /// registered (RTSP binds first, so a taken port fails the start before any camera or encoder
-    /// opens) and stop in reverse (capture stops first, then RTSP tears its sessions down).
+    /// opens; the streams start next, then the banner logs their URLs) and stop in reverse
+    /// (streams stop first, then RTSP tears its sessions down).
     /// </summary>
     public static IServiceCollection AddCamStreamdServices(this IServiceCollection services, CamStreamdOptions options)
     {
@@ -25,17 +25,14 @@ public static class DaemonServices
         services.AddSingleton(options.Rtsp);
         services.AddSingleton<StreamHubRegistry>();
         services.AddSingleton<AccessUnitPool>(_ => new AccessUnitPool());
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StreamFactory>();
-        foreach (var stream in options.Streams)
-        {
-            services.AddSingleton(provider => provider.GetRequiredService<StreamFactory>().Create(stream, options.Rtsp));
-        }
-
+        services.AddSingleton<StreamSupervisor>();
         services.AddSingleton(ToServerOptions(options.Rtsp));
         services.AddSingleton<RtspHostedService>();
         services.AddHostedService(provider => provider.GetRequiredService<RtspHostedService>());
+        services.AddHostedService(provider => provider.GetRequiredService<StreamSupervisor>());
         services.AddHostedService<StartupBanner>();
-        services.AddHostedService<CaptureService>();
         return services;
     }
 

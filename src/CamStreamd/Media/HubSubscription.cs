@@ -17,6 +17,7 @@ public sealed class HubSubscription : IDisposable
     private bool _waitingForKeyframe;
     private bool _completed;
     private long _droppedFrames;
+    private bool _skippingAfterOverflow;
     private long _deliveredFrames;
 
     internal HubSubscription(StreamHub hub, int capacity)
@@ -123,6 +124,11 @@ public sealed class HubSubscription : IDisposable
             if (_waitingForKeyframe && !unit.IsKeyframe)
             {
                 _droppedFrames++;
+                if (_skippingAfterOverflow)
+                {
+                    _hub.Counters.AddDropped(DropReason.ViewerQueueFull);
+                }
+
                 return;
             }
 
@@ -130,16 +136,20 @@ public sealed class HubSubscription : IDisposable
             {
                 // Full: this viewer is too slow. Drop the backlog and restart on the next IDR.
                 _droppedFrames += _count;
+                _hub.Counters.AddDropped(DropReason.ViewerQueueFull, _count);
                 ReleaseQueuedLocked();
                 if (!unit.IsKeyframe)
                 {
                     _waitingForKeyframe = true;
+                    _skippingAfterOverflow = true;
                     _droppedFrames++;
+                    _hub.Counters.AddDropped(DropReason.ViewerQueueFull);
                     return;
                 }
             }
 
             _waitingForKeyframe = false;
+            _skippingAfterOverflow = false;
             _ring[(_head + _count) % _ring.Length] = unit.Retain();
             _count++;
             signal = _count == 1;

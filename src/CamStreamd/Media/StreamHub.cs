@@ -21,9 +21,6 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
     private bool _gopValid;
     private bool _disposed;
     private StreamDescription? _description;
-    private long _framesPublished;
-    private long _framesOversize;
-    private long _bytesPublished;
 
     /// <summary>Creates the hub of one stream.</summary>
     /// <param name="name">Stream name (the RTSP path).</param>
@@ -68,14 +65,17 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
     /// <summary>Size, rate and parameter sets, once the first keyframe with SPS and PPS has passed.</summary>
     public StreamDescription? Description => Volatile.Read(ref _description);
 
+    /// <summary>The stream's running totals (shared with the pipeline and every output).</summary>
+    public StreamCounters Counters { get; } = new();
+
     /// <summary>Access units accepted since start.</summary>
-    public long FramesPublished => Interlocked.Read(ref _framesPublished);
+    public long FramesPublished => Counters.FramesEncoded;
 
     /// <summary>Access units dropped for exceeding <see cref="MaxFrameLength"/>.</summary>
-    public long FramesOversize => Interlocked.Read(ref _framesOversize);
+    public long FramesOversize => Counters.Dropped(DropReason.Oversize);
 
     /// <summary>Annex-B bytes accepted since start.</summary>
-    public long BytesPublished => Interlocked.Read(ref _bytesPublished);
+    public long BytesPublished => Counters.BytesEncoded;
 
     /// <summary>Current number of subscribers.</summary>
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
@@ -89,7 +89,7 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
         ArgumentNullException.ThrowIfNull(unit);
         if (unit.Length > MaxFrameLength)
         {
-            Interlocked.Increment(ref _framesOversize);
+            Counters.AddDropped(DropReason.Oversize);
             unit.Release();
             return;
         }
@@ -113,8 +113,7 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
             subscribers = _subscribers;
         }
 
-        Interlocked.Increment(ref _framesPublished);
-        Interlocked.Add(ref _bytesPublished, unit.Length);
+        Counters.AddEncoded(unit.Length);
         foreach (var subscriber in subscribers)
         {
             subscriber.Offer(unit);
