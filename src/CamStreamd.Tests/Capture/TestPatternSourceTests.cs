@@ -58,7 +58,7 @@ public class TestPatternSourceTests
             Assert.Equal(320 * 240, frame.Y.Length);
             Assert.Equal(160 * 120, frame.U.Length);
             Assert.Equal(160 * 120, frame.V.Length);
-            Assert.Equal(320 * 240 * 3 / 2, frame.Data.Length);
+            Assert.Equal(VideoPixelFormat.I420, frame.Format);
             frame.Release();
         }
 

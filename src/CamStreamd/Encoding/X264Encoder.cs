@@ -115,6 +115,11 @@ public sealed partial class X264Encoder : IVideoEncoder
             ThrowSizeMismatch(frame);
         }
 
+        if (frame.Format != VideoPixelFormat.I420 || frame.GetStride(0) != frame.Width)
+        {
+            throw new ArgumentException($"x264 takes tightly packed I420 frames, got {frame.Format} (stride {frame.GetStride(0)})", nameof(frame));
+        }
+
         // A no-op unless the encoder still references the buffers (libx264 copies on input).
         FFmpegException.ThrowIfError(LibAvUtil.av_frame_make_writable(_frame), nameof(LibAvUtil.av_frame_make_writable));
         var avFrame = _frame.DangerousGetHandle();

@@ -25,6 +25,7 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
     private IReadOnlyList<StreamOptions> _initial;
     private RtspOptions _rtsp;
     private volatile StreamInstance[] _snapshot = [];
+    private int _disposed;
 
     /// <summary>Creates the supervisor of the configured <paramref name="options"/>.</summary>
     public StreamSupervisor(CamStreamdOptions options, StreamFactory factory, StreamHubRegistry registry, TimeProvider time, ILogger<StreamSupervisor> logger)
@@ -45,9 +46,13 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
     public StreamInstance? Find(string name) => Array.Find(_snapshot, s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Builds and starts the configured streams.</summary>
+    /// <remarks>
+    /// Ignores <paramref name="cancellationToken"/>: building streams is quick, and a SIGTERM that
+    /// arrives during start must still end in a clean stop (exit 0), not a failed start.
+    /// </remarks>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _changeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _changeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             foreach (var options in _initial)
@@ -220,10 +225,15 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Idempotent: the container disposes the instance once per registration (singleton and hosted service).</remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _changeLock.Dispose();
     }
 
     private StreamInstance Create(StreamOptions options)

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 
 namespace CamStreamd.Media;
 
-/// <summary>A pool of same-sized <see cref="VideoFrame"/>s; renting never blocks.</summary>
-public sealed class VideoFramePool
+/// <summary>A pool of same-sized I420 <see cref="VideoFrame"/>s in managed memory; renting never blocks.</summary>
+public sealed class VideoFramePool : IVideoFrameOwner
 {
     private readonly ConcurrentQueue<VideoFrame> _free = new();
     private long _created;
@@ -38,5 +38,6 @@ public sealed class VideoFramePool
         return new VideoFrame(this, Width, Height);
     }
 
-    internal void Return(VideoFrame frame) => _free.Enqueue(frame);
+    /// <inheritdoc />
+    public void ReturnFrame(VideoFrame frame) => _free.Enqueue(frame);
 }
