@@ -74,6 +74,7 @@ public static class ConfigValidator
         Range(errors, "rtsp.port", rtsp.Port, 0, 65535);
         Range(errors, "rtsp.maxFrameLength", rtsp.MaxFrameLength, 0, MaxFrameLengthLimit);
         Range(errors, "rtsp.sessionTimeoutSeconds", rtsp.SessionTimeoutSeconds, 5, 3600);
+        Range(errors, "rtsp.maxConnections", rtsp.MaxConnections, 1, 10000);
         if (NotNull(errors, "rtsp.multicast", rtsp.Multicast))
         {
             var range = rtsp.Multicast.AddressRange;

@@ -10,13 +10,15 @@ namespace CamStreamd.Configuration;
 /// <param name="SessionTimeoutSeconds"><c>rtsp.sessionTimeoutSeconds</c>: idle session timeout, 5..3600 (RFC 2326 12.37).</param>
 /// <param name="Multicast"><c>rtsp.multicast</c>.</param>
 /// <param name="Auth"><c>rtsp.auth</c>.</param>
+/// <param name="MaxConnections"><c>rtsp.maxConnections</c>: most simultaneous RTSP connections, 1..10000; more get 503.</param>
 public sealed record RtspOptions(
     string ListenAddress = "0.0.0.0",
     int Port = 8554,
     int MaxFrameLength = 0,
     int SessionTimeoutSeconds = 60,
     MulticastOptions? Multicast = null,
-    RtspAuthOptions? Auth = null)
+    RtspAuthOptions? Auth = null,
+    int MaxConnections = 256)
 {
     /// <summary><c>rtsp.multicast</c>.</summary>
     public MulticastOptions Multicast { get; init; } = Multicast ?? new();

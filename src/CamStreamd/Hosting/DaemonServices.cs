@@ -45,6 +45,7 @@ public static class DaemonServices
             ListenAddress = IPAddress.Parse(rtsp.ListenAddress),
             Port = rtsp.Port,
             SessionTimeout = TimeSpan.FromSeconds(rtsp.SessionTimeoutSeconds),
+            MaxConnections = rtsp.MaxConnections,
         };
     }
 }

@@ -77,6 +77,9 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
     /// <summary>Annex-B bytes accepted since start.</summary>
     public long BytesPublished => Counters.BytesEncoded;
 
+    /// <summary>The per-unit preparer given at creation (the stream's RTP packetizer), or null.</summary>
+    public IAccessUnitPreparer? Preparer => _preparer;
+
     /// <summary>Current number of subscribers.</summary>
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 

@@ -16,6 +16,9 @@ namespace CamStreamd.Rtsp;
 /// </summary>
 internal sealed class RtspConnection : IDisposable
 {
+    /// <summary>Largest interleaved frame from the client that is read as RTCP (a compound RR is ~100 bytes); longer ones are skipped.</summary>
+    private const int MaxRtcpFrameLength = 2048;
+
     private readonly RtspServer _server;
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
@@ -28,6 +31,7 @@ internal sealed class RtspConnection : IDisposable
     private readonly RtspRequestHandler _handler;
     private readonly Lock _sessionsGate = new();
     private readonly List<RtspSession> _sessions = [];
+    private readonly byte[] _rtcpBuffer = new byte[MaxRtcpFrameLength];
     private int _aborted;
 
     public RtspConnection(RtspServer server, Socket socket, long id, ILogger logger, bool refuse)
@@ -73,16 +77,30 @@ internal sealed class RtspConnection : IDisposable
     {
         _logger.ConnectionAccepted(Id, RemoteEndPoint);
         var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
+        // Until the first complete request, reads are bounded by FirstRequestTimeout (idle or trickling sockets).
+        using var firstRequest = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        firstRequest.CancelAfter(_server.Options.FirstRequestTimeout);
+        var readToken = firstRequest.Token;
         try
         {
             var close = false;
             while (!close)
             {
-                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync(readToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (firstRequest.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    _logger.FirstRequestTimedOut(Id, RemoteEndPoint, _server.Options.FirstRequestTimeout.TotalSeconds);
+                    break;
+                }
+
                 var buffer = result.Buffer;
                 while (!close)
                 {
-                    var status = RtspParser.TryParse(ref buffer, out var request, out var error);
+                    var status = RtspParser.TryParse(ref buffer, out var request, out var error, out var frame);
                     if (status == RtspParseResult.Incomplete)
                     {
                         break;
@@ -90,8 +108,13 @@ internal sealed class RtspConnection : IDisposable
 
                     if (status == RtspParseResult.InterleavedFrame)
                     {
-                        // RTCP from a TCP client; it is alive, nothing else to do.
+                        OnInterleavedFrame(frame);
                         continue;
+                    }
+
+                    if (status == RtspParseResult.Complete)
+                    {
+                        readToken = cancellationToken;
                     }
 
                     close = status == RtspParseResult.Error
@@ -199,13 +222,48 @@ internal sealed class RtspConnection : IDisposable
         _stallCts.Dispose();
     }
 
+    /// <summary>RTCP from a TCP client on a session's odd channel: hand it to that session (bounded copy, no allocation).</summary>
+    private void OnInterleavedFrame(in InterleavedFrame frame)
+    {
+        if (frame.Payload.Length > _rtcpBuffer.Length)
+        {
+            return;
+        }
+
+        RtspSession? target = null;
+        lock (_sessionsGate)
+        {
+            foreach (var session in _sessions)
+            {
+                if (session.Transport is TcpInterleavedTransport tcp && tcp.Connection == this && tcp.RtcpChannel == frame.Channel)
+                {
+                    target = session;
+                    break;
+                }
+            }
+        }
+
+        if (target is null)
+        {
+            return;
+        }
+
+        frame.Payload.CopyTo(_rtcpBuffer);
+        target.Touch();
+        target.OnRtcp(_rtcpBuffer.AsSpan(0, (int)frame.Payload.Length));
+    }
+
     private async Task<bool> HandleAsync(RtspRequest request, CancellationToken cancellationToken)
     {
         var response = _response.Reset(RtspStatus.Ok, request.CSeq);
         RtspSession? startAfterWrite = null;
         if (_refuse)
         {
-            _logger.ConnectionRefused(RemoteEndPoint, _server.Options.MaxConnections);
+            if (_server.RefusalLog.Count(1, out var refused))
+            {
+                _logger.ConnectionRefused(RemoteEndPoint, _server.Options.MaxConnections, refused);
+            }
+
             response.StatusCode = RtspStatus.ServiceUnavailable;
         }
         else
@@ -261,7 +319,7 @@ internal sealed class RtspConnection : IDisposable
             // UDP sessions may outlive the connection (RFC 2326 §3.4); they end by TEARDOWN or timeout.
             if (!session.IsUdp)
             {
-                await _server.EndSessionAsync(session, "connection closed").ConfigureAwait(false);
+                await _server.EndSessionAsync(session, "connection closed", sayBye: false).ConfigureAwait(false);
             }
         }
     }

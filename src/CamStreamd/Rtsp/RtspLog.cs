@@ -15,8 +15,8 @@ internal static partial class RtspLog
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "RTSP connection {ConnectionId} closed")]
     public static partial void ConnectionClosed(this ILogger logger, long connectionId);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "RTSP connection from {Remote} refused: {Limit} connections already open")]
-    public static partial void ConnectionRefused(this ILogger logger, EndPoint? remote, int limit);
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "RTSP connection from {Remote} refused with 503: {Limit} connections already open ({Count} refused since the last such line)")]
+    public static partial void ConnectionRefused(this ILogger logger, EndPoint? remote, int limit, long count);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "RTSP connection {ConnectionId}: bad request ({Kind}); {Action}")]
     public static partial void BadRequest(this ILogger logger, long connectionId, string kind, string action);
@@ -53,4 +53,13 @@ internal static partial class RtspLog
 
     [LoggerMessage(EventId = 1015, Level = LogLevel.Error, Message = "RTSP accept loop failed")]
     public static partial void AcceptFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Warning, Message = "RTSP connection {ConnectionId} ({Remote}): no complete request within {Seconds} s, closing")]
+    public static partial void FirstRequestTimedOut(this ILogger logger, long connectionId, EndPoint? remote, double seconds);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "Stream {Stream}: {Count} frames larger than maxFrameLength {MaxFrameLength} bytes dropped in the last {Seconds:F0} s")]
+    public static partial void OversizeFramesDropped(this ILogger logger, string stream, long count, int maxFrameLength, double seconds);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Warning, Message = "RTSP connection from {Remote} closed unanswered: {Limit} connections open and the 503 backlog is full ({Count} closed since the last such line)")]
+    public static partial void ConnectionDropped(this ILogger logger, EndPoint? remote, int limit, long count);
 }

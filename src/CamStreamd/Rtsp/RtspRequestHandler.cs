@@ -34,11 +34,8 @@ internal sealed class RtspRequestHandler
             return null;
         }
 
-        if (request.Headers.TryGetValue("Require", out var require))
+        if (RejectRequiredOptions(request, response))
         {
-            // We implement no option tags (RFC 2326 §12.32): name them back in Unsupported.
-            response.StatusCode = RtspStatus.OptionNotSupported;
-            response.Headers.Add("Unsupported", require);
             return null;
         }
 
@@ -82,6 +79,27 @@ internal sealed class RtspRequestHandler
                 response.Headers.Add("Public", SupportedMethods);
                 return null;
         }
+    }
+
+    /// <summary>We implement no option tags (RFC 2326 §12.32, §12.27): 551 naming them back in Unsupported.</summary>
+    private static bool RejectRequiredOptions(RtspRequest request, RtspResponse response)
+    {
+        var required = false;
+        foreach (var (name, value) in request.Headers)
+        {
+            if (name.Equals("Require", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Require", StringComparison.OrdinalIgnoreCase))
+            {
+                response.Headers.Add("Unsupported", value);
+                required = true;
+            }
+        }
+
+        if (required)
+        {
+            response.StatusCode = RtspStatus.OptionNotSupported;
+        }
+
+        return required;
     }
 
     private async Task DescribeAsync(RtspRequest request, RtspResponse response, CancellationToken cancellationToken)
@@ -156,10 +174,10 @@ internal sealed class RtspRequestHandler
             }
         }
 
-        session ??= new RtspSession(hub, _logger);
+        session ??= new RtspSession(hub, _logger, _server.Options, _connection.RemoteEndPoint);
         RtpTransport? transport = spec.LowerTransport == RtspLowerTransport.Tcp
             ? new TcpInterleavedTransport(_connection, spec.Interleaved ?? (0, 1))
-            : UdpUnicastTransport.TryCreate(_connection.LocalEndPoint.Address, _connection.RemoteEndPoint, spec.ClientPort!.Value, session.Touch);
+            : UdpUnicastTransport.TryCreate(_connection.LocalEndPoint.Address, _connection.RemoteEndPoint, spec.ClientPort!.Value, session);
         if (transport is null)
         {
             response.StatusCode = RtspStatus.UnsupportedTransport;
@@ -180,7 +198,7 @@ internal sealed class RtspRequestHandler
         // The connection that carries (or set up) the session ends it when it closes, if TCP.
         _connection.AddSession(session);
 
-        response.Headers.Add("Transport", transport.Reply.ToString());
+        response.Headers.Add("Transport", (transport.Reply with { Ssrc = session.Ssrc }).ToString());
         response.Headers.Add("Session", SessionHeaderValue(session));
     }
 
@@ -256,6 +274,13 @@ internal sealed class RtspRequestHandler
     private bool TryFindSession(RtspRequest request, RtspResponse response, out RtspSession session)
     {
         session = null!;
+        if (request.SessionId is null && request.Method is "PLAY" or "PAUSE")
+        {
+            // No session yet means state Init, where only SETUP is valid (RFC 2326 Appendix A.2).
+            response.StatusCode = RtspStatus.MethodNotValidInThisState;
+            return false;
+        }
+
         if (request.SessionId is not { } id || !_server.TryGetSession(id, out session!))
         {
             response.StatusCode = RtspStatus.SessionNotFound;

@@ -16,12 +16,20 @@ namespace CamStreamd.Rtsp;
 /// </summary>
 public sealed class RtspServer : IAsyncDisposable
 {
+    /// <summary>Connections over the limit that are still read (to answer 503); beyond that they are closed unanswered.</summary>
+    public const int RefusalBacklog = 64;
+
+    /// <summary>How long stopping waits for sessions to send their RTCP BYE before connections are closed.</summary>
+    private static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
+
     private static readonly TimeSpan ReapInterval = TimeSpan.FromSeconds(1);
 
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<RtspConnection, Task> _connections = new();
     private readonly ConcurrentDictionary<string, RtspSession> _sessions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<StreamHub, (long Count, long Since)> _oversizeSeen = [];
+    private readonly LogThrottle _droppedLog = new(TimeSpan.FromSeconds(10));
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private Task _reapLoop = Task.CompletedTask;
@@ -56,6 +64,12 @@ public sealed class RtspServer : IAsyncDisposable
 
     /// <summary>Live sessions (set up and not yet torn down).</summary>
     public int SessionCount => _sessions.Count;
+
+    /// <summary>A snapshot of every live session (id, stream, transport, peer, state, counters).</summary>
+    public IReadOnlyList<RtspSessionInfo> Sessions => [.. _sessions.Values.Select(s => s.Snapshot())];
+
+    /// <summary>Throttles the "refused with 503" log line (one per 10 s, with a count).</summary>
+    internal LogThrottle RefusalLog { get; } = new(TimeSpan.FromSeconds(10));
 
     /// <summary>The SDP origin session id of this server run (RFC 4566 §5.2).</summary>
     internal ulong SdpSessionId { get; }
@@ -104,13 +118,16 @@ public sealed class RtspServer : IAsyncDisposable
         var limit = TimeSpan.FromSeconds(5);
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Dispose();
+
+        // Sessions first, so each can still send its RTCP BYE (RFC 3550 §6.6) before its connection closes.
+        var sessions = Task.WhenAll(_sessions.Values.Select(s => EndSessionAsync(s, "server stopping")));
+        await sessions.WaitAsync(ByeTimeout, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         foreach (var connection in _connections.Keys)
         {
             connection.Abort();
         }
 
-        var sessions = _sessions.Values.Select(s => EndSessionAsync(s, "server stopping"));
-        var all = Task.WhenAll([_acceptLoop, _reapLoop, .. _connections.Values, .. sessions]);
+        var all = Task.WhenAll([_acceptLoop, _reapLoop, sessions, .. _connections.Values]);
         try
         {
             await all.WaitAsync(limit, cancellationToken).ConfigureAwait(false);
@@ -139,12 +156,12 @@ public sealed class RtspServer : IAsyncDisposable
     /// <summary>Registers a new session; false when it is already registered.</summary>
     internal bool AddSession(RtspSession session) => _sessions.TryAdd(session.Id, session);
 
-    /// <summary>Removes and ends a session.</summary>
-    internal Task EndSessionAsync(RtspSession session, string reason)
+    /// <summary>Removes and ends a session; <paramref name="sayBye"/> sends RTCP BYE first (not when its connection is gone).</summary>
+    internal Task EndSessionAsync(RtspSession session, string reason, bool sayBye = true)
     {
         _sessions.TryRemove(new KeyValuePair<string, RtspSession>(session.Id, session));
         session.InterleavedConnection?.RemoveSession(session);
-        return session.EndAsync(reason);
+        return session.EndAsync(reason, sayBye);
     }
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken cancellationToken)
@@ -174,7 +191,20 @@ public sealed class RtspServer : IAsyncDisposable
                 socket.SendBufferSize = sendBuffer;
             }
 
-            var refuse = _connections.Count >= Options.MaxConnections;
+            var open = _connections.Count;
+            if (open >= Options.MaxConnections + RefusalBacklog)
+            {
+                // Under a flood even 503s cost too much: close at once (bounded work per connection attempt).
+                if (_droppedLog.Count(1, out var dropped))
+                {
+                    _logger.ConnectionDropped(socket.RemoteEndPoint, Options.MaxConnections, dropped);
+                }
+
+                socket.Dispose();
+                continue;
+            }
+
+            var refuse = open >= Options.MaxConnections;
             var connection = new RtspConnection(this, socket, Interlocked.Increment(ref _nextConnectionId), _logger, refuse);
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connections[connection] = RunConnectionAsync(connection, gate.Task, cancellationToken);
@@ -196,6 +226,38 @@ public sealed class RtspServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Frames over maxFrameLength are dropped by the hub; say so at most once per interval per stream, with the count.</summary>
+    private void LogOversizeDrops(long now)
+    {
+        var hubs = Registry.Hubs;
+        if (_oversizeSeen.Count > hubs.Count)
+        {
+            // Streams were removed: forget them (and let their hubs be collected).
+            foreach (var gone in _oversizeSeen.Keys.Where(h => !hubs.Contains(h)).ToList())
+            {
+                _oversizeSeen.Remove(gone);
+            }
+        }
+
+        foreach (var hub in hubs)
+        {
+            var total = hub.FramesOversize;
+            if (!_oversizeSeen.TryGetValue(hub, out var seen))
+            {
+                // First sight of this stream: what it dropped before the server ran is logged with the next drop.
+                seen = (0, now);
+                _oversizeSeen[hub] = seen;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(seen.Since, now);
+            if (total > seen.Count && (seen.Count == 0 || elapsed >= Options.OversizeLogInterval))
+            {
+                _logger.OversizeFramesDropped(hub.Name, total - seen.Count, hub.MaxFrameLength, elapsed.TotalSeconds);
+                _oversizeSeen[hub] = (total, now);
+            }
+        }
+    }
+
     private async Task ReapLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(ReapInterval);
@@ -204,6 +266,7 @@ public sealed class RtspServer : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 var now = Stopwatch.GetTimestamp();
+                LogOversizeDrops(now);
                 foreach (var session in _sessions.Values)
                 {
                     // TCP sessions live exactly as long as their connection; UDP ones need keepalives.

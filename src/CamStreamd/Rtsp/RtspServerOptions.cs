@@ -14,8 +14,20 @@ public sealed record RtspServerOptions
     /// <summary>A UDP session with no keepalive (RTSP request or RTCP) for this long is ended (RFC 2326 §12.37 timeout).</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The default of <see cref="MaxConnections"/> (config <c>rtsp.maxConnections</c>).</summary>
+    public const int DefaultMaxConnections = 256;
+
     /// <summary>Most simultaneous RTSP connections; more are answered 503 and closed.</summary>
-    public int MaxConnections { get; init; } = 64;
+    public int MaxConnections { get; init; } = DefaultMaxConnections;
+
+    /// <summary>A connection that has not sent one complete request this long after connecting is closed.</summary>
+    public TimeSpan FirstRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time between RTCP sender reports of a playing session (RFC 3550 §6.2; the first follows the first frame).</summary>
+    public TimeSpan RtcpInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Frames over a stream's maxFrameLength are logged at most once per this interval, with their count.</summary>
+    public TimeSpan OversizeLogInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A TCP write that makes no progress for this long disconnects the client.</summary>
     public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(5);

@@ -1,34 +1,53 @@
 using System.Diagnostics;
+using System.Net;
 using System.Security.Cryptography;
 using CamStreamd.Media;
+using CamStreamd.Rtp;
 using Microsoft.Extensions.Logging;
 
 namespace CamStreamd.Rtsp;
 
 /// <summary>
 /// One RTSP session: a viewer of one stream over one transport. While playing it owns a
-/// <see cref="HubSubscription"/> and a send loop task (wait → read → send every packet → release),
+/// <see cref="HubSubscription"/>, a viewer lease and a send loop task (wait → read → send every
+/// packet → release, and an RTCP sender report every <see cref="RtspServerOptions.RtcpInterval"/>),
 /// so a slow viewer only ever stalls its own loop; the hub drops frames for it instead.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The send loop's CTS is disposed when sending stops (PauseAsync/EndAsync).")]
-internal sealed class RtspSession
+internal sealed class RtspSession : IRtcpReceiver
 {
     private readonly Lock _gate = new();
     private readonly ILogger _logger;
+    private readonly TimeSpan _rtcpInterval;
+    private readonly RtspSessionRtcp? _rtcp;
     private RtpTransport? _transport;
     private HubSubscription? _subscription;
+    private ViewerLease? _viewer;
     private CancellationTokenSource? _sendCts;
     private Task _sendLoop = Task.CompletedTask;
     private long _lastActivity;
     private long _framesSent;
-    private long _framesDropped;
+    private long _bytesSent;
+    private long _packetsSent;
+    private long _octetsSent;
+    private long _droppedBefore;
+    private long _lastSentTimestamp90k = long.MinValue;
+    private long _lastReport;
+    private bool _resuming;
     private bool _ended;
 
-    public RtspSession(StreamHub hub, ILogger logger)
+    public RtspSession(StreamHub hub, ILogger logger, RtspServerOptions options, IPEndPoint remote)
     {
         Hub = hub;
         _logger = logger;
+        _rtcpInterval = options.RtcpInterval;
+        RemoteEndPoint = remote;
         Id = NewId();
+        if (hub.Preparer is H264RtpPacketizer packetizer)
+        {
+            _rtcp = new RtspSessionRtcp(packetizer, hub.Counters, $"{options.ServerName}-{Id}");
+        }
+
         Touch();
     }
 
@@ -37,9 +56,15 @@ internal sealed class RtspSession
 
     public StreamHub Hub { get; }
 
+    /// <summary>The client's RTSP address.</summary>
+    public IPEndPoint RemoteEndPoint { get; }
+
     public RtspSessionState State { get; private set; } = RtspSessionState.Init;
 
     public RtpTransport? Transport => _transport;
+
+    /// <summary>The stream's SSRC (the Transport header's ssrc=), known from the packetizer's creation.</summary>
+    public uint? Ssrc => _rtcp?.Ssrc;
 
     /// <summary>True for UDP sessions, which outlive their RTSP connection until the timeout.</summary>
     public bool IsUdp => _transport is UdpUnicastTransport;
@@ -49,10 +74,40 @@ internal sealed class RtspSession
 
     public long FramesSent => Interlocked.Read(ref _framesSent);
 
+    /// <summary>Bytes sent on the wire (RTP, interleaved headers over TCP).</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    /// <summary>Frames this session lost because its queue overflowed (it then skipped to the next keyframe).</summary>
+    public long FramesDropped
+    {
+        get
+        {
+            var subscription = Volatile.Read(ref _subscription);
+            return Interlocked.Read(ref _droppedBefore) + (subscription?.DroppedFrames ?? 0);
+        }
+    }
+
     /// <summary>Monotonic time of the last keepalive, in Stopwatch ticks.</summary>
     public long LastActivity => Interlocked.Read(ref _lastActivity);
 
     public void Touch() => Interlocked.Exchange(ref _lastActivity, Stopwatch.GetTimestamp());
+
+    /// <summary>RTCP from the client: keep its receiver report (also a keepalive; the transport touched us).</summary>
+    public void OnRtcp(ReadOnlySpan<byte> compound) => _rtcp?.OnReceived(compound);
+
+    /// <summary>A snapshot for the API.</summary>
+    public RtspSessionInfo Snapshot() => new(
+        Id,
+        Hub.Name,
+        _transport?.Protocol,
+        RemoteEndPoint,
+        State,
+        FramesSent,
+        FramesDropped,
+        BytesSent,
+        _rtcp?.CumulativeLost ?? 0,
+        _rtcp?.FractionLost ?? 0,
+        _rtcp?.JitterMicroseconds ?? 0);
 
     /// <summary>Gives the session its transport (SETUP); the old one, if any, is returned for disposal.</summary>
     public RtpTransport? SetTransport(RtpTransport transport)
@@ -67,8 +122,9 @@ internal sealed class RtspSession
     }
 
     /// <summary>
-    /// Subscribes to the hub (PLAY) and waits up to <paramref name="wait"/> for the first unit.
-    /// Returns the RTP sequence number and timestamp the viewer starts at, when known.
+    /// Subscribes to the hub (PLAY) and waits up to <paramref name="wait"/> for the first unit it
+    /// will send: the cached GOP's keyframe, or after a PAUSE the first keyframe newer than what
+    /// was sent (never older frames again). Returns that unit's RTP seq and timestamp, when known.
     /// </summary>
     public async Task<(ushort Seq, uint RtpTime)?> PrepareToPlayAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -82,13 +138,21 @@ internal sealed class RtspSession
 
             subscription = Hub.Subscribe();
             _subscription = subscription;
+            _resuming = Interlocked.Read(ref _lastSentTimestamp90k) != long.MinValue;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(wait);
+        var askedForKeyframe = false;
         try
         {
-            await subscription.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+            while (await subscription.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+            {
+                if (SkipUnsendable(subscription, ref askedForKeyframe))
+                {
+                    break;
+                }
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -109,6 +173,7 @@ internal sealed class RtspSession
             }
 
             State = RtspSessionState.Playing;
+            _viewer = Hub.Counters.AddViewer(_transport.Protocol);
             _sendCts = new CancellationTokenSource();
             _sendLoop = SendLoopAsync(_subscription, _transport, _sendCts.Token);
         }
@@ -116,7 +181,7 @@ internal sealed class RtspSession
         _logger.SessionPlaying(Id, Hub.Name);
     }
 
-    /// <summary>Stops sending and leaves the hub (PAUSE); a later PLAY subscribes again from the cached keyframe.</summary>
+    /// <summary>Stops sending and leaves the hub (PAUSE); a later PLAY resumes at the next newer keyframe.</summary>
     public Task PauseAsync()
     {
         lock (_gate)
@@ -130,8 +195,11 @@ internal sealed class RtspSession
         return StopSendingAsync();
     }
 
-    /// <summary>Ends the session: stops sending, leaves the hub, closes the transport. Idempotent.</summary>
-    public async Task EndAsync(string reason)
+    /// <summary>
+    /// Ends the session: stops sending, leaves the hub, sends RTCP BYE (when <paramref name="sayBye"/>
+    /// and anything was sent), closes the transport. Idempotent.
+    /// </summary>
+    public async Task EndAsync(string reason, bool sayBye)
     {
         RtpTransport? transport;
         lock (_gate)
@@ -150,10 +218,18 @@ internal sealed class RtspSession
         await StopSendingAsync().ConfigureAwait(false);
         if (transport is not null)
         {
+            if (sayBye && _rtcp is not null && Interlocked.Read(ref _packetsSent) > 0)
+            {
+                // SR + SDES + BYE (RFC 3550 §6.1: BYE goes last in a compound packet). Bounded by the stall timeout.
+                using var bye = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await ((Task)transport.SendRtcpAsync(_rtcp.BuildReport(_packetsSent, _octetsSent, bye: true), bye.Token).AsTask())
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             await transport.DisposeAsync().ConfigureAwait(false);
         }
 
-        _logger.SessionEnded(Id, reason, FramesSent, Interlocked.Read(ref _framesDropped));
+        _logger.SessionEnded(Id, reason, FramesSent, FramesDropped);
     }
 
     private static (ushort, uint)? PeekStart(HubSubscription? subscription) =>
@@ -168,18 +244,51 @@ internal sealed class RtspSession
         return Convert.ToHexString(bytes);
     }
 
+    /// <summary>True when <paramref name="unit"/> may be the first one sent after (re)starting.</summary>
+    private bool CanStartWith(AccessUnit unit) =>
+        !_resuming || (unit.IsKeyframe && unit.Timestamp90k > Interlocked.Read(ref _lastSentTimestamp90k));
+
+    /// <summary>Releases queued units a resuming session must not send; true once the head is sendable.</summary>
+    private bool SkipUnsendable(HubSubscription subscription, ref bool askedForKeyframe)
+    {
+        while (subscription.TryPeek(out var head))
+        {
+            if (CanStartWith(head))
+            {
+                _resuming = false;
+                return true;
+            }
+
+            if (subscription.TryRead(out var stale))
+            {
+                stale.Release();
+            }
+
+            if (!askedForKeyframe)
+            {
+                // The cached GOP is older than what the viewer already has: get a fresh keyframe soon.
+                askedForKeyframe = true;
+                Hub.RequestKeyframe();
+            }
+        }
+
+        return false;
+    }
+
     private async Task StopSendingAsync()
     {
         CancellationTokenSource? cts;
         Task loop;
         HubSubscription? subscription;
+        ViewerLease? viewer;
         lock (_gate)
         {
             cts = _sendCts;
             _sendCts = null;
             loop = _sendLoop;
             subscription = _subscription;
-            _subscription = null;
+            viewer = _viewer;
+            _viewer = null;
         }
 
         if (cts is not null)
@@ -189,9 +298,15 @@ internal sealed class RtspSession
 
         // A loop stuck in a stalled TCP write ends when the connection's stall timeout aborts it.
         await loop.WaitAsync(TimeSpan.FromSeconds(6)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        viewer?.Dispose();
         if (subscription is not null)
         {
-            Interlocked.Add(ref _framesDropped, subscription.DroppedFrames);
+            lock (_gate)
+            {
+                Interlocked.Add(ref _droppedBefore, subscription.DroppedFrames);
+                _subscription = null;
+            }
+
             subscription.Dispose();
         }
 
@@ -202,28 +317,32 @@ internal sealed class RtspSession
     {
         // Run off the caller's (request handler's) stack.
         await Task.Yield();
+        var askedForKeyframe = false;
         try
         {
             while (await subscription.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (_resuming && !SkipUnsendable(subscription, ref askedForKeyframe))
+                {
+                    continue;
+                }
+
                 while (subscription.TryRead(out var unit))
                 {
                     bool ok;
                     try
                     {
-                        ok = unit.Rtp.PacketCount == 0 || await transport.SendAsync(unit, cancellationToken).ConfigureAwait(false);
+                        ok = await SendUnitAsync(unit, transport, cancellationToken).ConfigureAwait(false);
                     }
                     finally
                     {
                         unit.Release();
                     }
 
-                    if (!ok)
+                    if (!ok || !await MaybeSendReportAsync(transport, cancellationToken).ConfigureAwait(false))
                     {
                         return;
                     }
-
-                    Interlocked.Increment(ref _framesSent);
                 }
             }
         }
@@ -231,5 +350,36 @@ internal sealed class RtspSession
         {
             _logger.SendLoopEnded(Id, ex);
         }
+    }
+
+    private async ValueTask<bool> SendUnitAsync(AccessUnit unit, RtpTransport transport, CancellationToken cancellationToken)
+    {
+        var block = unit.Rtp;
+        if (block.PacketCount > 0 && !await transport.SendAsync(unit, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var bytes = transport.WireLength(unit);
+        Interlocked.Increment(ref _framesSent);
+        Interlocked.Add(ref _bytesSent, bytes);
+        Interlocked.Add(ref _packetsSent, block.PacketCount);
+        // SR octet count is payload only (RFC 3550 §6.4.1): minus the fixed RTP header (no CSRC, no extension).
+        Interlocked.Add(ref _octetsSent, block.Length - ((long)block.PacketCount * (WirePacketBlock.InterleavedHeaderLength + RtpHeader.FixedLength)));
+        Interlocked.Exchange(ref _lastSentTimestamp90k, unit.Timestamp90k);
+        Hub.Counters.AddSent(bytes);
+        return true;
+    }
+
+    /// <summary>An SR after the first frame (so clients can sync early), then every RTCP interval.</summary>
+    private ValueTask<bool> MaybeSendReportAsync(RtpTransport transport, CancellationToken cancellationToken)
+    {
+        if (_rtcp is null || (_lastReport != 0 && Stopwatch.GetElapsedTime(_lastReport) < _rtcpInterval))
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        _lastReport = Stopwatch.GetTimestamp();
+        return transport.SendRtcpAsync(_rtcp.BuildReport(_packetsSent, _octetsSent, bye: false), cancellationToken);
     }
 }

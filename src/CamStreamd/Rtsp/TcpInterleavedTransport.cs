@@ -13,18 +13,25 @@ internal sealed class TcpInterleavedTransport : RtpTransport
 {
     private readonly RtspConnection _connection;
     private readonly byte _channel;
+    private readonly byte _rtcpChannel;
     private byte[] _patched = [];
 
     public TcpInterleavedTransport(RtspConnection connection, (int Rtp, int Rtcp) channels)
     {
         _connection = connection;
         _channel = (byte)channels.Rtp;
+        _rtcpChannel = (byte)channels.Rtcp;
         Reply = new TransportSpec { LowerTransport = RtspLowerTransport.Tcp, Interleaved = channels };
     }
 
     public override TransportSpec Reply { get; }
 
     public override string Name => "TCP interleaved";
+
+    public override ViewerProtocol Protocol => ViewerProtocol.RtspTcp;
+
+    /// <summary>The channel of RTCP in both directions (the odd one of the pair, RFC 2326 §10.12).</summary>
+    public byte RtcpChannel => _rtcpChannel;
 
     public RtspConnection Connection => _connection;
 
@@ -51,6 +58,18 @@ internal sealed class TcpInterleavedTransport : RtpTransport
         }
 
         return _connection.SendAsync(_patched.AsMemory(0, block.Length), cancellationToken);
+    }
+
+    public override ValueTask<bool> SendRtcpAsync(Memory<byte> prefixed, CancellationToken cancellationToken)
+    {
+        prefixed.Span[1] = _rtcpChannel;
+        return _connection.SendAsync(prefixed, cancellationToken);
+    }
+
+    public override long WireLength(AccessUnit unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        return unit.Rtp.Length;
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;

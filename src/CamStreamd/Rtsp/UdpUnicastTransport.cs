@@ -9,24 +9,30 @@ namespace CamStreamd.Rtsp;
 /// <summary>
 /// RTP/AVP over UDP unicast: a server RTP/RTCP port pair (even/odd, RFC 3550 §11) bound on the
 /// server address the client reached, datagrams sent to the client's pair. Whatever arrives on
-/// the server ports (RTCP receiver reports, NAT openers) is read and ignored, and counts as keepalive.
+/// the server ports (RTCP receiver reports, NAT openers) counts as keepalive; what arrives on the
+/// RTCP port is handed to the session as RTCP.
 /// </summary>
 internal sealed class UdpUnicastTransport : RtpTransport
 {
     private const int BindAttempts = 32;
 
+    /// <summary>Largest datagram read from the client (RTCP compounds are far smaller; longer ones are cut and fail to parse).</summary>
+    private const int MaxDatagram = 2048;
+
     private readonly Socket _rtp;
     private readonly Socket _rtcp;
     private readonly SocketAddress _clientRtp;
+    private readonly SocketAddress _clientRtcp;
     private readonly CancellationTokenSource _drainCts = new();
     private readonly Task _drainRtp;
     private readonly Task _drainRtcp;
 
-    private UdpUnicastTransport(Socket rtp, Socket rtcp, IPEndPoint client, (int Rtp, int Rtcp) clientPorts, Action keepalive)
+    private UdpUnicastTransport(Socket rtp, Socket rtcp, IPEndPoint client, (int Rtp, int Rtcp) clientPorts, IRtcpReceiver receiver)
     {
         _rtp = rtp;
         _rtcp = rtcp;
         _clientRtp = new IPEndPoint(client.Address, clientPorts.Rtp).Serialize();
+        _clientRtcp = new IPEndPoint(client.Address, clientPorts.Rtcp).Serialize();
         var serverRtp = ((IPEndPoint)rtp.LocalEndPoint!).Port;
         Reply = new TransportSpec
         {
@@ -34,16 +40,18 @@ internal sealed class UdpUnicastTransport : RtpTransport
             ClientPort = clientPorts,
             ServerPort = (serverRtp, serverRtp + 1),
         };
-        _drainRtp = DrainAsync(_rtp, keepalive, _drainCts.Token);
-        _drainRtcp = DrainAsync(_rtcp, keepalive, _drainCts.Token);
+        _drainRtp = DrainAsync(_rtp, receiver, isRtcp: false, _drainCts.Token);
+        _drainRtcp = DrainAsync(_rtcp, receiver, isRtcp: true, _drainCts.Token);
     }
 
     public override TransportSpec Reply { get; }
 
     public override string Name => "UDP";
 
+    public override ViewerProtocol Protocol => ViewerProtocol.RtspUdp;
+
     /// <summary>Binds an even/odd port pair on <paramref name="serverAddress"/>; null when none could be bound.</summary>
-    public static UdpUnicastTransport? TryCreate(IPAddress serverAddress, IPEndPoint client, (int Rtp, int Rtcp) clientPorts, Action keepalive)
+    public static UdpUnicastTransport? TryCreate(IPAddress serverAddress, IPEndPoint client, (int Rtp, int Rtcp) clientPorts, IRtcpReceiver receiver)
     {
         for (var attempt = 0; attempt < BindAttempts; attempt++)
         {
@@ -58,7 +66,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
                     rtcp = new Socket(serverAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
                     rtcp.Bind(new IPEndPoint(serverAddress, port + 1));
                     rtp.SendBufferSize = 1024 * 1024;
-                    return new UdpUnicastTransport(rtp, rtcp, client, clientPorts, keepalive);
+                    return new UdpUnicastTransport(rtp, rtcp, client, clientPorts, receiver);
                 }
             }
             catch (SocketException)
@@ -93,6 +101,26 @@ internal sealed class UdpUnicastTransport : RtpTransport
         return true;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<bool> SendRtcpAsync(Memory<byte> prefixed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // From the server's RTCP port (RTP port + 1) to the client's RTCP port (RFC 3550 §11).
+            await _rtcp.SendToAsync(prefixed[WirePacketBlock.InterleavedHeaderLength..], SocketFlags.None, _clientRtcp, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.NoBufferSpaceAvailable)
+        {
+            // As for RTP: the report is lost, the session lives on until its timeout.
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await _drainCts.CancelAsync().ConfigureAwait(false);
@@ -102,16 +130,20 @@ internal sealed class UdpUnicastTransport : RtpTransport
         _drainCts.Dispose();
     }
 
-    private static async Task DrainAsync(Socket socket, Action keepalive, CancellationToken cancellationToken)
+    private static async Task DrainAsync(Socket socket, IRtcpReceiver receiver, bool isRtcp, CancellationToken cancellationToken)
     {
-        var buffer = new byte[2048];
+        var buffer = new byte[MaxDatagram];
         var from = new SocketAddress(socket.AddressFamily);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
-                keepalive();
+                var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+                receiver.Touch();
+                if (isRtcp)
+                {
+                    receiver.OnRtcp(buffer.AsSpan(0, received));
+                }
             }
             catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset || ex.SocketErrorCode == SocketError.ConnectionRefused)
             {

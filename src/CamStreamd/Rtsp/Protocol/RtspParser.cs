@@ -46,9 +46,18 @@ public static class RtspParser
     /// only blank lines before a request may be consumed; on <see cref="RtspParseResult.Error"/> the
     /// bad request is consumed when <see cref="RtspParseError.Resynchronized"/> is true.
     /// </summary>
-    public static RtspParseResult TryParse(ref ReadOnlySequence<byte> buffer, out RtspRequest request, out RtspParseError error)
+    public static RtspParseResult TryParse(ref ReadOnlySequence<byte> buffer, out RtspRequest request, out RtspParseError error) =>
+        TryParse(ref buffer, out request, out error, out _);
+
+    /// <summary>
+    /// As <see cref="TryParse(ref ReadOnlySequence{byte}, out RtspRequest, out RtspParseError)"/>, and on
+    /// <see cref="RtspParseResult.InterleavedFrame"/> also gives the frame's channel and data (a slice of the
+    /// input, valid until the caller advances its reader).
+    /// </summary>
+    public static RtspParseResult TryParse(ref ReadOnlySequence<byte> buffer, out RtspRequest request, out RtspParseError error, out InterleavedFrame frame)
     {
         request = null!;
+        frame = default;
         error = RtspParseError.None;
         var reader = new SequenceReader<byte>(buffer);
 
@@ -67,7 +76,7 @@ public static class RtspParser
         reader.TryPeek(out var first);
         if (first == WireBytes.Dollar)
         {
-            return TrySkipInterleaved(ref buffer, ref reader);
+            return TrySkipInterleaved(ref buffer, ref reader, out frame);
         }
 
         if (!reader.TryReadTo(out ReadOnlySequence<byte> requestLine, (byte)'\n'))
@@ -163,8 +172,9 @@ public static class RtspParser
         return RtspParseResult.Complete;
     }
 
-    private static RtspParseResult TrySkipInterleaved(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader)
+    private static RtspParseResult TrySkipInterleaved(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader, out InterleavedFrame frame)
     {
+        frame = default;
         Span<byte> header = stackalloc byte[4];
         if (!reader.TryCopyTo(header))
         {
@@ -177,6 +187,7 @@ public static class RtspParser
             return RtspParseResult.Incomplete;
         }
 
+        frame = new InterleavedFrame(header[1], reader.UnreadSequence.Slice(4, length));
         reader.Advance(4 + length);
         buffer = buffer.Slice(reader.Position);
         return RtspParseResult.InterleavedFrame;

@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using CamStreamd.Media;
+using CamStreamd.Rtp;
+
+namespace CamStreamd.Rtsp;
+
+/// <summary>
+/// The RTCP side of one session (RFC 3550 §6): builds its compound sender reports (SR + SDES
+/// CNAME, + BYE at the end) into one reused buffer, and keeps what the client's receiver reports
+/// say about our stream. Report building happens on the session's send loop only; reports
+/// received may arrive on any thread, so their fields are read and written atomically.
+/// </summary>
+internal sealed class RtspSessionRtcp
+{
+    private readonly H264RtpPacketizer _clock;
+    private readonly StreamCounters _counters;
+    private readonly byte[] _buffer;
+    private readonly int _sdesLength;
+    private long _lastCumulativeLost;
+    private int _fractionLost;
+    private long _jitterMicroseconds;
+    private long _reportsReceived;
+    private long _malformedReceived;
+
+    public RtspSessionRtcp(H264RtpPacketizer clock, StreamCounters counters, string cname)
+    {
+        _clock = clock;
+        _counters = counters;
+        _sdesLength = RtcpSenderReport.SdesLength(cname);
+        _buffer = new byte[WirePacketBlock.InterleavedHeaderLength + RtcpSenderReport.Length + _sdesLength + RtcpBye.Length];
+        // The SDES never changes: write it once (§6.5.1 CNAME stays fixed for the session).
+        RtcpSenderReport.WriteSdesCname(_buffer.AsSpan(WirePacketBlock.InterleavedHeaderLength + RtcpSenderReport.Length), clock.Ssrc, cname);
+    }
+
+    public uint Ssrc => _clock.Ssrc;
+
+    /// <summary>The latest fraction lost a receiver reported, in 1/256.</summary>
+    public int FractionLost => Volatile.Read(ref _fractionLost);
+
+    /// <summary>The latest cumulative loss a receiver reported.</summary>
+    public long CumulativeLost => Interlocked.Read(ref _lastCumulativeLost);
+
+    /// <summary>The latest interarrival jitter a receiver reported, in microseconds.</summary>
+    public long JitterMicroseconds => Interlocked.Read(ref _jitterMicroseconds);
+
+    /// <summary>Receiver reports about our stream read so far.</summary>
+    public long ReportsReceived => Interlocked.Read(ref _reportsReceived);
+
+    /// <summary>RTCP packets from the client that did not parse.</summary>
+    public long MalformedReceived => Interlocked.Read(ref _malformedReceived);
+
+    /// <summary>
+    /// Writes SR + SDES (+ BYE) for "now" behind a 4-byte interleaved header (channel 0; the TCP
+    /// transport patches it, UDP skips it). The SR maps the current wall-clock time to the RTP time
+    /// of the stream's own clock: the packetizer stamps units with their monotonic capture time plus
+    /// its offset, so the same conversion of the monotonic "now" gives the matching RTP time.
+    /// </summary>
+    public Memory<byte> BuildReport(long packetsSent, long octetsSent, bool bye)
+    {
+        var span = _buffer.AsSpan();
+        var rtpNow = _clock.ToRtpTimestamp(AccessUnit.TicksTo90k(Stopwatch.GetTimestamp()));
+        var ntpNow = RtcpSenderReport.ToNtpTimestamp(DateTime.UtcNow);
+        var offset = WirePacketBlock.InterleavedHeaderLength;
+        offset += RtcpSenderReport.Write(span[offset..], _clock.Ssrc, ntpNow, rtpNow, packetsSent, octetsSent);
+        offset += _sdesLength;
+        if (bye)
+        {
+            offset += RtcpBye.Write(span[offset..], _clock.Ssrc);
+        }
+
+        span[0] = WirePacketBlock.InterleavedMagic;
+        span[1] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)(offset - WirePacketBlock.InterleavedHeaderLength));
+        return _buffer.AsMemory(0, offset);
+    }
+
+    /// <summary>Reads a compound RTCP packet from the client; keeps its report about our SSRC and feeds the stream's counters.</summary>
+    public RtcpParseResult OnReceived(ReadOnlySpan<byte> compound)
+    {
+        var result = RtcpReceiverReport.TryFind(compound, _clock.Ssrc, out var report);
+        if (result == RtcpParseResult.Ok)
+        {
+            Interlocked.Increment(ref _reportsReceived);
+            var previous = Interlocked.Exchange(ref _lastCumulativeLost, report.CumulativeLost);
+            _counters.AddRtcpLoss(report.CumulativeLost - previous);
+            Volatile.Write(ref _fractionLost, report.FractionLost);
+            var jitter = report.JitterMicroseconds(AccessUnit.ClockRate);
+            Interlocked.Exchange(ref _jitterMicroseconds, jitter);
+            _counters.SetRtcpJitter(jitter);
+        }
+        else if (result != RtcpParseResult.NoReport)
+        {
+            Interlocked.Increment(ref _malformedReceived);
+        }
+
+        return result;
+    }
+}
