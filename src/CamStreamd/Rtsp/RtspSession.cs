@@ -63,6 +63,9 @@ internal sealed class RtspSession : IRtcpReceiver
 
     public RtpTransport? Transport => _transport;
 
+    /// <summary>The session's RTCP state, or null when the stream has no RTP packetizer.</summary>
+    public RtspSessionRtcp? Rtcp => _rtcp;
+
     /// <summary>The stream's SSRC (the Transport header's ssrc=), known from the packetizer's creation.</summary>
     public uint? Ssrc => _rtcp?.Ssrc;
 

@@ -22,6 +22,7 @@ internal sealed class RtspSessionRtcp
     private long _jitterMicroseconds;
     private long _reportsReceived;
     private long _malformedReceived;
+    private long _reportsEchoingSenderReport;
 
     public RtspSessionRtcp(H264RtpPacketizer clock, StreamCounters counters, string cname)
     {
@@ -46,6 +47,9 @@ internal sealed class RtspSessionRtcp
 
     /// <summary>Receiver reports about our stream read so far.</summary>
     public long ReportsReceived => Interlocked.Read(ref _reportsReceived);
+
+    /// <summary>Receiver reports whose LSR field is set, i.e. the client had received one of our sender reports (RFC 3550 §6.4.1).</summary>
+    public long ReportsEchoingSenderReport => Interlocked.Read(ref _reportsEchoingSenderReport);
 
     /// <summary>RTCP packets from the client that did not parse.</summary>
     public long MalformedReceived => Interlocked.Read(ref _malformedReceived);
@@ -82,6 +86,11 @@ internal sealed class RtspSessionRtcp
         if (result == RtcpParseResult.Ok)
         {
             Interlocked.Increment(ref _reportsReceived);
+            if (report.LastSenderReport != 0)
+            {
+                Interlocked.Increment(ref _reportsEchoingSenderReport);
+            }
+
             var previous = Interlocked.Exchange(ref _lastCumulativeLost, report.CumulativeLost);
             _counters.AddRtcpLoss(report.CumulativeLost - previous);
             Volatile.Write(ref _fractionLost, report.FractionLost);

@@ -26,15 +26,16 @@ internal sealed class RtspTestHarness : IAsyncDisposable
 
     public string Url => $"rtsp://127.0.0.1:{Port}/cam0";
 
-    public static RtspTestHarness Start(H264Clip clip, int maxGopFrames = 64, RtspServerOptions? options = null)
+    public static RtspTestHarness Start(H264Clip clip, int maxGopFrames = 64, RtspServerOptions? options = null,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, int maxFrameLength = 1 << 20)
     {
         var registry = new StreamHubRegistry();
-        var hub = new StreamHub("cam0", 640, 360, 30, 1 << 20, maxGopFrames, H264RtpPacketizer.CreateRandom());
+        var hub = new StreamHub("cam0", 640, 360, 30, maxFrameLength, maxGopFrames, H264RtpPacketizer.CreateRandom());
         registry.TryAdd(hub);
         var server = new RtspServer(
             (options ?? new RtspServerOptions()) with { ListenAddress = IPAddress.Loopback, Port = 0 },
             registry,
-            NullLoggerFactory.Instance);
+            loggerFactory ?? NullLoggerFactory.Instance);
         server.Start();
         return new RtspTestHarness(hub, new PacedPublisher(hub, clip, 30), server);
     }

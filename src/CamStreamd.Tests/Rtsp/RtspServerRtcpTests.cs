@@ -1,0 +1,250 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using CamStreamd.Media;
+using CamStreamd.Rtp;
+using CamStreamd.Rtsp;
+using CamStreamd.Tests.Rtp;
+using CamStreamd.Tests.Rtsp.TestSupport;
+
+namespace CamStreamd.Tests.Rtsp;
+
+/// <summary>RTCP per session (RFC 3550): sender reports out, receiver reports in, BYE at the end; over UDP and interleaved TCP.</summary>
+[Collection(RtspIntegrationGroup.Name)]
+public class RtspServerRtcpTests
+{
+    private static readonly RtspServerOptions FastRtcp = new() { RtcpInterval = TimeSpan.FromMilliseconds(500) };
+    private readonly RtspClipFixture _clips;
+
+    public RtspServerRtcpTests(RtspClipFixture clips) => _clips = clips;
+
+    [Fact]
+    public async Task Udp_session_gets_sr_with_sdes_on_its_rtcp_port_reads_rr_and_ends_with_bye()
+    {
+        await using var harness = RtspTestHarness.Start(_clips.Gop30, options: FastRtcp);
+        using var rtp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        using var rtcp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        rtp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        rtcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var rtpPort = ((IPEndPoint)rtp.LocalEndPoint!).Port;
+        var rtcpPort = ((IPEndPoint)rtcp.LocalEndPoint!).Port;
+        var (low, high) = rtpPort < rtcpPort ? (rtp, rtcp) : (rtcp, rtp);
+        var lowPort = Math.Min(rtpPort, rtcpPort);
+        var highPort = Math.Max(rtpPort, rtcpPort);
+
+        using var client = new RawRtspClient(harness.Port);
+        var setup = await client.RequestAsync("SETUP", harness.Url + "/trackID=0", $"Transport: RTP/AVP;unicast;client_port={lowPort}-{highPort}");
+        Assert.Equal(200, setup.Status);
+        var transport = setup["Transport"]!;
+        var ssrc = ParseSsrc(transport);
+        var serverPorts = System.Text.RegularExpressions.Regex.Match(transport, @"server_port=(\d+)-(\d+)");
+        Assert.True(serverPorts.Success, transport);
+        var serverRtcp = int.Parse(serverPorts.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(int.Parse(serverPorts.Groups[1].Value, CultureInfo.InvariantCulture) + 1, serverRtcp);
+        var session = setup["Session"]!.Split(';')[0];
+        Assert.Equal(200, (await client.RequestAsync("PLAY", harness.Url, "Session: " + session)).Status);
+
+        var first = await ReceiveAsync(high, TimeSpan.FromSeconds(3));
+        var lastRtpTime = await LastRtpTimestampAsync(low, TimeSpan.FromMilliseconds(300));
+        var second = await ReceiveAsync(high, TimeSpan.FromSeconds(3));
+        AssertSenderReport(second, ssrc, lastRtpTime, DateTime.UtcNow, out var packets);
+        Assert.True(packets > BinaryPrimitives.ReadUInt32BigEndian(first.AsSpan(20)));
+
+        // NTP and RTP time advance together at 90 kHz between two reports (RFC 3550 §6.4.1).
+        var ntpSeconds = (BinaryPrimitives.ReadUInt64BigEndian(second.AsSpan(8)) - BinaryPrimitives.ReadUInt64BigEndian(first.AsSpan(8))) / 4294967296.0;
+        var rtpSeconds = unchecked(BinaryPrimitives.ReadUInt32BigEndian(second.AsSpan(16)) - BinaryPrimitives.ReadUInt32BigEndian(first.AsSpan(16))) / 90_000.0;
+        Assert.InRange(ntpSeconds, 0.4, 2.0);
+        Assert.InRange(rtpSeconds - ntpSeconds, -0.02, 0.02);
+
+        // A receiver report from the client's RTCP port to the server's (RTP port + 1).
+        var rr = RtcpTestPackets.ReceiverReport(0x5EED, ssrc, 25, 7, 1000, 900, 0x12345678);
+        await high.SendToAsync(rr, new IPEndPoint(IPAddress.Loopback, serverRtcp));
+        var info = await WaitForAsync(() => harness.Server.Sessions.SingleOrDefault(s => s.RtcpPacketsLost == 7));
+        Assert.Equal((25, 10_000L, ViewerProtocol.RtspUdp), (info.RtcpFractionLost, info.RtcpJitterMicroseconds, info.Protocol));
+        Assert.Equal(7, harness.Hub.Counters.RtcpPacketsLost);
+        Assert.Equal(10_000, harness.Hub.Counters.RtcpJitterMicroseconds);
+
+        Assert.Equal(200, (await client.RequestAsync("TEARDOWN", harness.Url, "Session: " + session)).Status);
+        var bye = await ReceiveUntilAsync(high, p => ContainsType(p, RtcpPacketReader.PacketTypeBye), TimeSpan.FromSeconds(3));
+        Assert.Equal([200, 202, 203], PacketTypes(bye));
+        Assert.Equal(ssrc, BinaryPrimitives.ReadUInt32BigEndian(bye.AsSpan(bye.Length - 4)));
+    }
+
+    [Fact]
+    public async Task Tcp_session_gets_sr_on_the_odd_channel_reads_interleaved_rr_and_bye_precedes_the_teardown_reply()
+    {
+        await using var harness = RtspTestHarness.Start(_clips.Gop30, options: FastRtcp);
+        using var client = new RawRtspClient(harness.Port);
+        var setup = await client.RequestAsync("SETUP", harness.Url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=4-5");
+        var ssrc = ParseSsrc(setup["Transport"]!);
+        Assert.Equal(harness.Hub.Preparer is H264RtpPacketizer p ? p.Ssrc : 0, ssrc);
+        var session = setup["Session"]!.Split(';')[0];
+        Assert.Equal(200, (await client.RequestAsync("PLAY", harness.Url, "Session: " + session)).Status);
+
+        uint lastRtpTime = 0;
+        byte[]? sr = null;
+        for (var i = 0; i < 2000 && sr is null; i++)
+        {
+            var (channel, data) = await client.ReadInterleavedAsync();
+            if (channel == 4)
+            {
+                lastRtpTime = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(4));
+            }
+            else
+            {
+                Assert.Equal(5, channel);
+                sr = data;
+            }
+        }
+
+        Assert.NotNull(sr);
+        AssertSenderReport(sr, ssrc, lastRtpTime, DateTime.UtcNow, out _);
+
+        // Client RTCP on the same connection, between requests (RFC 2326 §10.12).
+        byte[] rr = [.. RtcpTestPackets.ReceiverReport(0x77, ssrc, 0, 3, 0, 90), .. RtcpTestPackets.Sdes(0x77, "c")];
+        await client.SendRawAsync([0x24, 5, (byte)(rr.Length >> 8), (byte)rr.Length, .. rr]);
+        var info = await WaitForAsync(() => harness.Server.Sessions.SingleOrDefault(s => s.RtcpPacketsLost == 3));
+        Assert.Equal((1000L, ViewerProtocol.RtspTcp, RtspSessionState.Playing), (info.RtcpJitterMicroseconds, info.Protocol, info.State));
+
+        await client.SendRawAsync($"TEARDOWN {harness.Url} RTSP/1.0\r\nCSeq: 50\r\nSession: {session}\r\n\r\n");
+        var sawBye = false;
+        while (await client.PeekByteAsync() == 0x24)
+        {
+            var (channel, data) = await client.ReadInterleavedAsync();
+            sawBye |= channel == 5 && ContainsType(data, RtcpPacketReader.PacketTypeBye);
+        }
+
+        Assert.Equal(200, (await client.ReadResponseAsync())!.Status);
+        Assert.True(sawBye, "RTCP BYE before the TEARDOWN response");
+    }
+
+    [Fact]
+    public async Task Ffmpeg_over_udp_is_sent_well_formed_sender_reports_seen_by_tshark()
+    {
+        // ffmpeg only sends receiver reports after ~280 KB, so its side cannot prove reception in a
+        // short test: a loopback capture decoded by Wireshark's RTCP dissector shows the SRs instead.
+        await using var harness = RtspTestHarness.Start(_clips.Gop30, options: FastRtcp);
+        var ssrc = ((H264RtpPacketizer)harness.Hub.Preparer!).Ssrc;
+        var pcap = Path.Combine(Path.GetTempPath(), $"camstreamd-rtcp-{Guid.NewGuid():N}.pcapng");
+        try
+        {
+            var capture = PeerProcess.RunAsync("tshark", ["-i", "lo", "-f", "udp", "-a", "duration:7", "-w", pcap], TimeSpan.FromSeconds(20));
+            for (var i = 0; i < 100 && !(File.Exists(pcap) && new FileInfo(pcap).Length > 0); i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(File.Exists(pcap), "tshark did not start capturing on lo (it needs CAP_NET_RAW): " + (capture.IsCompleted ? (await capture).StandardError : "still running"));
+            var decode = await PeerProcess.RunAsync("ffmpeg",
+                ["-hide_banner", "-nostats", "-v", "error", "-rtsp_transport", "udp", "-i", harness.Url, "-frames:v", "90", "-f", "null", "-"],
+                TimeSpan.FromSeconds(20));
+            Assert.True(decode.ExitCode == 0, decode.StandardError);
+            var captured = await capture;
+            Assert.False(captured.TimedOut, captured.StandardError);
+
+            var read = await PeerProcess.RunAsync("tshark",
+                ["-r", pcap, "-o", "rtcp.heuristic_rtcp:TRUE", "-Y", "rtcp.pt == 200", "-T", "fields", "-e", "rtcp.senderssrc", "-e", "rtcp.sdes.text", "-e", "_ws.malformed", "-e", "_ws.expert.severity"],
+                TimeSpan.FromSeconds(20));
+            Assert.True(read.ExitCode == 0, read.StandardError);
+            var lines = read.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var ours = lines.Where(l => l.StartsWith($"0x{ssrc:x8}", StringComparison.OrdinalIgnoreCase)).ToList();
+            Assert.True(ours.Count >= 2, $"sender reports with SSRC {ssrc:x8} in the capture: {read.StandardOutput}");
+            Assert.All(ours, l => Assert.Contains("camstreamd-", l, StringComparison.Ordinal));
+            Assert.All(ours, l => Assert.True(l.Split('\t').Skip(2).All(string.IsNullOrEmpty), "no malformed packet and no expert info: " + l));
+        }
+        finally
+        {
+            File.Delete(pcap);
+        }
+    }
+
+    internal static uint ParseSsrc(string transport)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(transport, "ssrc=([0-9A-F]{8})");
+        Assert.True(match.Success, transport);
+        return uint.Parse(match.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    }
+
+    private static void AssertSenderReport(byte[] compound, uint ssrc, uint lastRtpTime, DateTime wall, out uint packets)
+    {
+        Assert.Equal([200, 202], PacketTypes(compound));
+        Assert.Equal(ssrc, BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(4)));
+        var ntp = BinaryPrimitives.ReadUInt64BigEndian(compound.AsSpan(8));
+        var ntpWall = new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds((ntp >> 32) + ((ntp & 0xFFFF_FFFF) / 4294967296.0));
+        Assert.True(Math.Abs((ntpWall - wall).TotalSeconds) < 2, $"NTP time {ntpWall:O} vs now {wall:O}");
+
+        // The SR's RTP time is "now" on the stream clock: close to the latest RTP packet's (live frames are stamped at capture).
+        var rtpTime = BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(16));
+        var ahead = unchecked((int)(rtpTime - lastRtpTime));
+        Assert.InRange(ahead, -45_000, 45_000);
+        packets = BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(20));
+        Assert.True(BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(24)) > packets * 100, "octet count");
+        Assert.Equal(ssrc, BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(32)));
+        Assert.Equal(1, compound[36]); // CNAME
+    }
+
+    private static List<int> PacketTypes(byte[] compound)
+    {
+        var types = new List<int>();
+        var reader = new RtcpPacketReader(compound);
+        while (reader.Next(out var type, out _, out _) == RtcpParseResult.Ok)
+        {
+            types.Add(type);
+        }
+
+        return types;
+    }
+
+    private static bool ContainsType(byte[] compound, byte type) => PacketTypes(compound).Contains(type);
+
+    private static async Task<uint> LastRtpTimestampAsync(Socket rtp, TimeSpan window)
+    {
+        uint last = 0;
+        var until = DateTime.UtcNow + window;
+        while (DateTime.UtcNow < until)
+        {
+            var packet = await ReceiveAsync(rtp, TimeSpan.FromSeconds(3));
+            last = BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(4));
+        }
+
+        return last;
+    }
+
+    private static async Task<byte[]> ReceiveAsync(Socket socket, TimeSpan timeout)
+    {
+        var buffer = new byte[2048];
+        using var cts = new CancellationTokenSource(timeout);
+        var received = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+        return buffer[..received];
+    }
+
+    private static async Task<byte[]> ReceiveUntilAsync(Socket socket, Func<byte[], bool> match, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var packet = await ReceiveAsync(socket, until - DateTime.UtcNow);
+            if (match(packet))
+            {
+                return packet;
+            }
+        }
+    }
+
+    internal static async Task<T> WaitForAsync<T>(Func<T?> probe)
+        where T : class
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(30);
+        }
+
+        throw new Xunit.Sdk.XunitException("condition not met within 3 s");
+    }
+}
