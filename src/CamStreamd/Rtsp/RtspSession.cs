@@ -355,6 +355,7 @@ internal sealed class RtspSession : IRtcpReceiver
         }
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> SendUnitAsync(AccessUnit unit, RtpTransport transport, CancellationToken cancellationToken)
     {
         var block = unit.Rtp;
