@@ -67,6 +67,8 @@ public class ConfigLoaderBadConfigTests
         { "{'rtsp':{'maxFrameLength':-1}," + Streams() + "}", "rtsp.maxFrameLength: must be between 0" },
         { "{'rtsp':{'sessionTimeoutSeconds':4}," + Streams() + "}", "rtsp.sessionTimeoutSeconds: must be between 5 and 3600 (got 4)" },
         { "{'rtsp':{'sessionTimeoutSeconds':3601}," + Streams() + "}", "rtsp.sessionTimeoutSeconds: must be between 5 and 3600 (got 3601)" },
+        { "{'rtsp':{'maxConnections':0}," + Streams() + "}", "rtsp.maxConnections: must be between 1 and 10000 (got 0)" },
+        { "{'rtsp':{'maxConnections':10001}," + Streams() + "}", "rtsp.maxConnections: must be between 1 and 10000 (got 10001)" },
         { "{'rtsp':{'listenAddress':'localhost'}," + Streams() + "}", "rtsp.listenAddress: must be an IPv4 or IPv6 address" },
         { "{'rtsp':{'listenAddress':'1'}," + Streams() + "}", "rtsp.listenAddress: must be an IPv4 or IPv6 address" },
         { "{'http':{'listenAddress':'0.0.0.256'}," + Streams() + "}", "http.listenAddress: must be an IPv4 or IPv6 address" },
