@@ -45,6 +45,8 @@ public static class DaemonServices
             ListenAddress = IPAddress.Parse(rtsp.ListenAddress),
             Port = rtsp.Port,
             SessionTimeout = TimeSpan.FromSeconds(rtsp.SessionTimeoutSeconds),
+            Auth = RtspSettingsMapper.ToAuthSettings(rtsp.Auth),
+            Multicast = RtspSettingsMapper.ToMulticastSettings(rtsp.Multicast),
         };
     }
 }

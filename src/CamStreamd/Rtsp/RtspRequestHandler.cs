@@ -34,6 +34,11 @@ internal sealed class RtspRequestHandler
             return null;
         }
 
+        if (!_server.Authenticator.Authorize(request, _connection.RemoteEndPoint.Address, response))
+        {
+            return null;
+        }
+
         if (request.Headers.TryGetValue("Require", out var require))
         {
             // We implement no option tags (RFC 2326 §12.32): name them back in Unsupported.
@@ -127,7 +132,7 @@ internal sealed class RtspRequestHandler
             return;
         }
 
-        if (!request.Headers.TryGetValue("Transport", out var transportText) || !TransportHeader.TrySelect(transportText, out var spec))
+        if (!request.Headers.TryGetValue("Transport", out var transportText) || !TransportSelector.TrySelect(transportText, _server.Multicast is not null, out var spec))
         {
             response.StatusCode = RtspStatus.UnsupportedTransport;
             return;
@@ -157,7 +162,8 @@ internal sealed class RtspRequestHandler
         }
 
         session ??= new RtspSession(hub, _logger);
-        RtpTransport? transport = spec.LowerTransport == RtspLowerTransport.Tcp
+        RtpTransport? transport = spec.Multicast ? _server.Multicast!.CreateTransport(hub)
+            : spec.LowerTransport == RtspLowerTransport.Tcp
             ? new TcpInterleavedTransport(_connection, spec.Interleaved ?? (0, 1))
             : UdpUnicastTransport.TryCreate(_connection.LocalEndPoint.Address, _connection.RemoteEndPoint, spec.ClientPort!.Value, session.Touch);
         if (transport is null)
