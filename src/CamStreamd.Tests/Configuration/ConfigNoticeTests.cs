@@ -32,7 +32,7 @@ public class ConfigNoticeTests
 
         Assert.Equal(
             [
-                "rtsp.multicast.enabled", "rtsp.auth.mode", "http", "gpio.phyReset",
+                "http", "gpio.phyReset",
                 "streams[0].source.type", "streams[0].encoder.engine",
                 "streams[1].source.type", "streams[1].encoder.engine",
                 "streams[2].source.type", "streams[2].encoder.engine",
@@ -46,6 +46,16 @@ public class ConfigNoticeTests
         Assert.Contains("x264", notices.Single(n => n.Key == "streams[0].encoder.engine").Message, StringComparison.Ordinal);
         Assert.Contains("\"rkmpp\"", notices.Single(n => n.Key == "streams[0].encoder.engine").Message, StringComparison.Ordinal);
         Assert.Contains("\"rtsp\"", notices.Single(n => n.Key == "streams[1].source.type").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Multicast_and_authentication_are_supported_and_get_no_notice()
+    {
+        var result = ConfigLoader.Parse("""
+            { "rtsp": { "multicast": { "enabled": true }, "auth": { "mode": "basic", "users": [ { "name": "u", "password": "p" } ] } },
+              "streams": [ { "name": "a", "source": { "type": "testPattern" }, "encoder": { "engine": "x264" } } ] }
+            """);
+        Assert.Empty(result.Notices);
     }
 
     [Fact]

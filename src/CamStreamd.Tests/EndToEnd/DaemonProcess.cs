@@ -42,17 +42,29 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>Path of the daemon assembly copied beside the tests.</summary>
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "camstreamd.dll");
 
-    /// <summary>Starts the daemon with <paramref name="configJson"/> and waits until RTSP listens.</summary>
-    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts the daemon with <paramref name="configJson"/> and waits until RTSP listens; inside the
+    /// network namespace <paramref name="networkNamespace"/> (<c>ip netns exec</c>) when given.
+    /// </summary>
+    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null)
     {
         var configPath = Path.Combine(Path.GetTempPath(), $"camstreamd-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (networkNamespace is not null)
+        {
+            // ip execs the command in place, so the process (and its pid for SIGTERM) is the daemon's.
+            foreach (var argument in (string[])["netns", "exec", networkNamespace, "dotnet"])
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         info.ArgumentList.Add(DaemonDll);
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configPath);

@@ -235,7 +235,7 @@ public class RtspServerRtcpTests
     internal static async Task<T> WaitForAsync<T>(Func<T?> probe)
         where T : class
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 200; i++)
         {
             if (probe() is { } value)
             {

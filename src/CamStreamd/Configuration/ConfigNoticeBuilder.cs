@@ -10,16 +10,6 @@ internal static class ConfigNoticeBuilder
     public static IReadOnlyList<ConfigNotice> Build(CamStreamdOptions options, bool httpSectionPresent)
     {
         var notices = new List<ConfigNotice>();
-        if (options.Rtsp.Multicast.Enabled)
-        {
-            notices.Add(new("rtsp.multicast.enabled", "multicast is not supported yet; clients get unicast UDP or TCP interleaved"));
-        }
-
-        if (options.Rtsp.Auth.Mode != AuthModes.None)
-        {
-            notices.Add(new("rtsp.auth.mode", $"\"{options.Rtsp.Auth.Mode}\" authentication is not supported yet; the RTSP server accepts every client without credentials"));
-        }
-
         if (httpSectionPresent)
         {
             notices.Add(new("http", "the HTTP server (web page, API, MJPEG, metrics) does not exist yet; the section is checked and otherwise ignored"));

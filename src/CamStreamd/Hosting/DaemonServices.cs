@@ -46,6 +46,8 @@ public static class DaemonServices
             Port = rtsp.Port,
             SessionTimeout = TimeSpan.FromSeconds(rtsp.SessionTimeoutSeconds),
             MaxConnections = rtsp.MaxConnections,
+            Auth = RtspSettingsMapper.ToAuthSettings(rtsp.Auth),
+            Multicast = RtspSettingsMapper.ToMulticastSettings(rtsp.Multicast),
         };
     }
 }

@@ -34,6 +34,11 @@ internal sealed class RtspRequestHandler
             return null;
         }
 
+        if (!_server.Authenticator.Authorize(request, _connection.RemoteEndPoint.Address, response))
+        {
+            return null;
+        }
+
         if (RejectRequiredOptions(request, response))
         {
             return null;
@@ -145,7 +150,7 @@ internal sealed class RtspRequestHandler
             return;
         }
 
-        if (!request.Headers.TryGetValue("Transport", out var transportText) || !TransportHeader.TrySelect(transportText, out var spec))
+        if (!request.Headers.TryGetValue("Transport", out var transportText) || !TransportSelector.TrySelect(transportText, _server.Multicast is not null, out var spec))
         {
             response.StatusCode = RtspStatus.UnsupportedTransport;
             return;
@@ -175,7 +180,8 @@ internal sealed class RtspRequestHandler
         }
 
         session ??= new RtspSession(hub, _logger, _server.Options, _connection.RemoteEndPoint);
-        RtpTransport? transport = spec.LowerTransport == RtspLowerTransport.Tcp
+        RtpTransport? transport = spec.Multicast ? _server.Multicast!.CreateTransport(hub)
+            : spec.LowerTransport == RtspLowerTransport.Tcp
             ? new TcpInterleavedTransport(_connection, spec.Interleaved ?? (0, 1))
             : UdpUnicastTransport.TryCreate(_connection.LocalEndPoint.Address, _connection.RemoteEndPoint, spec.ClientPort!.Value, session);
         if (transport is null)

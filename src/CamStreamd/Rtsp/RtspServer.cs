@@ -47,6 +47,8 @@ public sealed class RtspServer : IAsyncDisposable
         Registry = registry;
         _logger = loggerFactory.CreateLogger("CamStreamd.Rtsp");
         SdpSessionId = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) & 0x7FFF_FFFF_FFFF_FFFF;
+        Authenticator = new RtspAuthenticator(options.Auth, TimeProvider.System, _logger);
+        Multicast = options.Multicast is { } multicast ? new MulticastGroups(multicast, _logger) : null;
     }
 
     /// <summary>The settings.</summary>
@@ -73,6 +75,12 @@ public sealed class RtspServer : IAsyncDisposable
 
     /// <summary>The SDP origin session id of this server run (RFC 4566 §5.2).</summary>
     internal ulong SdpSessionId { get; }
+
+    /// <summary>Checks every request's credentials (<see cref="RtspServerOptions.Auth"/>).</summary>
+    internal RtspAuthenticator Authenticator { get; }
+
+    /// <summary>The per-stream multicast groups and senders, or null when multicast is off.</summary>
+    internal MulticastGroups? Multicast { get; }
 
     /// <summary>Binds and listens; a <see cref="SocketException"/> (port taken, address missing) propagates.</summary>
     public void Start()

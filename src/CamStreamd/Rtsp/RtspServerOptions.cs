@@ -41,6 +41,12 @@ public sealed record RtspServerOptions
     /// <summary>Kernel send buffer per RTSP connection in bytes, or null for the OS default (smaller means a stalled viewer is noticed sooner).</summary>
     public int? SocketSendBufferSize { get; init; }
 
+    /// <summary>Client authentication (none by default).</summary>
+    public RtspAuthSettings Auth { get; init; } = RtspAuthSettings.None;
+
+    /// <summary>Multicast delivery, or null when disabled (SETUP with <c>multicast</c> then gets 461).</summary>
+    public RtspMulticastSettings? Multicast { get; init; }
+
     /// <summary>The Server header value.</summary>
     public string ServerName { get; init; } = "camstreamd";
 }

@@ -131,6 +131,12 @@ internal sealed class RtspSession : IRtcpReceiver
     /// </summary>
     public async Task<(ushort Seq, uint RtpTime)?> PrepareToPlayAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
+        if (_transport is MulticastTransport multicast)
+        {
+            // The stream's group sender serves every multicast session; join it instead of subscribing.
+            return await multicast.JoinAsync(wait, cancellationToken).ConfigureAwait(false);
+        }
+
         HubSubscription subscription;
         lock (_gate)
         {
@@ -168,6 +174,23 @@ internal sealed class RtspSession : IRtcpReceiver
     /// <summary>Starts the send loop (called after the PLAY response was written).</summary>
     public void StartSending()
     {
+        if (_transport is MulticastTransport multicast)
+        {
+            lock (_gate)
+            {
+                if (_ended)
+                {
+                    return;
+                }
+
+                State = RtspSessionState.Playing;
+            }
+
+            multicast.Activate();
+            _logger.SessionPlaying(Id, Hub.Name);
+            return;
+        }
+
         lock (_gate)
         {
             if (_ended || _subscription is null || _transport is null || State == RtspSessionState.Playing)
@@ -187,6 +210,7 @@ internal sealed class RtspSession : IRtcpReceiver
     /// <summary>Stops sending and leaves the hub (PAUSE); a later PLAY resumes at the next newer keyframe.</summary>
     public Task PauseAsync()
     {
+        (_transport as MulticastTransport)?.Leave();
         lock (_gate)
         {
             if (State == RtspSessionState.Playing)

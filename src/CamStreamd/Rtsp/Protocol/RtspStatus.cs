@@ -9,6 +9,9 @@ public static class RtspStatus
     /// <summary>400 Bad Request.</summary>
     public const int BadRequest = 400;
 
+    /// <summary>401 Unauthorized (RFC 2326 §11.2.1 via HTTP: answer with WWW-Authenticate).</summary>
+    public const int Unauthorized = 401;
+
     /// <summary>404 Not Found.</summary>
     public const int NotFound = 404;
 
@@ -47,6 +50,7 @@ public static class RtspStatus
     {
         Ok => "OK",
         BadRequest => "Bad Request",
+        Unauthorized => "Unauthorized",
         NotFound => "Not Found",
         MethodNotAllowed => "Method Not Allowed",
         SessionNotFound => "Session Not Found",

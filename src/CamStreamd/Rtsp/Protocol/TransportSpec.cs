@@ -33,6 +33,12 @@ public sealed record TransportSpec
     /// <summary>The destination parameter, if present.</summary>
     public string? Destination { get; init; }
 
+    /// <summary>The multicast RTP/RTCP port pair (<c>port=</c>, RFC 2326 §12.39).</summary>
+    public (int Rtp, int Rtcp)? Port { get; init; }
+
+    /// <summary>The multicast time-to-live (<c>ttl=</c>, RFC 2326 §12.39).</summary>
+    public int? Ttl { get; init; }
+
     /// <summary>
     /// Parses one alternative (no commas). False when the protocol is not RTP/AVP or a
     /// parameter we rely on is malformed. Unknown parameters are ignored (§12.39 allows extensions).
@@ -113,6 +119,22 @@ public sealed record TransportSpec
                 case "DESTINATION":
                     result = result with { Destination = value };
                     break;
+                case "PORT":
+                    if (!TryParseRange(value, 65535, out var port))
+                    {
+                        return false;
+                    }
+
+                    result = result with { Port = port };
+                    break;
+                case "TTL":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ttl) || ttl > 255)
+                    {
+                        return false;
+                    }
+
+                    result = result with { Ttl = ttl };
+                    break;
             }
         }
 
@@ -126,6 +148,12 @@ public sealed record TransportSpec
         var sb = new StringBuilder(LowerTransport == RtspLowerTransport.Tcp ? "RTP/AVP/TCP" : "RTP/AVP");
         sb.Append(Multicast ? ";multicast" : ";unicast");
         AppendRange(sb, "destination", null, Destination);
+        AppendRange(sb, "port", Port, null);
+        if (Ttl is { } ttl)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $";ttl={ttl}");
+        }
+
         AppendRange(sb, "client_port", ClientPort, null);
         AppendRange(sb, "server_port", ServerPort, null);
         AppendRange(sb, "interleaved", Interleaved, null);
