@@ -6,8 +6,8 @@ namespace CamStreamd.Configuration;
 /// </summary>
 internal static class ConfigNoticeBuilder
 {
-    /// <summary>Notices for <paramref name="options"/>; <paramref name="httpSectionPresent"/> is whether the file has an <c>http</c> key.</summary>
-    public static IReadOnlyList<ConfigNotice> Build(CamStreamdOptions options, bool httpSectionPresent)
+    /// <summary>Notices for <paramref name="options"/>.</summary>
+    public static IReadOnlyList<ConfigNotice> Build(CamStreamdOptions options)
     {
         var notices = new List<ConfigNotice>();
         if (options.Rtsp.Multicast.Enabled)
@@ -18,11 +18,6 @@ internal static class ConfigNoticeBuilder
         if (options.Rtsp.Auth.Mode != AuthModes.None)
         {
             notices.Add(new("rtsp.auth.mode", $"\"{options.Rtsp.Auth.Mode}\" authentication is not supported yet; the RTSP server accepts every client without credentials"));
-        }
-
-        if (httpSectionPresent)
-        {
-            notices.Add(new("http", "the HTTP server (web page, API, MJPEG, metrics) does not exist yet; the section is checked and otherwise ignored"));
         }
 
         if (options.Gpio.PhyReset is not null)
