@@ -41,7 +41,7 @@ public sealed class HttpApiTests(HttpDaemonFixture fixture)
         Assert.Equal("testPattern", cam0.GetProperty("source").GetProperty("type").GetString());
         Assert.Equal("x264", cam0.GetProperty("encoder").GetProperty("engine").GetString());
         var configured = cam0.GetProperty("configured");
-        Assert.Equal((320, 240, 15.0, 400000), (configured.GetProperty("width").GetInt32(), configured.GetProperty("height").GetInt32(), configured.GetProperty("fps").GetDouble(), configured.GetProperty("bitrate").GetInt32()));
+        Assert.Equal((HttpDaemonFixture.Width, HttpDaemonFixture.Height, 15.0, 400000), (configured.GetProperty("width").GetInt32(), configured.GetProperty("height").GetInt32(), configured.GetProperty("fps").GetDouble(), configured.GetProperty("bitrate").GetInt32()));
         var measured = cam0.GetProperty("measured");
         var fps = measured.GetProperty("captureFps").GetDouble();
         Assert.InRange(fps, 12, 18);

@@ -6,7 +6,7 @@ using CamStreamd.Tests.EndToEnd;
 namespace CamStreamd.Tests.Http;
 
 /// <summary>
-/// One real daemon for every HTTP test: stream <c>cam0</c> (320x240 test pattern at 15 fps), an
+/// One real daemon for every HTTP test: stream <c>cam0</c> (640x480 test pattern at 15 fps), an
 /// API token, MJPEG at 10 fps and quality 70, RTSP and HTTP on free loopback ports.
 /// </summary>
 public sealed class HttpDaemonFixture : IAsyncLifetime
@@ -15,10 +15,10 @@ public sealed class HttpDaemonFixture : IAsyncLifetime
     public const string Token = "test-token-7f3a";
 
     /// <summary>The stream's size.</summary>
-    public const int Width = 320;
+    public const int Width = 640;
 
     /// <summary>The stream's size.</summary>
-    public const int Height = 240;
+    public const int Height = 480;
 
     /// <summary>MJPEG pictures per second.</summary>
     public const int MjpegFps = 10;

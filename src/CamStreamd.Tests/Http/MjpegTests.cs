@@ -37,13 +37,23 @@ public sealed class MjpegTests(HttpDaemonFixture fixture)
     [Fact]
     public async Task Two_viewers_keep_their_rate_while_a_third_never_reads_and_each_picture_is_encoded_once()
     {
-        // The stalled viewer: a socket that asks for the stream and never reads; a tiny receive
-        // buffer makes the daemon's sends block within the first pictures.
+        // The stalled viewer: a socket that asks for the stream and never reads. Once the
+        // buffers between (a few hundred KB) are full, the daemon's writes to it wait: the
+        // stream's sent-frame total (only this viewer watches) stops growing.
         using var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         await stalled.ConnectAsync(IPAddress.Loopback, fixture.Daemon.HttpPort);
         await stalled.SendAsync(System.Text.Encoding.ASCII.GetBytes($"GET /streams/cam0/mjpeg HTTP/1.1\r\nHost: 127.0.0.1:{fixture.Daemon.HttpPort}\r\n\r\n"));
         await HttpDaemonFixture.WaitUntilAsync(async () => await MjpegClientsAsync() == 1, "the stalled viewer counted");
-        await Task.Delay(1000);
+        var sent = await FramesSentAsync();
+        await HttpDaemonFixture.WaitUntilAsync(
+            async () =>
+            {
+                await Task.Delay(700);
+                var now = await FramesSentAsync();
+                (var before, sent) = (sent, now);
+                return now == before && now > 0;
+            },
+            "the daemon's writes to the stalled viewer to block");
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         using var first = await fixture.Client.GetAsync("/streams/cam0/mjpeg", HttpCompletionOption.ResponseHeadersRead, cts.Token);
@@ -68,7 +78,11 @@ public sealed class MjpegTests(HttpDaemonFixture fixture)
 
         // One encode per picture, not one per viewer: three viewers, about MjpegFps pictures a second.
         Assert.InRange(encoded, 0.7 * expected, 1.3 * expected + 2);
-        Assert.Equal(3, await MjpegClientsAsync());
+
+        // The daemon cuts the stalled viewer off after 10 s without progress; the others stay.
+        await HttpDaemonFixture.WaitUntilAsync(async () => await MjpegClientsAsync() == 2, "the stalled viewer disconnected by the daemon");
+        await a.ReadAsync(cts.Token);
+        await b.ReadAsync(cts.Token);
 
         first.Dispose();
         second.Dispose();
@@ -100,7 +114,7 @@ public sealed class MjpegTests(HttpDaemonFixture fixture)
                 TimeSpan.FromSeconds(20),
                 "ffmpeg");
             Assert.True(probe.ExitCode == 0, probe.StandardError);
-            Assert.Equal("mjpeg,320,240", probe.StandardOutput.Trim());
+            Assert.Equal("mjpeg,640,480", probe.StandardOutput.Trim());
         }
         finally
         {
@@ -135,6 +149,9 @@ public sealed class MjpegTests(HttpDaemonFixture fixture)
 
     private async Task<int> MjpegClientsAsync() =>
         (await fixture.GetJsonAsync("/api/streams/cam0")).GetProperty("clients").GetProperty("mjpeg").GetInt32();
+
+    private async Task<long> FramesSentAsync() =>
+        (await fixture.GetJsonAsync("/api/streams/cam0")).GetProperty("frames").GetProperty("sent").GetInt64();
 
     private async Task<long> PicturesEncodedAsync() =>
         (await fixture.GetJsonAsync("/api/streams/cam0")).GetProperty("mjpeg").GetProperty("picturesEncoded").GetInt64();

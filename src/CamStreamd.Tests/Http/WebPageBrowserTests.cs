@@ -39,7 +39,7 @@ public sealed class WebPageBrowserTests(HttpDaemonFixture fixture)
         Assert.Equal(HttpDaemonFixture.Height, page["h"]!.GetValue<int>());
         Assert.Equal($"rtsp://127.0.0.1:{fixture.Daemon.RtspPort}/cam0", page["rtsp"]!.GetValue<string>());
         Assert.Equal("running", page["state"]!.GetValue<string>());
-        Assert.Contains("320x240", page["stats"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("640x480", page["stats"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("x264", page["stats"]!.GetValue<string>(), StringComparison.Ordinal);
 
         // Two screenshots of the picture alone, a second apart: the test pattern moves.

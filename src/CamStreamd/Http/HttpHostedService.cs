@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,14 @@ namespace CamStreamd.Http;
 /// </summary>
 public sealed class HttpHostedService : IHostedService, IAsyncDisposable
 {
+    /// <summary>
+    /// Kernel send buffer of each HTTP connection (set on the listening socket; accepted sockets
+    /// inherit it, and a set size turns Linux's autotuning, up to 4 MiB, off). It bounds how far a
+    /// slow MJPEG viewer can fall behind before its writes wait and it starts skipping pictures,
+    /// instead of watching seconds-old pictures from a deep buffer.
+    /// </summary>
+    public const int ConnectionSendBufferBytes = 128 * 1024;
+
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly CamStreamdOptions _options;
@@ -66,6 +75,12 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.AddRoutingCore();
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endPoint =>
+        {
+            var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint);
+            socket.SendBufferSize = ConnectionSendBufferBytes;
+            return socket;
+        });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

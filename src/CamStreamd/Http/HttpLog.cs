@@ -29,6 +29,9 @@ internal static partial class HttpLog
     [LoggerMessage(EventId = 5014, Level = LogLevel.Debug, Message = "Stream {Stream}: MJPEG viewer {Remote} left after {Pictures} pictures ({Skipped} skipped)")]
     public static partial void MjpegViewerLeft(this ILogger logger, string stream, string? remote, long pictures, long skipped);
 
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Information, Message = "Stream {Stream}: MJPEG viewer {Remote} took no data for {Seconds} s; disconnected")]
+    public static partial void MjpegViewerStalled(this ILogger logger, string stream, string? remote, double seconds);
+
     [LoggerMessage(EventId = 5015, Level = LogLevel.Warning, Message = "Stream {Stream}: frames in {Format} cannot be shown as MJPEG (no decoder); MJPEG viewers get nothing")]
     public static partial void MjpegUnsupportedFormat(this ILogger logger, string stream, string format);
 }

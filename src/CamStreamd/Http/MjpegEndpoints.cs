@@ -18,6 +18,9 @@ internal sealed class MjpegEndpoints
     /// <summary>How long a snapshot waits for a fresh picture.</summary>
     public static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>A viewer whose connection takes no data for this long is disconnected.</summary>
+    public static readonly TimeSpan StalledViewerTimeout = TimeSpan.FromSeconds(10);
+
     // How often a waiting viewer checks that its stream still exists.
     private static readonly TimeSpan StreamCheckInterval = TimeSpan.FromSeconds(1);
 
@@ -64,6 +67,7 @@ internal sealed class MjpegEndpoints
         producer.Attach(signal);
         long last = 0, sent = 0, skipped = 0;
         var header = new byte[MaxPartHeaderLength];
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(token);
         try
         {
             while (!token.IsCancellationRequested)
@@ -108,17 +112,31 @@ internal sealed class MjpegEndpoints
                     picture.Release();
                 }
 
-                await response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
+                // The flush waits while the kernel's send buffer is full; a viewer that takes
+                // nothing for StalledViewerTimeout is cut off (reusing one timer, no allocation).
+                stall.CancelAfter(StalledViewerTimeout);
+                await response.BodyWriter.FlushAsync(stall.Token).ConfigureAwait(false);
+                if (!stall.TryReset())
+                {
+                    break;
+                }
+
                 stream.Counters.AddSent(length);
                 sent++;
             }
         }
         catch (OperationCanceledException)
         {
-            // The viewer left or the server stops.
+            // The viewer left, stalled, or the server stops.
         }
         finally
         {
+            if (stall.IsCancellationRequested && !token.IsCancellationRequested)
+            {
+                HttpLog.MjpegViewerStalled(_logger, stream.Name, remote, StalledViewerTimeout.TotalSeconds);
+                context.Abort();
+            }
+
             producer.Detach(signal);
             HttpLog.MjpegViewerLeft(_logger, stream.Name, remote, sent, skipped);
         }
