@@ -1,7 +1,7 @@
 namespace CamStreamd.Http;
 
 /// <summary>Rates measured from counter deltas over the last <paramref name="WindowSeconds"/>.</summary>
-/// <param name="Width">Width of the last picture the MJPEG producer saw, or the configured width.</param>
+/// <param name="Width">Width of the last frame the MJPEG tap saw (the source's real size), or the configured width before any.</param>
 /// <param name="Height">Height likewise.</param>
 /// <param name="CaptureFps">Frames captured per second.</param>
 /// <param name="EncodeFps">Access units encoded per second.</param>

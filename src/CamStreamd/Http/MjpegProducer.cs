@@ -30,6 +30,7 @@ internal sealed class MjpegProducer
     private long _sequence;
     private long _encoded;
     private long _failures;
+    private long _lastFrameSize;
 
     /// <summary>Creates the (idle) producer of <paramref name="stream"/>.</summary>
     public MjpegProducer(StreamInstance stream, MjpegOptions options, ILoggerFactory loggerFactory)
@@ -66,6 +67,9 @@ internal sealed class MjpegProducer
 
     /// <summary>Pictures made (encoded or passed through) since the producer was created.</summary>
     public long PicturesEncoded => Interlocked.Read(ref _encoded);
+
+    /// <summary>Size of the last frame the tap saw (0x0 before the first): what the source really delivers.</summary>
+    public (int Width, int Height) LastFrameSize => ((int)(Interlocked.Read(ref _lastFrameSize) >> 32), (int)Interlocked.Read(ref _lastFrameSize));
 
     /// <summary>Pictures that failed to encode.</summary>
     public long EncodeFailures => Interlocked.Read(ref _failures);
@@ -146,6 +150,9 @@ internal sealed class MjpegProducer
 
         previous?.Release();
     }
+
+    /// <summary>Records the size of a frame the tap took.</summary>
+    internal void NoteFrameSize(int width, int height) => Interlocked.Exchange(ref _lastFrameSize, ((long)width << 32) | (uint)height);
 
     /// <summary>Counts a failed picture; returns the count.</summary>
     internal long AddFailure() => Interlocked.Increment(ref _failures);

@@ -86,6 +86,7 @@ internal sealed class MjpegRun
 
     private bool Fill(VideoFrame frame)
     {
+        _producer.NoteFrameSize(frame.Width, frame.Height);
         if (frame.Format == VideoPixelFormat.Mjpeg)
         {
             var payload = frame.Payload.Span;

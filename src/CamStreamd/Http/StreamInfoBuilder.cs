@@ -60,6 +60,12 @@ internal sealed class StreamInfoBuilder
         var now = _time.GetUtcNow();
         var startedAt = stream.StartedAt;
         var rtspPort = _rtspPort();
+        var (width, height) = producer?.LastFrameSize ?? default;
+        if (width == 0)
+        {
+            (width, height) = (source.Width, source.Height);
+        }
+
         var escaped = Uri.EscapeDataString(stream.Name);
         return new StreamInfo(
             stream.Name,
@@ -71,7 +77,7 @@ internal sealed class StreamInfoBuilder
                 source.Format),
             new EncoderInfo(options.Encoder.Engine, stream.Pipeline.EncoderEngine, counters.EncoderFailures),
             new VideoSettingsInfo(source.Width, source.Height, source.Fps, options.Encoder.Bitrate, options.Encoder.Gop),
-            new MeasuredInfo(source.Width, source.Height, rates.CaptureFps, rates.EncodeFps, rates.Bitrate, rates.SendBitrate, rates.WindowSeconds),
+            new MeasuredInfo(width, height, rates.CaptureFps, rates.EncodeFps, rates.Bitrate, rates.SendBitrate, rates.WindowSeconds),
             new FrameTotalsInfo(
                 counters.FramesCaptured,
                 counters.FramesEncoded,
