@@ -19,7 +19,8 @@ else
   RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6)
 fi
 TEST_PACKAGES=(ffmpeg gcc libc6-dev libavcodec-dev libavutil-dev libswscale-dev
-  gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2)
+  gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
+  chromium)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
 

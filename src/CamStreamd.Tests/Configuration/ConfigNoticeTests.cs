@@ -32,7 +32,7 @@ public class ConfigNoticeTests
 
         Assert.Equal(
             [
-                "http", "gpio.phyReset",
+                "gpio.phyReset",
                 "streams[0].source.type", "streams[0].encoder.engine",
                 "streams[1].source.type", "streams[1].encoder.engine",
                 "streams[2].source.type", "streams[2].encoder.engine",
@@ -59,11 +59,17 @@ public class ConfigNoticeTests
     }
 
     [Fact]
-    public void Http_notice_only_when_the_section_is_present()
+    public void The_http_section_is_supported_and_gets_no_notice()
     {
-        var without = ConfigLoader.Parse("""{ "streams": [ { "name": "a", "source": { "type": "testPattern" } } ] }""");
-        var with = ConfigLoader.Parse("""{ "http": { "port": 0 }, "streams": [ { "name": "a", "source": { "type": "testPattern" } } ] }""");
-        Assert.DoesNotContain(without.Notices, n => n.Key == "http");
-        Assert.Contains(with.Notices, n => n.Key == "http");
+        var with = ConfigLoader.Parse("""{ "http": { "port": 0, "mjpeg": { "fps": 5 } }, "streams": [ { "name": "a", "source": { "type": "testPattern" }, "encoder": { "engine": "x264" } } ] }""");
+        Assert.Empty(with.Notices);
+        Assert.Equal(5, with.Options.Http.Mjpeg.Fps);
+    }
+
+    [Fact]
+    public void Bad_mjpeg_settings_name_their_keys()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("""{ "http": { "mjpeg": { "fps": 0, "quality": 101 } }, "streams": [ { "name": "a", "source": { "type": "testPattern" } } ] }"""));
+        Assert.Equal(["http.mjpeg.fps: must be between 1 and 60 (got 0)", "http.mjpeg.quality: must be between 1 and 100 (got 101)"], error.Errors);
     }
 }

@@ -6,7 +6,7 @@ namespace CamStreamd.Tests.EndToEnd;
 
 /// <summary>
 /// The real daemon (camstreamd.dll next to the test assembly) started as a child process with a
-/// config file of the test's, on a free RTSP port; the RTSP URL is read from its log.
+/// config file of the test's, on free RTSP and HTTP ports; both URLs are read from its log.
 /// </summary>
 internal sealed partial class DaemonProcess : IAsyncDisposable
 {
@@ -14,6 +14,7 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly string _configPath;
     private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _httpPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private DaemonProcess(Process process, string configPath)
     {
@@ -23,6 +24,12 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
 
     /// <summary>Bound RTSP port, known once the daemon logged it.</summary>
     public int RtspPort { get; private set; }
+
+    /// <summary>Bound HTTP port, known once the daemon logged it.</summary>
+    public int HttpPort { get; private set; }
+
+    /// <summary>The HTTP server's base URL (<c>http://127.0.0.1:PORT/</c>).</summary>
+    public Uri HttpBase => new($"http://127.0.0.1:{HttpPort}/");
 
     /// <summary>Everything the daemon printed so far.</summary>
     public string Output
@@ -43,8 +50,8 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "camstreamd.dll");
 
     /// <summary>
-    /// Starts the daemon with <paramref name="configJson"/> and waits until RTSP listens; inside the
-    /// network namespace <paramref name="networkNamespace"/> (<c>ip netns exec</c>) when given.
+    /// Starts the daemon with <paramref name="configJson"/> and waits until RTSP and HTTP listen;
+    /// inside the network namespace <paramref name="networkNamespace"/> (<c>ip netns exec</c>) when given.
     /// </summary>
     public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null)
     {
@@ -72,13 +79,18 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
         var daemon = new DaemonProcess(process, configPath);
         process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
-        process.Exited += (_, _) => daemon._port.TrySetException(new InvalidOperationException("daemon exited early:\n" + daemon.Output));
+        process.Exited += (_, _) =>
+        {
+            daemon._port.TrySetException(new InvalidOperationException("daemon exited early:\n" + daemon.Output));
+            daemon._httpPort.TrySetException(new InvalidOperationException("daemon exited early:\n" + daemon.Output));
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
             daemon.RtspPort = await daemon._port.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+            daemon.HttpPort = await daemon._httpPort.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
         }
         catch
         {
@@ -89,10 +101,11 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
         return daemon;
     }
 
-    /// <summary>A minimal config of one test-pattern stream on a free RTSP port.</summary>
+    /// <summary>A minimal config of one test-pattern stream on free RTSP and HTTP ports.</summary>
     public static string TestPatternConfig(string name = "cam0", int width = 640, int height = 360, int fps = 30, int gop = 30) => $$"""
         {
           "rtsp": { "listenAddress": "127.0.0.1", "port": 0 },
+          "http": { "listenAddress": "127.0.0.1", "port": 0 },
           "streams": [
             { "name": "{{name}}",
               "source": { "type": "testPattern", "width": {{width}}, "height": {{height}}, "fps": {{fps}} },
@@ -159,8 +172,17 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
         {
             _port.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         }
+
+        var http = HttpListeningLine().Match(line);
+        if (http.Success)
+        {
+            _httpPort.TrySetResult(int.Parse(http.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     [GeneratedRegex(@"RTSP listening on rtsp://[^:/]+:(\d+)/")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"HTTP listening on http://[^/]+:(\d+)/")]
+    private static partial Regex HttpListeningLine();
 }

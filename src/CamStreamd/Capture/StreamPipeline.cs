@@ -52,6 +52,13 @@ public sealed partial class StreamPipeline
     /// <summary>Times the source failed and was reopened.</summary>
     public long SourceFailures => Hub.Counters.SourceFailures;
 
+    /// <summary>
+    /// Raw-frame tap: raised on the capture loop with each captured frame, before it is encoded
+    /// (MJPEG and snapshots subscribe only while someone watches). The frame is valid only during
+    /// the call; a handler copies what it needs and returns at once, never blocking.
+    /// </summary>
+    public event Action<VideoFrame>? FrameCaptured;
+
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -116,6 +123,7 @@ public sealed partial class StreamPipeline
 
             try
             {
+                FrameCaptured?.Invoke(frame);
                 EncodeOne(frame);
             }
             finally

@@ -132,7 +132,7 @@ public static class ConfigLoader
                 throw new ConfigException(errors);
             }
 
-            return new ConfigLoadResult(options, ConfigNoticeBuilder.Build(options, root.TryGetProperty("http", out _)), source);
+            return new ConfigLoadResult(options, ConfigNoticeBuilder.Build(options), source);
         }
     }
 
@@ -161,7 +161,7 @@ public static class ConfigLoader
     public static ConfigLoadResult EmbeddedDefault(bool videoDeviceExists)
     {
         var options = CreateEmbeddedDefault(videoDeviceExists);
-        return new ConfigLoadResult(options, ConfigNoticeBuilder.Build(options, httpSectionPresent: false), EmbeddedDefaultSource);
+        return new ConfigLoadResult(options, ConfigNoticeBuilder.Build(options), EmbeddedDefaultSource);
     }
 
     /// <summary>

@@ -6,15 +6,10 @@ namespace CamStreamd.Configuration;
 /// </summary>
 internal static class ConfigNoticeBuilder
 {
-    /// <summary>Notices for <paramref name="options"/>; <paramref name="httpSectionPresent"/> is whether the file has an <c>http</c> key.</summary>
-    public static IReadOnlyList<ConfigNotice> Build(CamStreamdOptions options, bool httpSectionPresent)
+    /// <summary>Notices for <paramref name="options"/>.</summary>
+    public static IReadOnlyList<ConfigNotice> Build(CamStreamdOptions options)
     {
         var notices = new List<ConfigNotice>();
-        if (httpSectionPresent)
-        {
-            notices.Add(new("http", "the HTTP server (web page, API, MJPEG, metrics) does not exist yet; the section is checked and otherwise ignored"));
-        }
-
         if (options.Gpio.PhyReset is not null)
         {
             notices.Add(new("gpio.phyReset", "PHY reset is not supported yet; the GPIO line is not touched"));

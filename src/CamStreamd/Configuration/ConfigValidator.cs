@@ -45,6 +45,16 @@ public static class ConfigValidator
             {
                 errors.Add("http.apiToken: must not be empty (use null for no token)");
             }
+
+            if (NotNull(errors, "http.mjpeg", options.Http.Mjpeg))
+            {
+                if (!(options.Http.Mjpeg.Fps >= 1 && options.Http.Mjpeg.Fps <= 60))
+                {
+                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"http.mjpeg.fps: must be between 1 and 60 (got {options.Http.Mjpeg.Fps})"));
+                }
+
+                Range(errors, "http.mjpeg.quality", options.Http.Mjpeg.Quality, 1, 100);
+            }
         }
 
         if (NotNull(errors, "streams", options.Streams))

@@ -1,5 +1,6 @@
 using System.Net;
 using CamStreamd.Configuration;
+using CamStreamd.Http;
 using CamStreamd.Media;
 using CamStreamd.Rtsp;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,8 @@ public static class DaemonServices
         services.AddSingleton(ToServerOptions(options.Rtsp));
         services.AddSingleton<RtspHostedService>();
         services.AddHostedService(provider => provider.GetRequiredService<RtspHostedService>());
+        services.AddSingleton<HttpHostedService>();
+        services.AddHostedService(provider => provider.GetRequiredService<HttpHostedService>());
         services.AddHostedService(provider => provider.GetRequiredService<StreamSupervisor>());
         services.AddHostedService<StartupBanner>();
         return services;

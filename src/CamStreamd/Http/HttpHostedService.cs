@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Sockets;
+using CamStreamd.Configuration;
+using CamStreamd.Hosting;
+using CamStreamd.Rtsp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.Http;
+
+/// <summary>
+/// Runs Kestrel with the daemon's host: binds <c>http.listenAddress</c>:<c>http.port</c> on start
+/// (a taken port fails the start, exit 69), serves the web page, API, MJPEG, snapshots and
+/// metrics, and stops with the host. Kestrel lives in its own minimal <see cref="WebApplication"/>
+/// (the empty builder: no config files, environment variables or console lifetime of its own)
+/// that shares the daemon's logger factory and services.
+/// </summary>
+public sealed class HttpHostedService : IHostedService, IAsyncDisposable
+{
+    /// <summary>
+    /// Kernel send buffer of each HTTP connection (set on the listening socket; accepted sockets
+    /// inherit it, and a set size turns Linux's autotuning, up to 4 MiB, off). It bounds how far a
+    /// slow MJPEG viewer can fall behind before its writes wait and it starts skipping pictures,
+    /// instead of watching seconds-old pictures from a deep buffer.
+    /// </summary>
+    public const int ConnectionSendBufferBytes = 128 * 1024;
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly CamStreamdOptions _options;
+    private readonly StreamSupervisor _supervisor;
+    private readonly RtspHostedService _rtsp;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<HttpHostedService> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private WebApplication? _app;
+    private StreamRateSampler? _sampler;
+
+    /// <summary>Creates the service; nothing is bound until <see cref="StartAsync"/>.</summary>
+    public HttpHostedService(CamStreamdOptions options, StreamSupervisor supervisor, RtspHostedService rtsp, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _options = options;
+        _supervisor = supervisor;
+        _rtsp = rtsp;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<HttpHostedService>();
+    }
+
+    /// <summary>The bound endpoint, after <see cref="StartAsync"/>.</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
+    /// <summary>Binds and starts serving. A bind failure propagates (the host exits 69).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var http = _options.Http;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "camstreamd",
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.AddRoutingCore();
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endPoint =>
+        {
+            var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint);
+            socket.SendBufferSize = ConnectionSendBufferBytes;
+            return socket;
+        });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port);
+        });
+
+        var app = builder.Build();
+        var sampler = new StreamRateSampler(_supervisor, _time);
+        var producers = new MjpegProducers(http.Mjpeg, _loggerFactory);
+        var info = new StreamInfoBuilder(sampler, producers, http.Mjpeg, _time, () => _rtsp.Server?.LocalEndPoint.Port);
+        var api = new ApiEndpoints(_options, _supervisor, info, _time, _loggerFactory.CreateLogger<ApiEndpoints>());
+        var mjpeg = new MjpegEndpoints(_supervisor, producers, _loggerFactory.CreateLogger<MjpegEndpoints>(), _stopping.Token);
+        var metrics = new MetricsWriter(_supervisor, sampler, producers);
+        Map(app, api, mjpeg, metrics);
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+        _sampler = sampler;
+        sampler.Start();
+        LocalEndPoint = BoundEndPoint(app);
+        foreach (var host in StartupBanner.HostsFor(LocalEndPoint.Address))
+        {
+            _logger.Listening($"http://{host}:{LocalEndPoint.Port}/");
+        }
+    }
+
+    /// <summary>Ends MJPEG viewers, then stops Kestrel (open requests get up to 5 s).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_app is { } app)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(StopTimeout);
+            await app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+
+        if (_sampler is { } sampler)
+        {
+            await sampler.DisposeAsync().ConfigureAwait(false);
+            _sampler = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private static void Map(WebApplication app, ApiEndpoints api, MjpegEndpoints mjpeg, MetricsWriter metrics)
+    {
+        app.MapGet("/", ServePage);
+        app.MapGet("/api/health", api.HealthAsync);
+        app.MapGet("/api/streams", api.ListAsync);
+        app.MapPost("/api/streams", api.AddAsync);
+        app.MapGet("/api/streams/{name}", api.GetAsync);
+        app.MapDelete("/api/streams/{name}", api.RemoveAsync);
+        app.MapPost("/api/streams/{name}/start", api.StartAsync);
+        app.MapPost("/api/streams/{name}/stop", api.StopAsync);
+        app.MapGet("/streams/{name}/mjpeg", mjpeg.MjpegAsync);
+        app.MapGet("/streams/{name}/snapshot.jpg", mjpeg.SnapshotAsync);
+        app.MapGet("/metrics", context =>
+        {
+            context.Response.ContentType = MetricsWriter.ContentType;
+            return context.Response.WriteAsync(metrics.Write(), context.RequestAborted);
+        });
+    }
+
+    private static Task ServePage(HttpContext context)
+    {
+        context.Response.ContentType = WebPage.ContentType;
+        context.Response.ContentLength = WebPage.Utf8.Length;
+        return context.Response.Body.WriteAsync(WebPage.Utf8, context.RequestAborted).AsTask();
+    }
+
+    private static IPEndPoint BoundEndPoint(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address);
+        var ip = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var parsed) ? parsed : IPAddress.Any;
+        return new IPEndPoint(ip.AddressFamily == AddressFamily.InterNetworkV6 || ip.AddressFamily == AddressFamily.InterNetwork ? ip : IPAddress.Any, uri.Port);
+    }
+}
