@@ -11,7 +11,8 @@ CONFIGURATION=${CONFIGURATION:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Runtime: the FFmpeg libraries (libavcodec with libx264 inside). Tests: the real peers
-# (ffmpeg/ffprobe), gcc and the FFmpeg headers for the struct-layout probe.
+# (ffmpeg/ffprobe), gcc and the FFmpeg headers for the struct-layout probe; debootstrap makes the
+# Debian 13 root (tests/trixie/make-root.sh, cached in ~/.cache/camstreamd) for the FFmpeg 7.1 probe.
 # Debian 12 ships FFmpeg 5.1 (libavcodec59); Debian 13 ships 7.1 (libavcodec61).
 if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
   RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8)
@@ -20,7 +21,7 @@ else
 fi
 TEST_PACKAGES=(ffmpeg gcc libc6-dev libavcodec-dev libavutil-dev libswscale-dev
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
-  chromium)
+  chromium debootstrap)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
 

@@ -26,12 +26,6 @@ internal static class ConfigNoticeBuilder
                     $"streams[{i}].source.type",
                     FormattableString.Invariant($"{what} is not supported yet; stream \"{stream.Name}\" shows the test pattern ({source.Width}x{source.Height} at {source.Fps} fps) instead")));
             }
-
-            var engine = stream.Encoder.Engine;
-            if (engine is not (EncoderEngines.Auto or EncoderEngines.X264))
-            {
-                notices.Add(new($"streams[{i}].encoder.engine", $"engine \"{engine}\" is not supported yet; stream \"{stream.Name}\" is encoded with x264 instead"));
-            }
         }
 
         return notices;

@@ -193,6 +193,17 @@ public static class ConfigValidator
                 Range(errors, $"{key}.encoder.bitrate", encoder.Bitrate, 10_000, 100_000_000);
                 Range(errors, $"{key}.encoder.gop", encoder.Gop, 1, 1000);
                 OneOf(errors, $"{key}.encoder.profile", encoder.Profile, Profiles, StringComparer.Ordinal);
+                OneOf(errors, $"{key}.encoder.rateControl", encoder.RateControl, Encoding.EncoderSettings.RateControls, StringComparer.Ordinal);
+                Range(errors, $"{key}.encoder.qp", encoder.Qp, 0, 51);
+                if (encoder.Level is not null)
+                {
+                    OneOf(errors, $"{key}.encoder.level", encoder.Level, Encoding.EncoderSettings.Levels, StringComparer.Ordinal);
+                }
+
+                if (string.IsNullOrEmpty(encoder.Device) || !encoder.Device.StartsWith('/'))
+                {
+                    errors.Add($"{key}.encoder.device: must be an absolute device path such as /dev/dri/renderD128 (got {Quote(encoder.Device)})");
+                }
             }
         }
     }

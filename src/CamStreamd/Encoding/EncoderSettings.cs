@@ -18,6 +18,28 @@ public sealed record EncoderSettings(
     public static IReadOnlyList<string> Presets { get; } =
         ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"];
 
+    /// <summary>Rate-control modes every engine maps: constant bitrate, variable bitrate (capped at twice the target), constant QP.</summary>
+    public static IReadOnlyList<string> RateControls { get; } = ["cbr", "vbr", "cqp"];
+
+    /// <summary>H.264 levels an engine may be limited to (<c>null</c> lets the encoder choose).</summary>
+    public static IReadOnlyList<string> Levels { get; } =
+        ["1", "1.1", "1.2", "1.3", "2", "2.1", "2.2", "3", "3.1", "3.2", "4", "4.1", "4.2", "5", "5.1", "5.2"];
+
+    /// <summary>Rate control: <c>cbr</c>, <c>vbr</c> or <c>cqp</c>.</summary>
+    public string RateControl { get; init; } = "cbr";
+
+    /// <summary>The quantizer for <c>cqp</c>, and the starting QP of the hardware engines' rate control (0..51).</summary>
+    public int Qp { get; init; } = 26;
+
+    /// <summary>H.264 level limit (<c>4.1</c>), or null for the encoder's choice.</summary>
+    public string? Level { get; init; }
+
+    /// <summary>The device node of engines that take one (vaapi: the DRM render node).</summary>
+    public string? Device { get; init; }
+
+    /// <summary>The pixel format the source is expected to deliver; the encoder opens with it when it can take it as is.</summary>
+    public Media.VideoPixelFormat InputFormat { get; init; } = Media.VideoPixelFormat.I420;
+
     /// <summary>Encoder threads; 0 picks min(processor count, 4). With zerolatency they are slice threads (no added delay).</summary>
     public int Threads { get; init; }
 
@@ -53,6 +75,21 @@ public sealed record EncoderSettings(
         if (!Presets.Contains(Preset))
         {
             throw new ArgumentException($"Preset must be one of {string.Join(", ", Presets)} (got '{Preset}')", nameof(Preset));
+        }
+
+        if (!RateControls.Contains(RateControl))
+        {
+            throw new ArgumentException($"RateControl must be one of {string.Join(", ", RateControls)} (got '{RateControl}')", nameof(RateControl));
+        }
+
+        if (Qp is < 0 or > 51)
+        {
+            throw new ArgumentException($"Qp must be 0..51 (got {Qp})", nameof(Qp));
+        }
+
+        if (Level is not null && !Levels.Contains(Level))
+        {
+            throw new ArgumentException($"Level must be one of {string.Join(", ", Levels)} (got '{Level}')", nameof(Level));
         }
 
         if (Threads < 0)

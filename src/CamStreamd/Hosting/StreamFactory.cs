@@ -10,7 +10,7 @@ namespace CamStreamd.Hosting;
 /// <summary>
 /// Turns one configured stream into its running parts: a <see cref="StreamHub"/> (with the
 /// stream's RTP packetizer, registered by name) and the <see cref="StreamPipeline"/> that feeds
-/// it. Sources and engines that do not exist yet fall back to the test pattern and x264; the
+/// it. Sources that do not exist yet fall back to the test pattern; the
 /// configuration notices already said so.
 /// </summary>
 public sealed class StreamFactory
@@ -57,11 +57,19 @@ public sealed class StreamFactory
             (int)Math.Round(source.Fps),
             stream.Encoder.Bitrate,
             stream.Encoder.Gop,
-            stream.Encoder.Profile);
+            stream.Encoder.Profile)
+        {
+            RateControl = stream.Encoder.RateControl,
+            Qp = stream.Encoder.Qp,
+            Level = stream.Encoder.Level,
+            Device = stream.Encoder.Device,
+            InputFormat = EncoderFactory.InputFormatOf(source.Format),
+        };
+        var encoders = new EncoderFactory(_pool, _loggerFactory);
         return new StreamPipeline(
             hub,
             () => new TestPatternSource(source.Width, source.Height, source.Fps, TimeProvider.System, _loggerFactory.CreateLogger<TestPatternSource>()),
-            () => new X264Encoder(settings, _pool, _loggerFactory.CreateLogger<X264Encoder>()),
+            () => encoders.Create(stream.Encoder.Engine, settings),
             _loggerFactory.CreateLogger<StreamPipeline>());
     }
 }

@@ -7,7 +7,9 @@ namespace CamStreamd.Tests.Interop.FFmpeg;
 /// Compiles an <c>offsetof</c> probe with gcc against the FFmpeg headers and compares it to the
 /// layout table and constants. Needs gcc and libavcodec-dev/libavutil-dev: missing ones fail the
 /// test with what to install. Extra header trees (e.g. FFmpeg 7.1 headers unpacked from Debian 13
-/// packages) can be checked too: CAMSTREAMD_FFMPEG_EXTRA_INCLUDES=dir1:dir2.
+/// packages) can be checked too: CAMSTREAMD_FFMPEG_EXTRA_INCLUDES=dir1:dir2. The FFmpeg 7.1 table
+/// is checked in a Debian 13 root made once by tests/trixie/make-root.sh (cached under
+/// ~/.cache/camstreamd/trixie-root), where the probe is compiled and run with chroot.
 /// </summary>
 public sealed class FFmpegLayoutTests : IDisposable
 {
@@ -17,24 +19,27 @@ public sealed class FFmpegLayoutTests : IDisposable
         #include <libavcodec/avcodec.h>
         #include <libavutil/frame.h>
         #include <libavutil/opt.h>
+        #include <libavutil/hwcontext.h>
+        #include <libavutil/buffer.h>
+        #include <libswscale/swscale.h>
         #define OFF(t, f) printf(#t "." #f " %zu\n", offsetof(t, f))
+        #define CONST(c) printf("const." #c " %d\n", (int)(c))
         int main(void)
         {
             printf("LIBAVCODEC_VERSION_MAJOR %d\n", LIBAVCODEC_VERSION_MAJOR);
             OFF(AVFrame, data); OFF(AVFrame, linesize); OFF(AVFrame, width); OFF(AVFrame, height);
             OFF(AVFrame, format); OFF(AVFrame, pict_type); OFF(AVFrame, pts);
             OFF(AVPacket, pts); OFF(AVPacket, data); OFF(AVPacket, size); OFF(AVPacket, flags);
+            OFF(AVCodec, pix_fmts); OFF(AVCodecContext, hw_frames_ctx); OFF(AVBufferRef, data);
+            OFF(AVHWFramesContext, initial_pool_size); OFF(AVHWFramesContext, format); OFF(AVHWFramesContext, sw_format);
+            OFF(AVHWFramesContext, width); OFF(AVHWFramesContext, height);
             printf("sizeof.AVRational %zu\n", sizeof(AVRational));
-            printf("const.AV_OPT_SEARCH_CHILDREN %d\n", AV_OPT_SEARCH_CHILDREN);
-            printf("const.AV_PKT_FLAG_KEY %d\n", AV_PKT_FLAG_KEY);
-            printf("const.AV_PICTURE_TYPE_NONE %d\n", (int)AV_PICTURE_TYPE_NONE);
-            printf("const.AV_PICTURE_TYPE_I %d\n", (int)AV_PICTURE_TYPE_I);
-            printf("const.AV_PIX_FMT_YUV420P %d\n", (int)AV_PIX_FMT_YUV420P);
-            printf("const.AVERROR_EAGAIN %d\n", AVERROR(EAGAIN));
-            printf("const.AVERROR_EINVAL %d\n", AVERROR(EINVAL));
-            printf("const.AVERROR_ENOMEM %d\n", AVERROR(ENOMEM));
-            printf("const.AVERROR_EOF %d\n", AVERROR_EOF);
-            printf("const.AV_LOG_WARNING %d\n", AV_LOG_WARNING);
+            CONST(AV_OPT_SEARCH_CHILDREN); CONST(AV_PKT_FLAG_KEY); CONST(AV_PICTURE_TYPE_NONE); CONST(AV_PICTURE_TYPE_I);
+            CONST(AV_PIX_FMT_NONE); CONST(AV_PIX_FMT_YUV420P); CONST(AV_PIX_FMT_YUYV422); CONST(AV_PIX_FMT_YUV422P);
+            CONST(AV_PIX_FMT_YUV444P); CONST(AV_PIX_FMT_YUVJ420P); CONST(AV_PIX_FMT_YUVJ422P); CONST(AV_PIX_FMT_YUVJ444P);
+            CONST(AV_PIX_FMT_NV12); CONST(AV_PIX_FMT_VAAPI); CONST(AV_HWDEVICE_TYPE_VAAPI); CONST(SWS_BILINEAR);
+            CONST(AVERROR(EAGAIN)); CONST(AVERROR(EINVAL)); CONST(AVERROR(ENOMEM)); CONST(AVERROR(ENOENT)); CONST(AVERROR_EOF);
+            CONST(AV_LOG_WARNING);
             return 0;
         }
         """;
@@ -63,6 +68,59 @@ public sealed class FFmpegLayoutTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Table_for_61_matches_offsetof_in_a_debian_trixie_root()
+    {
+        var script = Path.Combine(RepositoryRoot(), "tests", "trixie", "make-root.sh");
+        var make = PeerProcess.Run(script, [], "debootstrap", TimeSpan.FromMinutes(15));
+        Assert.True(make.ExitCode == 0, $"{script} exit {make.ExitCode} (needs root and the Debian package debootstrap):\n{make.StandardError}");
+        var root = make.StandardOutput.Trim();
+
+        var directory = Path.Combine(root, "tmp", $"camstreamd-probe-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var inside = "/tmp/" + Path.GetFileName(directory);
+            File.WriteAllText(Path.Combine(directory, "probe.c"), Probe);
+            var compile = PeerProcess.Run("chroot", [root, "gcc", "-std=gnu11", "-w", "-o", inside + "/probe", inside + "/probe.c"], "coreutils");
+            Assert.True(compile.ExitCode == 0, $"gcc in {root} failed:\n{compile.StandardError}");
+            var run = PeerProcess.Run("chroot", [root, inside + "/probe"], "coreutils");
+            Assert.True(run.ExitCode == 0, run.StandardError);
+            var probe = Parse(run.StandardOutput);
+            Assert.Equal(61, probe["LIBAVCODEC_VERSION_MAJOR"]);
+            AssertMatchesTable(probe);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "build.sh")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no build.sh above {AppContext.BaseDirectory}");
+    }
+
+    private static Dictionary<string, long> Parse(string output)
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ');
+            values[parts[0]] = long.Parse(parts[1], CultureInfo.InvariantCulture);
+        }
+
+        return values;
+    }
+
     private static void AssertMatchesTable(Dictionary<string, long> probe)
     {
         var major = (int)probe["LIBAVCODEC_VERSION_MAJOR"];
@@ -79,10 +137,22 @@ public sealed class FFmpegLayoutTests : IDisposable
         Assert.Equal(FFmpegConstants.AV_PKT_FLAG_KEY, probe["const.AV_PKT_FLAG_KEY"]);
         Assert.Equal(FFmpegConstants.AV_PICTURE_TYPE_NONE, probe["const.AV_PICTURE_TYPE_NONE"]);
         Assert.Equal(FFmpegConstants.AV_PICTURE_TYPE_I, probe["const.AV_PICTURE_TYPE_I"]);
+        Assert.Equal(FFmpegConstants.AV_PIX_FMT_NONE, probe["const.AV_PIX_FMT_NONE"]);
         Assert.Equal(FFmpegConstants.AV_PIX_FMT_YUV420P, probe["const.AV_PIX_FMT_YUV420P"]);
-        Assert.Equal(FFmpegConstants.AVERROR_EAGAIN, probe["const.AVERROR_EAGAIN"]);
-        Assert.Equal(FFmpegConstants.AVERROR_EINVAL, probe["const.AVERROR_EINVAL"]);
-        Assert.Equal(FFmpegConstants.AVERROR_ENOMEM, probe["const.AVERROR_ENOMEM"]);
+        Assert.Equal(FFmpegConstants.AV_PIX_FMT_YUYV422, probe["const.AV_PIX_FMT_YUYV422"]);
+        Assert.Equal(FFmpegConstants.AV_PIX_FMT_YUV422P, probe["const.AV_PIX_FMT_YUV422P"]);
+        Assert.Equal(FFmpegConstants.AV_PIX_FMT_YUV444P, probe["const.AV_PIX_FMT_YUV444P"]);
+        Assert.Equal(FFmpegConstants.AV_PIX_FMT_YUVJ420P, probe["const.AV_PIX_FMT_YUVJ420P"]);
+        Assert.Equal(FFmpegConstants.AV_PIX_FMT_YUVJ422P, probe["const.AV_PIX_FMT_YUVJ422P"]);
+        Assert.Equal(FFmpegConstants.AV_PIX_FMT_YUVJ444P, probe["const.AV_PIX_FMT_YUVJ444P"]);
+        Assert.Equal(FFmpegConstants.AV_PIX_FMT_NV12, probe["const.AV_PIX_FMT_NV12"]);
+        Assert.Equal(FFmpegConstants.AV_PIX_FMT_VAAPI, probe["const.AV_PIX_FMT_VAAPI"]);
+        Assert.Equal(FFmpegConstants.AV_HWDEVICE_TYPE_VAAPI, probe["const.AV_HWDEVICE_TYPE_VAAPI"]);
+        Assert.Equal(FFmpegConstants.SWS_BILINEAR, probe["const.SWS_BILINEAR"]);
+        Assert.Equal(FFmpegConstants.AVERROR_EAGAIN, probe["const.AVERROR(EAGAIN)"]);
+        Assert.Equal(FFmpegConstants.AVERROR_EINVAL, probe["const.AVERROR(EINVAL)"]);
+        Assert.Equal(FFmpegConstants.AVERROR_ENOMEM, probe["const.AVERROR(ENOMEM)"]);
+        Assert.Equal(FFmpegConstants.AVERROR_ENOENT, probe["const.AVERROR(ENOENT)"]);
         Assert.Equal(FFmpegConstants.AVERROR_EOF, probe["const.AVERROR_EOF"]);
         Assert.Equal(FFmpegConstants.AV_LOG_WARNING, probe["const.AV_LOG_WARNING"]);
     }
@@ -109,13 +179,6 @@ public sealed class FFmpegLayoutTests : IDisposable
 
         var run = PeerProcess.Run(binary, [], "(built by the test)");
         Assert.Equal(0, run.ExitCode);
-        var values = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = line.Split(' ');
-            values[parts[0]] = long.Parse(parts[1], CultureInfo.InvariantCulture);
-        }
-
-        return values;
+        return Parse(run.StandardOutput);
     }
 }

@@ -18,8 +18,44 @@ internal static class FFmpegConstants
     /// <summary>avutil.h <c>enum AVPictureType</c>: intra.</summary>
     public const int AV_PICTURE_TYPE_I = 1;
 
+    /// <summary>pixfmt.h: no format (ends <c>AVCodec.pix_fmts</c>).</summary>
+    public const int AV_PIX_FMT_NONE = -1;
+
     /// <summary>pixfmt.h <c>enum AVPixelFormat</c>: planar YUV 4:2:0, 12 bpp (I420).</summary>
     public const int AV_PIX_FMT_YUV420P = 0;
+
+    /// <summary>pixfmt.h: packed YUV 4:2:2, Y0 Cb Y1 Cr (V4L2 YUYV).</summary>
+    public const int AV_PIX_FMT_YUYV422 = 1;
+
+    /// <summary>pixfmt.h: planar YUV 4:2:2.</summary>
+    public const int AV_PIX_FMT_YUV422P = 4;
+
+    /// <summary>pixfmt.h: planar YUV 4:4:4.</summary>
+    public const int AV_PIX_FMT_YUV444P = 5;
+
+    /// <summary>pixfmt.h: planar YUV 4:2:0, full range (what the MJPEG decoder gives for 4:2:0 JPEGs).</summary>
+    public const int AV_PIX_FMT_YUVJ420P = 12;
+
+    /// <summary>pixfmt.h: planar YUV 4:2:2, full range (most UVC webcams' JPEGs).</summary>
+    public const int AV_PIX_FMT_YUVJ422P = 13;
+
+    /// <summary>pixfmt.h: planar YUV 4:4:4, full range.</summary>
+    public const int AV_PIX_FMT_YUVJ444P = 14;
+
+    /// <summary>pixfmt.h: Y plane then interleaved CbCr (V4L2 NV12).</summary>
+    public const int AV_PIX_FMT_NV12 = 23;
+
+    /// <summary>pixfmt.h: a VA-API surface (hardware frame).</summary>
+    public const int AV_PIX_FMT_VAAPI = 44;
+
+    /// <summary>hwcontext.h <c>enum AVHWDeviceType</c>: VA-API.</summary>
+    public const int AV_HWDEVICE_TYPE_VAAPI = 3;
+
+    /// <summary>swscale.h: bilinear scaling (only used for format conversion at equal size).</summary>
+    public const int SWS_BILINEAR = 2;
+
+    /// <summary>error.h: <c>AVERROR(ENOENT)</c> on Linux (ENOENT = 2).</summary>
+    public const int AVERROR_ENOENT = -2;
 
     /// <summary>error.h: <c>AVERROR(EAGAIN)</c> on Linux (EAGAIN = 11).</summary>
     public const int AVERROR_EAGAIN = -11;

@@ -56,4 +56,16 @@ internal static partial class LibAvCodec
     /// <summary><c>void av_packet_unref(AVPacket *pkt)</c>: drops the packet's buffer reference and resets its fields.</summary>
     [LibraryImport(LibraryName)]
     public static partial void av_packet_unref(AVPacketHandle pkt);
+
+    /// <summary><c>const AVCodec *avcodec_find_decoder_by_name(const char *name)</c>; 0 when absent.</summary>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint avcodec_find_decoder_by_name(string name);
+
+    /// <summary><c>int avcodec_send_packet(AVCodecContext *avctx, const AVPacket *avpkt)</c>.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int avcodec_send_packet(AVCodecContextHandle avctx, AVPacketHandle avpkt);
+
+    /// <summary><c>int avcodec_receive_frame(AVCodecContext *avctx, AVFrame *frame)</c>: 0, AVERROR(EAGAIN), AVERROR_EOF or an error.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int avcodec_receive_frame(AVCodecContextHandle avctx, AVFrameHandle frame);
 }

@@ -53,4 +53,36 @@ internal static partial class LibAvUtil
     /// <summary><c>void av_log_set_level(int level)</c>: FFmpeg's own logging threshold (process-wide).</summary>
     [LibraryImport(LibraryName)]
     public static partial void av_log_set_level(int level);
+
+    /// <summary><c>void av_frame_unref(AVFrame *frame)</c>: drops the frame's buffers, keeps the struct.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial void av_frame_unref(AVFrameHandle frame);
+
+    /// <summary><c>int av_hwdevice_ctx_create(AVBufferRef **device_ctx, enum AVHWDeviceType type, const char *device, AVDictionary *opts, int flags)</c>.</summary>
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int av_hwdevice_ctx_create(out nint device_ctx, int type, string? device, nint opts, int flags);
+
+    /// <summary><c>AVBufferRef *av_hwframe_ctx_alloc(AVBufferRef *device_ctx)</c>; 0 on failure.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial nint av_hwframe_ctx_alloc(AVBufferRefHandle device_ctx);
+
+    /// <summary><c>int av_hwframe_ctx_init(AVBufferRef *ref)</c>: after format, sw_format, width and height are set.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int av_hwframe_ctx_init(AVBufferRefHandle @ref);
+
+    /// <summary><c>int av_hwframe_get_buffer(AVBufferRef *hwframe_ctx, AVFrame *frame, int flags)</c>: a surface from the pool.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int av_hwframe_get_buffer(AVBufferRefHandle hwframe_ctx, AVFrameHandle frame, int flags);
+
+    /// <summary><c>int av_hwframe_transfer_data(AVFrame *dst, const AVFrame *src, int flags)</c>: upload or download.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int av_hwframe_transfer_data(AVFrameHandle dst, AVFrameHandle src, int flags);
+
+    /// <summary><c>AVBufferRef *av_buffer_ref(const AVBufferRef *buf)</c>: a new reference; 0 on failure.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial nint av_buffer_ref(AVBufferRefHandle buf);
+
+    /// <summary><c>void av_buffer_unref(AVBufferRef **buf)</c>.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial void av_buffer_unref(ref nint buf);
 }

@@ -1,3 +1,4 @@
+using CamStreamd.Configuration;
 using CamStreamd.Encoding;
 using CamStreamd.Media;
 using CamStreamd.Media.H264;
@@ -5,7 +6,7 @@ using CamStreamd.Tests.Interop;
 
 namespace CamStreamd.Tests.Encoding;
 
-public sealed class X264EncoderTests : IDisposable
+public sealed class FFmpegVideoEncoderTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("camstreamd-x264-").FullName;
 
@@ -103,7 +104,7 @@ public sealed class X264EncoderTests : IDisposable
         var settings = new EncoderSettings(320, 240, Fps: 30, Bitrate: 500_000, Gop: 10);
         var frames = new SyntheticFrames(320, 240, 30);
         var sink = new CollectingSink { Keep = false };
-        using var encoder = new X264Encoder(settings, pool);
+        using var encoder = new FFmpegVideoEncoder(EncoderEngines.X264, settings, pool);
         var prepared = Enumerable.Range(0, 40).Select(frames.Make).ToArray();
         for (var i = 0; i < 10; i++)
         {
@@ -135,7 +136,7 @@ public sealed class X264EncoderTests : IDisposable
         var settings = new EncoderSettings(320, 240, Fps: 30, Bitrate: 500_000, Gop: 30);
         var frames = new SyntheticFrames(320, 240, 30);
         var sink = new CollectingSink();
-        using var encoder = new X264Encoder(settings, new AccessUnitPool());
+        using var encoder = new FFmpegVideoEncoder(EncoderEngines.X264, settings, new AccessUnitPool());
         for (var i = 0; i < 3; i++)
         {
             var frame = frames.Make(i);
@@ -152,7 +153,7 @@ public sealed class X264EncoderTests : IDisposable
     [Fact]
     public void Rejects_wrong_sized_frames_and_use_after_dispose()
     {
-        var encoder = new X264Encoder(new EncoderSettings(320, 240, 30, 500_000, 30), new AccessUnitPool());
+        var encoder = new FFmpegVideoEncoder(EncoderEngines.X264, new EncoderSettings(320, 240, 30, 500_000, 30), new AccessUnitPool());
         Assert.Equal("x264", encoder.Engine);
         var wrong = new SyntheticFrames(640, 480, 30).Make(0);
         Assert.Throws<ArgumentException>(() => encoder.Encode(wrong, new CollectingSink()));
@@ -163,11 +164,11 @@ public sealed class X264EncoderTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => encoder.Encode(right, new CollectingSink()));
     }
 
-    private static List<CollectingSink.Unit> Encode(EncoderSettings settings, int count, Action<int, X264Encoder>? beforeFrame = null)
+    internal static List<CollectingSink.Unit> Encode(EncoderSettings settings, int count, Action<int, FFmpegVideoEncoder>? beforeFrame = null)
     {
         var frames = new SyntheticFrames(settings.Width, settings.Height, settings.Fps);
         var sink = new CollectingSink();
-        using var encoder = new X264Encoder(settings, new AccessUnitPool());
+        using var encoder = new FFmpegVideoEncoder(EncoderEngines.X264, settings, new AccessUnitPool());
         for (var i = 0; i < count; i++)
         {
             beforeFrame?.Invoke(i, encoder);
@@ -179,7 +180,7 @@ public sealed class X264EncoderTests : IDisposable
         return sink.Units;
     }
 
-    private static void AssertKeyframeNals(List<int> types, int index)
+    internal static void AssertKeyframeNals(List<int> types, int index)
     {
         var sps = types.IndexOf(NalUnitType.Sps);
         var pps = types.IndexOf(NalUnitType.Pps);
@@ -191,7 +192,7 @@ public sealed class X264EncoderTests : IDisposable
     private static bool StartsWithStartCode(byte[] data) =>
         data.AsSpan().StartsWith((byte[])[0, 0, 0, 1]) || data.AsSpan().StartsWith((byte[])[0, 0, 1]);
 
-    private static List<int> NalTypes(byte[] annexB)
+    internal static List<int> NalTypes(byte[] annexB)
     {
         var types = new List<int>();
         var reader = new AnnexBReader(annexB);
@@ -215,7 +216,7 @@ public sealed class X264EncoderTests : IDisposable
         return path;
     }
 
-    private static void AssertDecodesCleanly(string path)
+    internal static void AssertDecodesCleanly(string path)
     {
         var result = PeerProcess.Run("ffmpeg", ["-nostdin", "-v", "error", "-i", path, "-f", "null", "-"], "ffmpeg");
         Assert.True(result.ExitCode == 0 && result.StandardError.Length == 0, $"ffmpeg exit {result.ExitCode}: {result.StandardError}");

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using CamStreamd.Configuration;
+using CamStreamd.Media;
+
+namespace CamStreamd.Encoding;
+
+/// <summary>
+/// The C# half of <c>bench/encode.sh</c> (hidden verb <c>camstreamd bench-encode</c>): reads raw
+/// I420 frames from a file into memory, encodes them with an engine through our binding, and
+/// prints one line: frames, seconds, frames/s and per-frame <see cref="IVideoEncoder.Encode"/>
+/// latency (median, 95th percentile) in milliseconds.
+/// </summary>
+public static class EncodeBenchmark
+{
+    /// <summary>Runs the benchmark; returns 0.</summary>
+    public static int Run(string input, int width, int height, int fps, long bitrate, int gop, int threads, string engine, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var frameSize = (width * height) + (2 * ((width + 1) / 2) * ((height + 1) / 2));
+        var raw = File.ReadAllBytes(input);
+        var count = raw.Length / frameSize;
+        if (count == 0)
+        {
+            throw new ArgumentException($"{input} holds less than one {width}x{height} I420 frame", nameof(input));
+        }
+
+        var pool = new VideoFramePool(width, height);
+        var frames = new VideoFrame[count];
+        for (var i = 0; i < count; i++)
+        {
+            frames[i] = pool.Rent();
+            raw.AsSpan(i * frameSize, width * height).CopyTo(frames[i].Y);
+            raw.AsSpan((i * frameSize) + (width * height), frames[i].U.Length).CopyTo(frames[i].U);
+            raw.AsSpan((i * frameSize) + (width * height) + frames[i].U.Length, frames[i].V.Length).CopyTo(frames[i].V);
+            frames[i].FrameNumber = i;
+            frames[i].CaptureTimestamp = i * Stopwatch.Frequency / fps;
+        }
+
+        var settings = new EncoderSettings(width, height, fps, bitrate, gop) { Threads = threads };
+        var sink = new DiscardingSink();
+        var latencies = new double[count];
+        using var encoder = engine == EncoderEngines.Passthrough
+            ? throw new ArgumentException("passthrough does not encode", nameof(engine))
+            : new FFmpegVideoEncoder(engine, settings, new AccessUnitPool(1024 * 1024));
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            var before = Stopwatch.GetTimestamp();
+            encoder.Encode(frames[i], sink);
+            latencies[i] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Array.Sort(latencies);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"frames={count} seconds={seconds:F3} fps={count / seconds:F1} median_ms={latencies[count / 2]:F2} p95_ms={latencies[(int)(count * 0.95)]:F2} bytes={sink.Bytes}"));
+        return 0;
+    }
+
+    private sealed class DiscardingSink : IAccessUnitSink
+    {
+        public long Bytes { get; private set; }
+
+        public void Publish(AccessUnit unit)
+        {
+            Bytes += unit.Length;
+            unit.Release();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using CamStreamd.Configuration;
+using CamStreamd.Media;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.Encoding;
+
+/// <summary>Opens the configured engine: <c>auto</c> through <see cref="EncoderProbe"/>, <c>passthrough</c>, or one FFmpeg engine.</summary>
+public sealed class EncoderFactory
+{
+    private readonly AccessUnitPool _pool;
+    private readonly ILoggerFactory _loggerFactory;
+
+    /// <summary>Creates the factory; every encoder rents its units from <paramref name="pool"/>.</summary>
+    public EncoderFactory(AccessUnitPool pool, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _pool = pool;
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <summary>Opens <paramref name="engine"/> (a value of <see cref="EncoderEngines"/>) with <paramref name="settings"/>.</summary>
+    public IVideoEncoder Create(string engine, EncoderSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (engine == EncoderEngines.Passthrough)
+        {
+            return new PassthroughEncoder(_pool, _loggerFactory.CreateLogger<PassthroughEncoder>());
+        }
+
+        var logger = _loggerFactory.CreateLogger<FFmpegVideoEncoder>();
+        if (engine == EncoderEngines.Auto)
+        {
+            engine = EncoderProbe.Choose(settings, logger);
+        }
+
+        return new FFmpegVideoEncoder(engine, settings, _pool, logger);
+    }
+
+    /// <summary>The <see cref="VideoPixelFormat"/> a <c>source.format</c> value delivers (<c>auto</c> and unknown: I420).</summary>
+    public static VideoPixelFormat InputFormatOf(string sourceFormat) => sourceFormat switch
+    {
+        "yuyv" => VideoPixelFormat.Yuyv,
+        "nv12" => VideoPixelFormat.Nv12,
+        "mjpeg" => VideoPixelFormat.Mjpeg,
+        "h264" => VideoPixelFormat.H264,
+        _ => VideoPixelFormat.I420,
+    };
+}
