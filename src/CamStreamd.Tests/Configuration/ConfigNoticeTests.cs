@@ -32,7 +32,7 @@ public class ConfigNoticeTests
 
         Assert.Equal(
             [
-                "rtsp.multicast.enabled", "rtsp.auth.mode", "http", "gpio.phyReset",
+                "rtsp.multicast.enabled", "rtsp.auth.mode", "http",
                 "streams[0].source.type", "streams[0].encoder.engine",
                 "streams[1].source.type", "streams[1].encoder.engine",
                 "streams[2].source.type", "streams[2].encoder.engine",

@@ -25,11 +25,6 @@ internal static class ConfigNoticeBuilder
             notices.Add(new("http", "the HTTP server (web page, API, MJPEG, metrics) does not exist yet; the section is checked and otherwise ignored"));
         }
 
-        if (options.Gpio.PhyReset is not null)
-        {
-            notices.Add(new("gpio.phyReset", "PHY reset is not supported yet; the GPIO line is not touched"));
-        }
-
         for (var i = 0; i < options.Streams.Count; i++)
         {
             var stream = options.Streams[i];
