@@ -27,6 +27,7 @@ public sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     private CamStreamdOptions _running;
     private PosixSignalRegistration? _signal;
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>Creates the reloader of the configuration the daemon started with.</summary>
     public ConfigReloader(ReloadSource source, CamStreamdOptions running, StreamSupervisor supervisor, SystemdService systemd, LogLevelSwitches levels, ILogger<ConfigReloader> logger)
@@ -120,8 +121,14 @@ public sealed partial class ConfigReloader : IHostedService, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Idempotent: the container disposes the instance once per registration (singleton and hosted service).</remarks>
     public ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         _signal?.Dispose();
         _stopping.Dispose();
         return ValueTask.CompletedTask;

@@ -33,6 +33,7 @@ public sealed partial class SystemdService : IHostedService, IAsyncDisposable
     private Task _ready = Task.CompletedTask;
     private bool _stopSent;
     private bool _unhealthyLogged;
+    private int _disposed;
 
     /// <summary>Creates the service; nothing is sent until <see cref="StartAsync"/>.</summary>
     public SystemdService(SystemdNotifier notifier, IDaemonStatus status, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<SystemdService> logger)
@@ -89,8 +90,14 @@ public sealed partial class SystemdService : IHostedService, IAsyncDisposable
     public void NotifyReloaded(string outcome) => _notifier.Notify($"READY=1\nSTATUS={outcome}; {_status.Check().Status}");
 
     /// <inheritdoc />
+    /// <remarks>Idempotent: the container disposes the instance once per registration (singleton and hosted service).</remarks>
     public ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         _stoppingRegistration.Dispose();
         lock (_gate)
         {
