@@ -21,7 +21,7 @@ else
 fi
 TEST_PACKAGES=(ffmpeg gcc libc6-dev libavcodec-dev libavutil-dev libswscale-dev
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark
-  lintian python3-jsonschema gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)
+  lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
 
