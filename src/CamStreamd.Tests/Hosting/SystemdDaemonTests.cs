@@ -62,7 +62,7 @@ public sealed class SystemdDaemonTests
         Assert.Matches(@"^RELOADING=1\nMONOTONIC_USEC=\d+\n", reloading);
         Assert.StartsWith("READY=1\nSTATUS=reloaded; 2 stream(s): cam0 running", reload[^1], StringComparison.Ordinal);
         var added = await Probe(daemon.Url("cam1"));
-        Assert.True(added.ExitCode == 0, added.StandardError);
+        Assert.True(added.ExitCode == 0, $"ffprobe cam1: {added.StandardError}\n{daemon.Output}");
         Assert.Contains("codec_name=h264", added.StandardOutput, StringComparison.Ordinal);
 
         // Invalid reload: rejected, both streams keep running.
@@ -73,13 +73,18 @@ public sealed class SystemdDaemonTests
         var rejected = await notify.ReceiveUntilAsync("READY=1", Wait);
         Assert.Contains("STATUS=reload rejected", rejected[^1], StringComparison.Ordinal);
         var kept = await Probe(daemon.Url("cam1"));
-        Assert.True(kept.ExitCode == 0, kept.StandardError);
+        Assert.True(kept.ExitCode == 0, $"ffprobe cam1 after the rejected reload: {kept.StandardError}\n{daemon.Output}");
 
         // The cam0 client never noticed: all of its seconds arrived in one session.
         var result = await watcher;
-        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.True(result.ExitCode == 0, $"cam0 client: {result.StandardError}\n{daemon.Output}");
         var frames = FfmpegProgress.DecodedFrames(result);
-        Assert.True(frames >= Seconds * Fps * 0.9, $"cam0 client got {frames} frames in {Seconds} s at {Fps} fps\n{result.StandardError}");
+
+        // A torn-down session would end the client early; 0.8 leaves room for frames the source skips on a loaded machine.
+        Assert.True(frames >= Seconds * Fps * 0.8, $"cam0 client got {frames} frames in {Seconds} s at {Fps} fps\n{result.StandardError}\n{daemon.Output}");
+        var session = System.Text.RegularExpressions.Regex.Match(daemon.Output, @"RTSP session (\S+) playing cam0").Groups[1].Value;
+        var beforeClientEnd = daemon.Output[..daemon.Output.IndexOf("reload rejected", StringComparison.Ordinal)];
+        Assert.DoesNotContain($"RTSP session {session} ended", beforeClientEnd, StringComparison.Ordinal);
         Assert.Equal(0, await daemon.StopAsync(Wait));
     }
 
