@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# camstreamd's one entry point: setup, build, test, run.
+# camstreamd's one entry point: setup, build, test, run, deb.
 #   ./build.sh setup          install the Debian packages the daemon and its tests use (when missing)
 #   ./build.sh build          build (Release)
 #   ./build.sh test [ARGS]    setup, build and run every test (ARGS go to `dotnet test`, e.g. --filter)
@@ -102,7 +102,7 @@ case "$command" in
   run) setup; build; run_daemon "$@" ;;
   deb) require_dotnet; packaging/debian/build-deb.sh ;;
   *)
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
     exit 64
     ;;
 esac
