@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# camstreamd's one entry point: setup, build, test, run.
+# camstreamd's one entry point: setup, build, test, run, deb.
 #   ./build.sh setup          install the Debian packages the daemon and its tests use (when missing)
 #   ./build.sh build          build (Release)
 #   ./build.sh test [ARGS]    setup, build and run every test (ARGS go to `dotnet test`, e.g. --filter)
 #   ./build.sh run [ARGS]     setup, build and run the daemon (ARGS go to camstreamd, e.g. --config FILE)
+#   ./build.sh deb            build artifacts/deb/camstreamd_<version>_<arch>.deb (DEB_ARCH, DEB_FLAVOR: packaging/debian/build-deb.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,7 +22,8 @@ else
 fi
 TEST_PACKAGES=(ffmpeg gcc libc6-dev libavcodec-dev libavutil-dev libswscale-dev
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
-  chromium debootstrap)
+  chromium debootstrap
+  lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
 
@@ -100,6 +102,7 @@ case "$command" in
   build) build ;;
   test) setup_tests; build; run_tests "$@" ;;
   run) setup; build; run_daemon "$@" ;;
+  deb) require_dotnet; packaging/debian/build-deb.sh ;;
   *)
     sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
     exit 64

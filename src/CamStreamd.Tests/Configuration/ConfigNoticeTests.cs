@@ -32,7 +32,6 @@ public class ConfigNoticeTests
 
         Assert.Equal(
             [
-                "gpio.phyReset",
                 "streams[0].source.type",
                 "streams[1].source.type",
                 "streams[2].source.type",

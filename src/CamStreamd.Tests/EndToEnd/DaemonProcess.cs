@@ -49,11 +49,36 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>Path of the daemon assembly copied beside the tests.</summary>
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "camstreamd.dll");
 
+    /// <summary>The daemon's process id (for signals).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The config file the daemon reads (rewrite it, then <see cref="Signal"/> HUP to reload).</summary>
+    public string ConfigPath => _configPath;
+
+    /// <summary>Sends signal <paramref name="name"/> (e.g. "HUP") with kill(1).</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", [$"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill?.WaitForExit(5000);
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>; fails with the output after <paramref name="timeout"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"daemon did not log \"{text}\" within {timeout}:\n{Output}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>
-    /// Starts the daemon with <paramref name="configJson"/> and waits until RTSP and HTTP listen;
-    /// inside the network namespace <paramref name="networkNamespace"/> (<c>ip netns exec</c>) when given.
+    /// Starts the daemon with <paramref name="configJson"/> (and extra <paramref name="environment"/>)
+    /// and waits until RTSP and HTTP listen; inside the network namespace
+    /// <paramref name="networkNamespace"/> (<c>ip netns exec</c>) when given.
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null)
+    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var configPath = Path.Combine(Path.GetTempPath(), $"camstreamd-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
@@ -75,6 +100,11 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
         info.ArgumentList.Add(DaemonDll);
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configPath);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var daemon = new DaemonProcess(process, configPath);
         process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);

@@ -58,7 +58,7 @@ public sealed class DaemonProcessTests : IDisposable
     [Fact]
     public async Task Daemon_runs_until_sigterm_and_exits_0()
     {
-        var path = WriteConfig("""{ "rtsp": { "port": 0, "multicast": { "enabled": true } }, "http": { "listenAddress": "127.0.0.1", "port": 0 }, "gpio": { "phyReset": { "line": 3 } }, "streams": [ { "name": "a", "source": { "type": "testPattern" } } ] }""");
+        var path = WriteConfig("""{ "rtsp": { "port": 0, "multicast": { "enabled": true } }, "http": { "listenAddress": "127.0.0.1", "port": 0 }, "streams": [ { "name": "a", "source": { "type": "testPattern" } }, { "name": "b", "source": { "type": "composite", "width": 320, "height": 240 } } ] }""");
         using var process = Start("--config", path);
         var output = new StringBuilder();
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -98,7 +98,7 @@ public sealed class DaemonProcessTests : IDisposable
             log = output.ToString();
         }
 
-        Assert.Contains("[WRN] DaemonHost: config gpio.phyReset:", log, StringComparison.Ordinal);
+        Assert.Contains("[WRN] DaemonHost: config streams[1].source.type:", log, StringComparison.Ordinal);
         Assert.Contains("camstreamd stopped", log, StringComparison.Ordinal);
     }
 

@@ -10,11 +10,6 @@ internal static class ConfigNoticeBuilder
     public static IReadOnlyList<ConfigNotice> Build(CamStreamdOptions options)
     {
         var notices = new List<ConfigNotice>();
-        if (options.Gpio.PhyReset is not null)
-        {
-            notices.Add(new("gpio.phyReset", "PHY reset is not supported yet; the GPIO line is not touched"));
-        }
-
         for (var i = 0; i < options.Streams.Count; i++)
         {
             var stream = options.Streams[i];

@@ -9,7 +9,11 @@ namespace CamStreamd.Hosting;
 /// <summary><c>camstreamd [--config PATH]</c>: load the configuration, run the host until SIGTERM or SIGINT.</summary>
 public static class DaemonHost
 {
-    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Longest graceful stop (sessions torn down, cameras and encoders released): SIGTERM to exit
+    /// stays under 5 s, far inside systemd's TimeoutStopSec.
+    /// </summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(4);
 
     /// <summary>The informational version of the daemon (e.g. <c>0.1.0+abc123</c>).</summary>
     public static string Version { get; } =
@@ -41,10 +45,12 @@ public static class DaemonHost
             EnvironmentName = Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        LoggingSetup.UseSerilog(builder.Logging, LoggingSetup.CreateLogger(config.Options.Logging));
+        var levels = new LogLevelSwitches(config.Options.Logging.Level);
+        LoggingSetup.UseSerilog(builder.Logging, LoggingSetup.CreateLogger(config.Options.Logging, levels: levels, journal: JournalOutput.IsJournal()));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddCamStreamdServices(config.Options);
+        builder.Services.AddSystemdAndReload(new ReloadSource(configPath), levels);
 
         // Disposing the host disposes the Serilog provider, which flushes the logger.
         using var host = builder.Build();

@@ -1,5 +1,6 @@
 using System.Net;
 using CamStreamd.Configuration;
+using CamStreamd.Gpio;
 using CamStreamd.Http;
 using CamStreamd.Media;
 using CamStreamd.Rtsp;
@@ -14,7 +15,7 @@ public static class DaemonServices
     /// <summary>
     /// Registers the validated <paramref name="options"/> (as <see cref="CamStreamdOptions"/> and
     /// <see cref="RtspOptions"/>) and the daemon's services. Hosted services start in the order
-    /// registered (RTSP binds first, so a taken port fails the start before any camera or encoder
+    /// registered (the GPIO PHY reset pulses first, RTSP binds next, so a taken port fails the start before any camera or encoder
     /// opens; the streams start next, then the banner logs their URLs) and stop in reverse
     /// (streams stop first, then RTSP tears its sessions down).
     /// </summary>
@@ -30,6 +31,9 @@ public static class DaemonServices
         services.AddSingleton<StreamFactory>();
         services.AddSingleton<StreamSupervisor>();
         services.AddSingleton(ToServerOptions(options.Rtsp));
+
+        // First: the PHY must be out of reset before a listener binds.
+        services.AddHostedService<PhyResetService>();
         services.AddSingleton<RtspHostedService>();
         services.AddHostedService(provider => provider.GetRequiredService<RtspHostedService>());
         services.AddSingleton<HttpHostedService>();

@@ -20,19 +20,21 @@ public static class LoggingSetup
     /// <summary>
     /// A logger at the level of <paramref name="options"/> writing to the console, or to
     /// <paramref name="sink"/> instead (tests). Framework categories (<c>Microsoft.*</c>) log warnings
-    /// and above unless the level is Verbose.
+    /// and above unless the level is Verbose. With <paramref name="levels"/> the levels follow those
+    /// switches (live reload); with <paramref name="journal"/> each console line carries a
+    /// <c>&lt;N&gt;</c> syslog priority for journald (<see cref="JournalFormatter"/>).
     /// </summary>
-    public static Logger CreateLogger(LoggingOptions options, ILogEventSink? sink = null)
+    public static Logger CreateLogger(LoggingOptions options, ILogEventSink? sink = null, LogLevelSwitches? levels = null, bool journal = false)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var level = ParseLevel(options.Level);
+        levels ??= new LogLevelSwitches(options.Level);
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(level)
-            .MinimumLevel.Override("Microsoft", level == LogEventLevel.Verbose ? level : (LogEventLevel)Math.Max((int)level, (int)LogEventLevel.Warning))
+            .MinimumLevel.ControlledBy(levels.Default)
+            .MinimumLevel.Override("Microsoft", levels.Framework)
             .Enrich.With(new ShortSourceContextEnricher());
-        configuration = sink is null
-            ? configuration.WriteTo.Console(outputTemplate: OutputTemplate, formatProvider: CultureInfo.InvariantCulture)
-            : configuration.WriteTo.Sink(sink);
+        configuration = sink is not null ? configuration.WriteTo.Sink(sink)
+            : journal ? configuration.WriteTo.Console(new JournalFormatter())
+            : configuration.WriteTo.Console(outputTemplate: OutputTemplate, formatProvider: CultureInfo.InvariantCulture);
         return configuration.CreateLogger();
     }
 

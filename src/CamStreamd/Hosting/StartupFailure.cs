@@ -7,7 +7,7 @@ public static class StartupFailure
 {
     /// <summary>
     /// True when <paramref name="exception"/>, or one it wraps, is a bind failure (address in use, not
-    /// available, or a privileged port) or a permission error; <paramref name="reason"/> is its message.
+    /// available, or a privileged port), a GPIO chip or line that cannot be had, or a permission error; <paramref name="reason"/> is its message.
     /// </summary>
     public static bool IsUnavailable(Exception exception, out string reason)
     {
@@ -17,6 +17,12 @@ public static class StartupFailure
             if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied } socket)
             {
                 reason = $"{socket.SocketErrorCode}: {socket.Message}";
+                return true;
+            }
+
+            if (e is Interop.Gpio.GpioException)
+            {
+                reason = e.Message;
                 return true;
             }
 
