@@ -61,7 +61,7 @@ internal static class FuzzRunner
         }
 
         var minimized = Minimize(target, input, failure.GetType());
-        var where = caseIndex < 0 ? "seed input" : $"case {caseIndex}";
+        var where = caseIndex < 0 ? "a seed or corpus input" : $"case {caseIndex}";
         throw new FuzzPropertyException(
             $"fuzz target '{target.Name}' failed at {where} (reproduce with {SeedVariable}={seed}): {failure.GetType().Name}: {failure.Message}\n"
             + $"input ({input.Length} bytes, base64): {Convert.ToBase64String(input)}\n"
