@@ -42,17 +42,26 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>Path of the daemon assembly copied beside the tests.</summary>
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "camstreamd.dll");
 
-    /// <summary>Starts the daemon with <paramref name="configJson"/> and waits until RTSP listens.</summary>
-    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts the daemon with <paramref name="configJson"/> and waits until RTSP listens.
+    /// <paramref name="launcher"/> prefixes the command (e.g. <c>ip netns exec NAME</c>).
+    /// </summary>
+    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, IReadOnlyList<string>? launcher = null)
     {
         var configPath = Path.Combine(Path.GetTempPath(), $"camstreamd-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
-        var info = new ProcessStartInfo("dotnet")
+        var command = launcher is { Count: > 0 } ? [.. launcher, "dotnet"] : (string[])["dotnet"];
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in command.Skip(1))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.ArgumentList.Add(DaemonDll);
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configPath);
