@@ -22,8 +22,8 @@ internal static class RtspParserFuzzProperty
     /// <summary>Most parse calls per input (every call consumes a byte or stops, so this is never hit).</summary>
     private const int MaxSteps = FuzzMutator.MaxInputLength + 16;
 
-    /// <summary>Allocation allowed per parse call and byte looked at (UTF-16 strings, a header object per short line, body copy).</summary>
-    private const int AllocationPerByte = 64;
+    /// <summary>Allocation allowed per parse call and byte looked at (UTF-16 strings, a header object per short line, the UTF-8 decoder's replacement path for invalid bytes, body copy).</summary>
+    private const int AllocationPerByte = 128;
 
     /// <summary>Allocation allowed per parse call besides that (request and header objects).</summary>
     private const int AllocationPerCall = 16 * 1024;
