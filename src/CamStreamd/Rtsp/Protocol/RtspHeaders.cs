@@ -64,8 +64,13 @@ public sealed class RtspHeaders : IEnumerable<KeyValuePair<string, string>>
             return false;
         }
 
+        // The fold is one SP (RFC 2616 §2.2); an empty side adds none, so the value stays trimmed.
         var last = _items[^1];
-        _items[^1] = new(last.Key, last.Value + " " + continuation);
+        if (continuation.Length > 0)
+        {
+            _items[^1] = new(last.Key, last.Value.Length == 0 ? continuation : last.Value + " " + continuation);
+        }
+
         return true;
     }
 

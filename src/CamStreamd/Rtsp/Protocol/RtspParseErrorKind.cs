@@ -15,7 +15,7 @@ public enum RtspParseErrorKind
     /// <summary>The version is not RTSP/1.x.</summary>
     UnsupportedVersion,
 
-    /// <summary>More than <see cref="RtspParser.MaxHeaderCount"/> header lines.</summary>
+    /// <summary>More than <see cref="RtspParser.MaxHeaderCount"/> header lines (continuation lines included).</summary>
     TooManyHeaders,
 
     /// <summary>The header block exceeds <see cref="RtspParser.MaxHeaderBytes"/>.</summary>

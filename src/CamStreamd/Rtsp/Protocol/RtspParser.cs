@@ -27,7 +27,7 @@ public static class RtspParser
     /// <summary>Longest request line accepted, CRLF included.</summary>
     public const int MaxRequestLineLength = 4 * 1024;
 
-    /// <summary>Most header lines in one request.</summary>
+    /// <summary>Most header lines in one request (folded continuation lines included).</summary>
     public const int MaxHeaderCount = 64;
 
     /// <summary>Largest header block (every header line and the blank line), in bytes.</summary>
@@ -104,6 +104,7 @@ public static class RtspParser
 
         var headers = new RtspHeaders();
         long headerBytes = 0;
+        var headerLines = 0;
         while (true)
         {
             if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
@@ -125,8 +126,10 @@ public static class RtspParser
                 break;
             }
 
+            // Folded continuation lines count too: each one rebuilds its header's value, so
+            // unbounded folds would cost quadratic time and memory within the byte limit.
             kind = ParseHeaderLine(line, headers);
-            if (kind == RtspParseErrorKind.None && headers.Count > MaxHeaderCount)
+            if (kind == RtspParseErrorKind.None && ++headerLines > MaxHeaderCount)
             {
                 kind = RtspParseErrorKind.TooManyHeaders;
             }

@@ -1,44 +1,61 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CamStreamd.Tests.EndToEnd;
 
-namespace CamStreamd.Tests.EndToEnd;
+namespace CamStreamd.Tests.Rtsp.Interop;
 
 /// <summary>
-/// GStreamer's <c>rtspsrc</c> (a second RTSP client implementation, next to libavformat's) plays
-/// the daemon's stream over TCP and UDP and decodes it with <c>avdec_h264</c>.
+/// Interop matrix, GStreamer's <c>rtspsrc</c> (a second RTSP client implementation, next to
+/// libavformat's): it plays the real daemon's stream and decodes it with <c>avdec_h264</c>,
+/// <see cref="InteropCase.Frames"/> frames of the configured size, over each transport and
+/// authentication row; a row that offers a wrong password must be refused.
 /// </summary>
 [Collection(EndToEndGroup.Name)]
-public sealed partial class GstreamerRtspsrcTests : RunningDaemonTest
+public sealed partial class GstreamerRtspsrcInteropTests
 {
     private const string GstLaunch = "/usr/bin/gst-launch-1.0";
     private const string Packages = "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav";
-    private const int Frames = 60;
+    private const int Frames = InteropCase.Frames;
 
     [Theory]
-    [InlineData("tcp")]
-    [InlineData("udp")]
-    public async Task Rtspsrc_decodes_60_frames_of_640x360_and_ends_with_eos(string protocols)
+    [InlineData("tcp", InteropAuth.None)]
+    [InlineData("udp", InteropAuth.None)]
+    //// One line per row as the features land, e.g.:
+    //// [InlineData("udp-mcast", InteropAuth.None)]   (runs inside its own network namespace)
+    //// [InlineData("tcp", InteropAuth.Basic)]        [InlineData("tcp", InteropAuth.BasicWrongPassword)]
+    //// [InlineData("udp", InteropAuth.Digest)]       [InlineData("udp", InteropAuth.DigestWrongPassword)]
+    public async Task Rtspsrc_decodes_150_frames_of_640x360_and_ends_with_eos(string protocols, InteropAuth auth)
     {
         Assert.True(File.Exists(GstLaunch), $"{GstLaunch} is missing: install the Debian packages {Packages}");
+        var row = new InteropCase(protocols, auth);
+        await using var run = await InteropRun.StartAsync(row);
 
-        // fakesink num-buffers=60 posts EOS after the 60th decoded frame, so exit code 0 means the
+        // fakesink num-buffers=150 posts EOS after the 150th decoded frame, so exit code 0 means the
         // pipeline ran to EOS (gst-launch exits 1 on an ERROR message). -v prints every property
         // change: fakesink's last-message once per buffer ("chain") and the decoder's src caps.
         // GST_DEBUG=1 (errors only): at WARN level rtspsrc logs "receive interrupted" on every
         // normal shutdown after EOS, and avdec_h264 may log "decreasing timestamp" while the
         // cached GOP that starts a viewer arrives faster than real time (the jitterbuffer's skew
         // estimate in buffer-mode slave); neither is a bus WARNING/ERROR message.
-        var result = await PeerProcess.RunAsync(
+        var result = await run.RunPeerAsync(
             "/usr/bin/env",
             ["GST_DEBUG=1", "GST_DEBUG_NO_COLOR=1", GstLaunch, "-v",
-             "rtspsrc", $"location={Daemon.Url("cam0")}", $"protocols={protocols}", "latency=0",
+             "rtspsrc", $"location={run.Url}", $"protocols={protocols}", "latency=0",
              "!", "rtph264depay", "!", "h264parse", "!", "avdec_h264",
              "!", "fakesink", "silent=false", $"num-buffers={Frames.ToString(CultureInfo.InvariantCulture)}"],
-            TimeSpan.FromSeconds(30),
+            TimeSpan.FromSeconds(60),
             Packages);
-        var diagnostics = $"exit {result.ExitCode}, timed out {result.TimedOut}\nstderr:\n{result.StandardError}\nstdout (tail):\n{Tail(result.StandardOutput)}";
+        var diagnostics = $"{row}: exit {result.ExitCode}, timed out {result.TimedOut}\nstderr:\n{result.StandardError}\nstdout (tail):\n{Tail(result.StandardOutput)}";
 
         Assert.False(result.TimedOut, diagnostics);
+        if (row.ExpectRefused)
+        {
+            // rtspsrc posts "Unauthorized" as a bus ERROR; gst-launch then exits 1.
+            Assert.True(result.ExitCode != 0, diagnostics);
+            Assert.Contains("Unauthorized", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+            return;
+        }
+
         Assert.True(result.ExitCode == 0, diagnostics);
         Assert.True(result.StandardError.Trim().Length == 0, diagnostics);
         Assert.DoesNotContain("WARNING:", result.StandardOutput, StringComparison.Ordinal);

@@ -1,0 +1,19 @@
+namespace CamStreamd.Tests.Rtsp.Fuzz;
+
+/// <summary>
+/// Every fuzz target. To fuzz a new parser (the RTCP receiver-report parser, say), write its
+/// check (see <see cref="RtpFuzzProperty"/> for the pattern) and add one line here; its corpus
+/// goes in Corpus/&lt;name&gt;/.
+/// </summary>
+internal static class FuzzTargets
+{
+    public static IReadOnlyList<FuzzTarget> All { get; } =
+    [
+        RtspParserFuzzProperty.Target,
+        TransportFuzzProperty.Target,
+        RtpFuzzProperty.Header,
+        RtpFuzzProperty.Depacketizer,
+    ];
+
+    public static FuzzTarget Get(string name) => All.Single(t => t.Name == name);
+}
