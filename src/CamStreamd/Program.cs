@@ -19,9 +19,17 @@ public static class Program
         var checkConfig = new Command("check-config", "Validate and print the effective configuration; exit 0, or 78 when invalid");
         checkConfig.SetAction(result => ConfigCheck.Run(result.GetValue(config), Console.Out, Console.Error));
 
+        var devices = new Command("devices", "List the V4L2 capture devices with their formats, sizes and frame rates; exit 0");
+        devices.SetAction(_ =>
+        {
+            Capture.V4l2DeviceReport.Write(Interop.V4l2.V4l2DeviceProvider.Instance, Console.Out);
+            return ExitCodes.Ok;
+        });
+
         var root = new RootCommand("camstreamd: camera streaming daemon (V4L2 -> H.264 -> RTSP)");
         root.Options.Add(config);
         root.Subcommands.Add(checkConfig);
+        root.Subcommands.Add(devices);
         root.SetAction((result, cancellationToken) => DaemonHost.RunAsync(result.GetValue(config), cancellationToken));
 
         // The host handles SIGTERM/SIGINT itself (graceful stop, exit 0); the parser must not race it.
