@@ -25,6 +25,8 @@ public sealed partial class ResilientCameraSource : IVideoSource
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly VideoFramePool? _convertPool;
+    private readonly Func<bool> _deviceExists;
+    private bool _deviceExistedAtLastAttempt = true;
     private IVideoSource? _camera;
     private TestPatternSource? _placeholder;
     private TimeSpan _retryDelay = InitialRetryDelay;
@@ -42,6 +44,7 @@ public sealed partial class ResilientCameraSource : IVideoSource
     /// <param name="convertToI420">Convert raw camera frames to packed I420 (for encoders that take only I420).</param>
     /// <param name="logger">Logger.</param>
     /// <param name="timeProvider">Clock for the placeholder and the backoff.</param>
+    /// <param name="deviceExists">Whether the device node exists now (default: <see cref="File.Exists"/>); a node that reappears is opened at once, before the backoff ends.</param>
     public ResilientCameraSource(
         Func<IVideoSource> openCamera,
         string device,
@@ -51,7 +54,8 @@ public sealed partial class ResilientCameraSource : IVideoSource
         Action<StreamState>? stateChanged = null,
         bool convertToI420 = false,
         ILogger? logger = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        Func<bool>? deviceExists = null)
     {
         ArgumentNullException.ThrowIfNull(openCamera);
         _openCamera = openCamera;
@@ -64,6 +68,7 @@ public sealed partial class ResilientCameraSource : IVideoSource
         _time = timeProvider ?? TimeProvider.System;
         _convertPool = convertToI420 ? new VideoFramePool(width, height) : null;
         _nextAttempt = _time.GetTimestamp();
+        _deviceExists = deviceExists ?? (() => File.Exists(device));
     }
 
     /// <inheritdoc/>
@@ -85,7 +90,7 @@ public sealed partial class ResilientCameraSource : IVideoSource
     public async ValueTask<VideoFrame> ReadFrameAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_camera is null && _time.GetTimestamp() >= _nextAttempt)
+        if (_camera is null && (_time.GetTimestamp() >= _nextAttempt || Reappeared()))
         {
             await TryOpenCameraAsync().ConfigureAwait(false);
         }
@@ -109,7 +114,8 @@ public sealed partial class ResilientCameraSource : IVideoSource
 
         if (_placeholder is null)
         {
-            _placeholder = new TestPatternSource(Width, Height, Fps, NoSignalRenderer.Render, _time, _logger);
+            // No skip warnings from the placeholder: a slow machine is not news while the camera is gone.
+            _placeholder = new TestPatternSource(Width, Height, Fps, NoSignalRenderer.Render, _time, logger: null);
             _stateChanged?.Invoke(StreamState.NoSignal);
         }
 
@@ -127,8 +133,12 @@ public sealed partial class ResilientCameraSource : IVideoSource
         }
     }
 
+    /// <summary>True when the node was missing at the last attempt and exists now (a camera plugged back in).</summary>
+    private bool Reappeared() => !_deviceExistedAtLastAttempt && _deviceExists();
+
     private async ValueTask TryOpenCameraAsync()
     {
+        _deviceExistedAtLastAttempt = _deviceExists();
         try
         {
             _camera = _openCamera();
