@@ -93,11 +93,14 @@ public partial class V4l2VividGuestTests
         var result = await QemuGuest.RunAsync(options);
         var results = ResultLine().Matches(result.ScriptLog).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim(), StringComparer.Ordinal);
         var daemonLog = ReadOrEmpty(Path.Combine(result.OutputDirectory, "daemon.log"));
-        var details = $"{result.Describe()}\n--- daemon.log (tail) ---\n{Tail(daemonLog)}\n--- devices ---\n{ReadOrEmpty(Path.Combine(result.OutputDirectory, "devices.txt"))}";
+        var devices = ReadOrEmpty(Path.Combine(result.OutputDirectory, "devices.txt"));
+        Directory.Delete(Path.GetDirectoryName(result.OutputDirectory)!, recursive: true);
+        var details = $"{result.Describe()}\n--- daemon.log (tail) ---\n{Tail(daemonLog)}\n--- devices ---\n{devices}";
 
         Assert.True(results.ContainsKey("done"), "the guest script did not finish:\n" + details);
         Assert.Equal("0", results["devices_rc"]);
-        Assert.Contains("vivid", ReadOrEmpty(Path.Combine(result.OutputDirectory, "devices.txt")), StringComparison.Ordinal);
+        Assert.Contains("driver: vivid", devices, StringComparison.Ordinal);
+        Assert.Contains("YUYV", devices, StringComparison.Ordinal);
 
         // 60 decoded frames of 320x180 I420 each from every camera mode.
         var expected = (Frames * Width * Height * 3 / 2).ToString(CultureInfo.InvariantCulture);
