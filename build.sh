@@ -20,7 +20,8 @@ if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
 else
   RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6)
 fi
-TEST_PACKAGES=(ffmpeg gcc libc6-dev libavcodec-dev libavutil-dev libswscale-dev
+TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev
+  qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
   chromium debootstrap
   lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)

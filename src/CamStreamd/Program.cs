@@ -41,11 +41,19 @@ public static class Program
                 result.GetValue(benchThreads), result.GetValue(benchEngine)!, Console.Out);
         });
 
+        var devices = new Command("devices", "List the V4L2 capture devices with their formats, sizes and frame rates; exit 0");
+        devices.SetAction(_ =>
+        {
+            Capture.V4l2DeviceReport.Write(Interop.V4l2.V4l2DeviceProvider.Instance, Console.Out);
+            return ExitCodes.Ok;
+        });
+
         var root = new RootCommand("camstreamd: camera streaming daemon (V4L2 -> H.264 -> RTSP)");
         root.Options.Add(config);
         root.Subcommands.Add(checkConfig);
         root.Subcommands.Add(encoders);
         root.Subcommands.Add(benchEncode);
+        root.Subcommands.Add(devices);
         root.SetAction((result, cancellationToken) => DaemonHost.RunAsync(result.GetValue(config), cancellationToken));
 
         // The host handles SIGTERM/SIGINT itself (graceful stop, exit 0); the parser must not race it.

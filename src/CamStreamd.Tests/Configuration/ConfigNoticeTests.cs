@@ -32,15 +32,13 @@ public class ConfigNoticeTests
 
         Assert.Equal(
             [
-                "streams[0].source.type",
                 "streams[1].source.type",
                 "streams[2].source.type",
             ],
             notices.Select(n => n.Key));
-        var v4l2 = notices.Single(n => n.Key == "streams[0].source.type").ToString();
-        Assert.Contains("/dev/video2", v4l2, StringComparison.Ordinal);
-        Assert.Contains("test pattern (640x480 at 15 fps)", v4l2, StringComparison.Ordinal);
-        Assert.StartsWith("streams[0].source.type: ", v4l2, StringComparison.Ordinal);
+        var pull = notices.Single(n => n.Key == "streams[1].source.type").ToString();
+        Assert.Contains("test pattern (1280x720 at 30 fps)", pull, StringComparison.Ordinal);
+        Assert.StartsWith("streams[1].source.type: ", pull, StringComparison.Ordinal);
         Assert.Contains("\"rtsp\"", notices.Single(n => n.Key == "streams[1].source.type").Message, StringComparison.Ordinal);
     }
 

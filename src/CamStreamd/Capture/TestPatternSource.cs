@@ -24,6 +24,7 @@ public sealed partial class TestPatternSource : IVideoSource
     private readonly ILogger _logger;
     private readonly VideoFramePool _pool;
     private readonly double _ticksPerFrame;
+    private readonly Action<VideoFrame, long, long> _render;
     private long _start;
     private long _next;
     private long _skipped;
@@ -37,6 +38,12 @@ public sealed partial class TestPatternSource : IVideoSource
     /// <param name="timeProvider">Clock and delays; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">Logger; none when null.</param>
     public TestPatternSource(int width, int height, double fps, TimeProvider? timeProvider = null, ILogger<TestPatternSource>? logger = null)
+        : this(width, height, fps, TestPatternRenderer.Render, timeProvider, logger)
+    {
+    }
+
+    /// <summary>Creates a source whose pictures are drawn by <paramref name="render"/> (frame, frame number, stream milliseconds); the "NO SIGNAL" card uses it.</summary>
+    internal TestPatternSource(int width, int height, double fps, Action<VideoFrame, long, long> render, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 16);
@@ -54,7 +61,8 @@ public sealed partial class TestPatternSource : IVideoSource
         Height = height;
         Fps = fps;
         _time = timeProvider ?? TimeProvider.System;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
+        _render = render;
         _pool = new VideoFramePool(width, height);
         _ticksPerFrame = _time.TimestampFrequency / fps;
     }
@@ -111,7 +119,7 @@ public sealed partial class TestPatternSource : IVideoSource
         frame.FrameNumber = number;
         frame.CaptureTimestamp = ToStopwatchTicks(due);
         var streamMilliseconds = (long)(number * 1000 / Fps);
-        TestPatternRenderer.Render(frame, number, streamMilliseconds);
+        _render(frame, number, streamMilliseconds);
         return frame;
     }
 

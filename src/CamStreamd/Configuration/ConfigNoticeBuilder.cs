@@ -14,12 +14,11 @@ internal static class ConfigNoticeBuilder
         {
             var stream = options.Streams[i];
             var source = stream.Source;
-            if (source.Type != SourceTypes.TestPattern)
+            if (source.Type is not (SourceTypes.TestPattern or SourceTypes.V4l2))
             {
-                var what = source.Type == SourceTypes.V4l2 ? $"V4L2 capture ({source.Device})" : $"source type \"{source.Type}\"";
                 notices.Add(new(
                     $"streams[{i}].source.type",
-                    FormattableString.Invariant($"{what} is not supported yet; stream \"{stream.Name}\" shows the test pattern ({source.Width}x{source.Height} at {source.Fps} fps) instead")));
+                    FormattableString.Invariant($"source type \"{source.Type}\" is not supported yet; stream \"{stream.Name}\" shows the test pattern ({source.Width}x{source.Height} at {source.Fps} fps) instead")));
             }
         }
 

@@ -66,10 +66,36 @@ public sealed class StreamFactory
             InputFormat = EncoderFactory.InputFormatOf(source.Format),
         };
         var encoders = new EncoderFactory(_pool, _loggerFactory);
-        return new StreamPipeline(
+        StreamPipeline? pipeline = null;
+        pipeline = new StreamPipeline(
             hub,
-            () => new TestPatternSource(source.Width, source.Height, source.Fps, TimeProvider.System, _loggerFactory.CreateLogger<TestPatternSource>()),
+            () => CreateSource(stream, hub.Counters, state => pipeline?.SetState(state)),
             () => encoders.Create(stream.Encoder.Engine, settings),
             _loggerFactory.CreateLogger<StreamPipeline>());
+        return pipeline;
+    }
+
+    /// <summary>
+    /// The source of <paramref name="stream"/>: a V4L2 camera behind the NO SIGNAL fallback, or the test pattern.
+    /// Raw camera frames are converted to I420 here as long as the encoders take only I420.
+    /// </summary>
+    private IVideoSource CreateSource(StreamOptions stream, StreamCounters counters, Action<StreamState> stateChanged)
+    {
+        var source = stream.Source;
+        if (source.Type != SourceTypes.V4l2)
+        {
+            return new TestPatternSource(source.Width, source.Height, source.Fps, TimeProvider.System, _loggerFactory.CreateLogger<TestPatternSource>());
+        }
+
+        var options = new V4l2SourceOptions(source.Device, source.Format, source.Width, source.Height, source.Fps, stream.Encoder.Engine);
+        var logger = _loggerFactory.CreateLogger<V4l2Source>();
+        return new ResilientCameraSource(
+            () => V4l2Source.Open(options, logger: logger, counters: counters),
+            source.Device,
+            source.Width,
+            source.Height,
+            source.Fps,
+            stateChanged,
+            _loggerFactory.CreateLogger<ResilientCameraSource>());
     }
 }

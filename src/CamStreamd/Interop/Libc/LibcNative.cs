@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+
+namespace CamStreamd.Interop.Libc;
+
+/// <summary>
+/// The glibc calls used for device access (open, close, ioctl, mmap, munmap, poll). Every call
+/// records errno (<c>SetLastError</c>); <see cref="Errno"/> turns a failure into a typed exception.
+/// Request codes are <c>unsigned long</c> in glibc's <c>ioctl</c>, passed as a 64-bit value.
+/// </summary>
+internal static unsafe partial class LibcNative
+{
+    private const string Library = "libc";
+
+    /// <summary><c>O_RDWR</c> (fcntl.h).</summary>
+    public const int O_RDWR = 2;
+
+    /// <summary><c>O_NONBLOCK</c> (fcntl.h, x86-64 and arm64): DQBUF returns EAGAIN instead of blocking.</summary>
+    public const int O_NONBLOCK = 0x800;
+
+    /// <summary><c>O_CLOEXEC</c> (fcntl.h): the fd does not leak into ffmpeg or other children.</summary>
+    public const int O_CLOEXEC = 0x80000;
+
+    /// <summary><c>PROT_READ</c> (mman.h).</summary>
+    public const int PROT_READ = 1;
+
+    /// <summary><c>PROT_WRITE</c> (mman.h).</summary>
+    public const int PROT_WRITE = 2;
+
+    /// <summary><c>MAP_SHARED</c> (mman.h).</summary>
+    public const int MAP_SHARED = 1;
+
+    /// <summary><c>MAP_FAILED</c>: <c>(void *)-1</c>.</summary>
+    public static readonly nint MapFailed = -1;
+
+    /// <summary><c>int open(const char *path, int flags)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags);
+
+    /// <summary><c>int close(int fd)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    /// <summary><c>int ioctl(int fd, unsigned long request, void *arg)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, void* argument);
+
+    /// <summary><c>void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "mmap", SetLastError = true)]
+    public static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    /// <summary><c>int munmap(void *addr, size_t length)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "munmap", SetLastError = true)]
+    public static partial int Munmap(nint address, nuint length);
+
+    /// <summary><c>int poll(struct pollfd *fds, nfds_t nfds, int timeout)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+}
