@@ -11,12 +11,34 @@ public class ConfigCheckTests
         using var output = new StringWriter();
         using var error = new StringWriter();
 
+        var path = Path.Combine(Path.GetTempPath(), $"camstreamd-check-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """{ "streams": [ { "name": "mix", "source": { "type": "composite" } } ] }""");
+        try
+        {
+            var code = ConfigCheck.Run(path, output, error);
+
+            Assert.Equal(ExitCodes.Ok, code);
+            var reread = ConfigLoader.Parse(output.ToString());
+            Assert.Equal("composite", reread.Options.Streams[0].Source.Type);
+            Assert.Contains("notice: streams[0].source.type:", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void The_embedded_default_uses_the_camera_when_it_exists()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
         var code = ConfigCheck.Run(null, output, error, path => path == ConfigLoader.DefaultVideoDevice);
 
         Assert.Equal(ExitCodes.Ok, code);
-        var reread = ConfigLoader.Parse(output.ToString());
-        Assert.Equal("v4l2", reread.Options.Streams[0].Source.Type);
-        Assert.Contains("notice: streams[0].source.type:", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("v4l2", ConfigLoader.Parse(output.ToString()).Options.Streams[0].Source.Type);
+        Assert.DoesNotContain("notice:", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
