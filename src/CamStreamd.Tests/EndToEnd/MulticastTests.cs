@@ -75,6 +75,7 @@ public sealed partial class MulticastTests : IAsyncLifetime
         var groups = SenderStarted().Matches(_daemon.Output).Select(m => m.Groups["group"].Value).ToList();
         Assert.Equal(2, groups.Count);
         Assert.Equal(groups[0], groups[1]);
+        await Task.Delay(300); // the last BYE (sent just before "stopped sending" is logged) reaches dumpcap's file.
         await capture.StopAsync();
 
         // The group's RTP and RTCP ports are not in a SETUP the RTSP dissector could follow as a
