@@ -5,7 +5,7 @@ namespace CamStreamd.Tests.Rtsp.Interop;
 
 /// <summary>
 /// Orders a class's interop rows by the daemon they need (no auth, then basic, then digest), so
-/// <see cref="InteropDaemons"/> starts each daemon once per class; within a key, the declared order.
+/// <see cref="InteropDaemons"/> starts each daemon once per class; within a key, the order xunit gives.
 /// </summary>
 public sealed class InteropRowOrderer : ITestCaseOrderer
 {
