@@ -41,8 +41,10 @@ internal sealed class LoopbackCapture : IAsyncDisposable
     /// <summary>
     /// Starts capturing on <c>lo</c> with <paramref name="captureFilter"/> and returns once dumpcap
     /// reports that it captures; dumpcap stops by itself after <paramref name="maxDuration"/>.
+    /// With <paramref name="networkNamespace"/>, the <c>lo</c> of that namespace (<c>ip netns exec</c>
+    /// execs dumpcap in place, so the process stopped is dumpcap itself).
     /// </summary>
-    public static async Task<LoopbackCapture> StartAsync(string captureFilter, TimeSpan maxDuration)
+    public static async Task<LoopbackCapture> StartAsync(string captureFilter, TimeSpan maxDuration, string? networkNamespace = null)
     {
         if (!File.Exists(Dumpcap))
         {
@@ -50,12 +52,20 @@ internal sealed class LoopbackCapture : IAsyncDisposable
         }
 
         var path = Path.Combine(Path.GetTempPath(), $"camstreamd-e2e-{Guid.NewGuid():N}.pcapng");
-        var info = new ProcessStartInfo(Dumpcap)
+        var info = new ProcessStartInfo(networkNamespace is null ? Dumpcap : "/usr/sbin/ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (networkNamespace is not null)
+        {
+            foreach (var argument in (string[])["netns", "exec", networkNamespace, Dumpcap])
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         foreach (var argument in new[]
         {
             "-i", "lo", "-f", captureFilter, "-w", path,

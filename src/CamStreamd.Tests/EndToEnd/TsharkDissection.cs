@@ -20,13 +20,16 @@ internal sealed class TsharkDissection
 
     private readonly string _pcapPath;
     private readonly int _rtspPort;
+    private readonly string[] _decodeAs;
 
     /// <param name="pcapPath">The capture.</param>
     /// <param name="rtspPort">The daemon's RTSP port, not 554, so tshark is told it is RTSP.</param>
-    public TsharkDissection(string pcapPath, int rtspPort)
+    /// <param name="decodeAs">More "-d" rules (e.g. <c>udp.port==5005,rtcp</c> for a multicast group's RTCP).</param>
+    public TsharkDissection(string pcapPath, int rtspPort, params string[] decodeAs)
     {
         _pcapPath = pcapPath;
         _rtspPort = rtspPort;
+        _decodeAs = decodeAs;
     }
 
     /// <summary>
@@ -107,6 +110,7 @@ internal sealed class TsharkDissection
 
     private string[] DecodeArguments() =>
     [
+        .. _decodeAs.SelectMany(rule => (string[])["-d", rule]),
         "-r", _pcapPath, "-n",
         // The daemon listens on a free port, not 554: dissect it as RTSP. The RTSP dissector then
         // follows SETUP's Transport header by itself (UDP ports, or interleaved channels on TCP).

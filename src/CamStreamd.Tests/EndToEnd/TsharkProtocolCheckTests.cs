@@ -5,8 +5,11 @@ namespace CamStreamd.Tests.EndToEnd;
 /// <summary>
 /// Wireshark's dissectors as a protocol checker: ffmpeg plays the daemon's stream for about 3 s
 /// over TCP (interleaved) and over UDP while dumpcap captures it on loopback; tshark then reads
-/// the capture back and must flag nothing in RTSP, SDP, RTP or H.264 over RTP, and the capture
-/// must actually hold the session (200 replies, the H.264 rtpmap, payload type 96 RTP).
+/// the capture back and must flag nothing in RTSP, SDP, RTP, H.264 over RTP or RTCP, and the
+/// capture must actually hold the session (200 replies, the H.264 rtpmap, payload type 96 RTP,
+/// RTCP sender reports about that RTP with the daemon's CNAME — over UDP on the client's RTCP
+/// port, over TCP on the odd interleaved channel, which the RTSP dissector maps from SETUP's
+/// Transport header — and the BYE that TEARDOWN sends).
 /// </summary>
 [Collection(EndToEndGroup.Name)]
 public sealed class TsharkProtocolCheckTests : RunningDaemonTest
@@ -48,7 +51,8 @@ public sealed class TsharkProtocolCheckTests : RunningDaemonTest
         Assert.All(statuses, s => Assert.Equal("200", s));
         var sdp = await tshark.FieldsAsync("sdp", ["sdp.media_attr"]);
         Assert.True(sdp.Any(line => line.Split(',').Contains("rtpmap:96 H264/90000")), "no SDP with a=rtpmap:96 H264/90000: " + string.Join('\n', sdp));
-        await AssertRtpIsWellFormed(tshark, $"{transport}, capture: {capture.Diagnostics}");
+        var ssrc = await AssertRtpIsWellFormed(tshark, $"{transport}, capture: {capture.Diagnostics}");
+        await AssertSenderReportsAsync(tshark, ssrc, transport, expectBye: transport == "udp");
 
         var findings = await tshark.UnexplainedFindingsAsync();
         Assert.True(findings.Count == 0, $"tshark flagged ({transport}):\n" + string.Join('\n', findings));
@@ -59,7 +63,7 @@ public sealed class TsharkProtocolCheckTests : RunningDaemonTest
     /// timestamps that never go back, the marker bit on the last packet of every access unit
     /// (RFC 6184 §5.1), and in-band SPS, PPS and IDR NAL units that tshark's H.264 dissector found.
     /// </summary>
-    private static async Task AssertRtpIsWellFormed(TsharkDissection tshark, string context)
+    private static async Task<string> AssertRtpIsWellFormed(TsharkDissection tshark, string context)
     {
         // A TCP segment can carry several interleaved RTP packets: occurrence=a lists them all.
         var rows = await tshark.FieldsAsync("rtp.p_type == 96", ["rtp.p_type", "rtp.ssrc", "rtp.seq", "rtp.timestamp", "rtp.marker"]);
@@ -111,5 +115,26 @@ public sealed class TsharkProtocolCheckTests : RunningDaemonTest
         Assert.True(
             nalTypes.IsSupersetOf(["7", "8", "5"]),
             $"tshark did not find SPS (7), PPS (8) and IDR (5) NAL units over RTP; types seen: {string.Join(' ', nalTypes.Order())}");
+        return packets[0].Ssrc;
+    }
+
+    /// <summary>
+    /// RTCP as tshark dissected it: compound packets SR + SDES from the RTP's SSRC whose CNAME is
+    /// the daemon's — the one after the first frame, and over UDP also SR + SDES + BYE at TEARDOWN.
+    /// (Over TCP ffmpeg sends TEARDOWN and resets the connection without reading, so the BYE never
+    /// reaches the wire; RtspServerRtcpTests checks it precedes the TEARDOWN reply with a raw client.)
+    /// Any malformed mark or warning in them is caught by the findings check.
+    /// </summary>
+    internal static async Task AssertSenderReportsAsync(TsharkDissection tshark, string rtpSsrc, string context, bool expectBye = true)
+    {
+        var reports = (await tshark.FieldsAsync("rtcp.pt == 200", ["rtcp.senderssrc", "rtcp.sdes.text", "rtcp.pt"]))
+            .Select(row => row.Split('	'))
+            .ToList();
+        var ours = reports.Where(r => string.Equals(r[0], rtpSsrc, StringComparison.OrdinalIgnoreCase)).ToList();
+        var text = string.Join('\n', reports.Select(r => string.Join(" | ", r)));
+        Assert.True(ours.Count >= (expectBye ? 2 : 1), $"{context}: sender reports from the RTP's SSRC {rtpSsrc}: {ours.Count}; all SRs:\n{text}");
+        Assert.All(ours, r => Assert.StartsWith("camstreamd-", r[1], StringComparison.Ordinal));
+        Assert.All(ours, r => Assert.Equal("200,202", r[2].Length > 7 ? r[2][..7] : r[2]));
+        Assert.True(ours.Count(r => r[2] == "200,202,203") == (expectBye ? 1 : 0), $"{context}: one SR + SDES + BYE at TEARDOWN expected:\n{text}");
     }
 }

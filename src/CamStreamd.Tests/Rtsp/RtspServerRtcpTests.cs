@@ -10,7 +10,11 @@ using CamStreamd.Tests.Rtsp.TestSupport;
 
 namespace CamStreamd.Tests.Rtsp;
 
-/// <summary>RTCP per session (RFC 3550): sender reports out, receiver reports in, BYE at the end; over UDP and interleaved TCP.</summary>
+/// <summary>
+/// RTCP per session (RFC 3550): sender reports out, receiver reports in, BYE at the end; over UDP
+/// and interleaved TCP. (How Wireshark's dissector sees the SRs of a real ffmpeg session, over
+/// both transports, is checked in EndToEnd/TsharkProtocolCheckTests.)
+/// </summary>
 [Collection(RtspIntegrationGroup.Name)]
 public class RtspServerRtcpTests
 {
@@ -119,46 +123,6 @@ public class RtspServerRtcpTests
         Assert.True(sawBye, "RTCP BYE before the TEARDOWN response");
     }
 
-    [Fact]
-    public async Task Ffmpeg_over_udp_is_sent_well_formed_sender_reports_seen_by_tshark()
-    {
-        // ffmpeg only sends receiver reports after ~280 KB, so its side cannot prove reception in a
-        // short test: a loopback capture decoded by Wireshark's RTCP dissector shows the SRs instead.
-        await using var harness = RtspTestHarness.Start(_clips.Gop30, options: FastRtcp);
-        var ssrc = ((H264RtpPacketizer)harness.Hub.Preparer!).Ssrc;
-        var pcap = Path.Combine(Path.GetTempPath(), $"camstreamd-rtcp-{Guid.NewGuid():N}.pcapng");
-        try
-        {
-            var capture = PeerProcess.RunAsync("tshark", ["-i", "lo", "-f", "udp", "-a", "duration:7", "-w", pcap], TimeSpan.FromSeconds(20));
-            for (var i = 0; i < 100 && !(File.Exists(pcap) && new FileInfo(pcap).Length > 0); i++)
-            {
-                await Task.Delay(50);
-            }
-
-            Assert.True(File.Exists(pcap), "tshark did not start capturing on lo (it needs CAP_NET_RAW): " + (capture.IsCompleted ? (await capture).StandardError : "still running"));
-            var decode = await PeerProcess.RunAsync("ffmpeg",
-                ["-hide_banner", "-nostats", "-v", "error", "-rtsp_transport", "udp", "-i", harness.Url, "-frames:v", "90", "-f", "null", "-"],
-                TimeSpan.FromSeconds(20));
-            Assert.True(decode.ExitCode == 0, decode.StandardError);
-            var captured = await capture;
-            Assert.False(captured.TimedOut, captured.StandardError);
-
-            var read = await PeerProcess.RunAsync("tshark",
-                ["-r", pcap, "-o", "rtcp.heuristic_rtcp:TRUE", "-Y", "rtcp.pt == 200", "-T", "fields", "-e", "rtcp.senderssrc", "-e", "rtcp.sdes.text", "-e", "_ws.malformed", "-e", "_ws.expert.severity"],
-                TimeSpan.FromSeconds(20));
-            Assert.True(read.ExitCode == 0, read.StandardError);
-            var lines = read.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var ours = lines.Where(l => l.StartsWith($"0x{ssrc:x8}", StringComparison.OrdinalIgnoreCase)).ToList();
-            Assert.True(ours.Count >= 2, $"sender reports with SSRC {ssrc:x8} in the capture: {read.StandardOutput}");
-            Assert.All(ours, l => Assert.Contains("camstreamd-", l, StringComparison.Ordinal));
-            Assert.All(ours, l => Assert.True(l.Split('\t').Skip(2).All(string.IsNullOrEmpty), "no malformed packet and no expert info: " + l));
-        }
-        finally
-        {
-            File.Delete(pcap);
-        }
-    }
-
     internal static uint ParseSsrc(string transport)
     {
         var match = System.Text.RegularExpressions.Regex.Match(transport, "ssrc=([0-9A-F]{8})");
@@ -175,9 +139,11 @@ public class RtspServerRtcpTests
         Assert.True(Math.Abs((ntpWall - wall).TotalSeconds) < 2, $"NTP time {ntpWall:O} vs now {wall:O}");
 
         // The SR's RTP time is "now" on the stream clock: close to the latest RTP packet's (live frames are stamped at capture).
+        // The first SR follows the first frame sent, which may be the cached GOP's keyframe: then
+        // "now" is ahead of it by that GOP's age (up to 1 s at GOP 30), plus 0.5 s for a loaded machine.
         var rtpTime = BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(16));
         var ahead = unchecked((int)(rtpTime - lastRtpTime));
-        Assert.InRange(ahead, -45_000, 45_000);
+        Assert.InRange(ahead, -45_000, 90_000 + 45_000);
         packets = BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(20));
         Assert.True(BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(24)) > packets * 100, "octet count");
         Assert.Equal(ssrc, BinaryPrimitives.ReadUInt32BigEndian(compound.AsSpan(32)));

@@ -10,12 +10,16 @@ internal sealed class MulticastGroups
     private readonly RtspMulticastSettings _settings;
     private readonly ILogger _logger;
     private readonly MulticastAddressAllocator _allocator;
+    private readonly TimeSpan _rtcpInterval;
+    private readonly string _serverName;
 
     // Weak keys: a hub replaced by a reload does not keep its sender alive.
     private readonly ConditionalWeakTable<StreamHub, MulticastSender> _senders = [];
 
-    public MulticastGroups(RtspMulticastSettings settings, ILogger logger)
+    public MulticastGroups(RtspMulticastSettings settings, ILogger logger, TimeSpan rtcpInterval, string serverName)
     {
+        _rtcpInterval = rtcpInterval;
+        _serverName = serverName;
         _settings = settings;
         _logger = logger;
         _allocator = new MulticastAddressAllocator(settings.AddressRange, settings.BasePort);
@@ -35,7 +39,7 @@ internal sealed class MulticastGroups
             return null;
         }
 
-        var sender = _senders.GetValue(hub, h => new MulticastSender(h, group, _settings.Ttl, _logger));
+        var sender = _senders.GetValue(hub, h => new MulticastSender(h, group, _settings.Ttl, _logger, _rtcpInterval, $"{_serverName}-{h.Name}@{group.Address}"));
         return new MulticastTransport(sender, hub);
     }
 }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using CamStreamd.Media;
+using CamStreamd.Rtp;
 using Microsoft.Extensions.Logging;
 
 namespace CamStreamd.Rtsp;
@@ -11,8 +13,10 @@ namespace CamStreamd.Rtsp;
 /// host receive too), started when the first session joins and stopped when the last one leaves.
 /// Sessions join in PLAY (<see cref="JoinAsync"/>), the send loop starts once a PLAY response is
 /// on the wire (<see cref="Activate"/>), and a later joiner starts at the current position.
-/// RTCP sender reports to <see cref="RtcpEndPoint"/> are left to the RTCP code (it can use
-/// <see cref="PacketsSent"/>, <see cref="OctetsSent"/> and <see cref="Ssrc"/>).
+/// While sending, the loop also sends an RTCP sender report (SR + SDES CNAME, built by
+/// <see cref="RtspSessionRtcp"/> into one reused buffer) to <see cref="RtcpEndPoint"/> after the
+/// first frame and then every RTCP interval, and SR + SDES + BYE when the sender stops
+/// (RFC 3550 §6.1, §6.6), so multicast receivers get NTP↔RTP time and counts like unicast ones.
 /// </summary>
 internal sealed class MulticastSender
 {
@@ -23,6 +27,9 @@ internal sealed class MulticastSender
     private readonly int _ttl;
     private readonly ILogger _logger;
     private readonly SocketAddress _groupAddress;
+    private readonly SocketAddress _rtcpAddress;
+    private readonly TimeSpan _rtcpInterval;
+    private readonly string _cname;
     private readonly Lock _gate = new();
     private int _viewers;
     private Run? _run;
@@ -32,13 +39,16 @@ internal sealed class MulticastSender
     private long _packetsSent;
     private long _octetsSent;
 
-    public MulticastSender(StreamHub hub, IPEndPoint group, int ttl, ILogger logger)
+    public MulticastSender(StreamHub hub, IPEndPoint group, int ttl, ILogger logger, TimeSpan rtcpInterval, string cname)
     {
         _hub = hub;
         Group = group;
         _ttl = ttl;
         _logger = logger;
+        _rtcpInterval = rtcpInterval;
+        _cname = cname;
         _groupAddress = group.Serialize();
+        _rtcpAddress = RtcpEndPoint.Serialize();
     }
 
     /// <summary>The group address and RTP port.</summary>
@@ -71,7 +81,7 @@ internal sealed class MulticastSender
     /// <summary>RTP packets sent to the group since the daemon started (for RTCP sender reports).</summary>
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
 
-    /// <summary>RTP payload-and-header octets sent to the group since the daemon started.</summary>
+    /// <summary>RTP payload octets sent to the group since the daemon started (the SR octet count, RFC 3550 §6.4.1: headers excluded).</summary>
     public long OctetsSent => Interlocked.Read(ref _octetsSent);
 
     /// <summary>
@@ -87,7 +97,9 @@ internal sealed class MulticastSender
         {
             if (_run is null)
             {
-                _run = new Run(_hub.Subscribe(), OpenSocket());
+                // One report builder per run (not per packet); none when the stream is not packetized for RTP.
+                var rtcp = _hub.Preparer is H264RtpPacketizer packetizer ? new RtspSessionRtcp(packetizer, _hub.Counters, _cname) : null;
+                _run = new Run(_hub.Subscribe(), OpenSocket(), rtcp);
                 started = true;
             }
 
@@ -168,6 +180,12 @@ internal sealed class MulticastSender
     {
         await run.Cancellation.CancelAsync().ConfigureAwait(false);
         await (run.Loop ?? Task.CompletedTask).WaitAsync(StopWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (run.Loop is { IsCompleted: true } && run.FramesSent > 0)
+        {
+            // The loop is done with the report buffer: say BYE to the group (§6.6; SR + SDES + BYE, BYE last).
+            SendReport(run, bye: true);
+        }
+
         var dropped = run.Subscription.DroppedFrames;
         run.Subscription.Dispose();
         run.Socket.Dispose();
@@ -214,6 +232,12 @@ internal sealed class MulticastSender
                     }
 
                     run.FramesSent++;
+                    if (run.Rtcp is not null && (run.LastReport == 0 || Stopwatch.GetElapsedTime(run.LastReport) >= _rtcpInterval))
+                    {
+                        // An SR after the first frame (receivers can sync early), then every interval.
+                        run.LastReport = Stopwatch.GetTimestamp();
+                        SendReport(run, bye: false);
+                    }
                 }
             }
         }
@@ -232,6 +256,7 @@ internal sealed class MulticastSender
         }
 
         long bytes = 0;
+        var packets = 0;
         try
         {
             for (var i = 0; i < block.PacketCount; i++)
@@ -239,6 +264,7 @@ internal sealed class MulticastSender
                 var packet = block.GetPacketMemory(i);
                 await socket.SendToAsync(packet, SocketFlags.None, _groupAddress, cancellationToken).ConfigureAwait(false);
                 bytes += packet.Length;
+                packets++;
             }
         }
         catch (SocketException ex)
@@ -250,13 +276,34 @@ internal sealed class MulticastSender
         Interlocked.Exchange(ref _ssrc, block.Ssrc);
         Volatile.Write(ref _nextSequence, (ushort)(block.FirstSequenceNumber + block.PacketCount));
         Interlocked.Exchange(ref _lastRtpTime, block.RtpTimestamp);
-        Interlocked.Add(ref _packetsSent, block.PacketCount);
-        Interlocked.Add(ref _octetsSent, bytes);
+        Interlocked.Add(ref _packetsSent, packets);
+        // Payload only: the fixed RTP header (no CSRC, no extension) is not counted in an SR.
+        Interlocked.Add(ref _octetsSent, bytes - ((long)packets * RtpHeader.FixedLength));
         _hub.Counters.AddSent(bytes);
     }
 
+    /// <summary>Sends SR + SDES (+ BYE) to the group's RTCP port; a UDP send of ~60 bytes, so synchronous.</summary>
+    private void SendReport(Run run, bool bye)
+    {
+        if (run.Rtcp is null)
+        {
+            return;
+        }
+
+        // The builder writes a 4-byte interleaved header first (for TCP); UDP sends what follows it.
+        var report = run.Rtcp.BuildReport(PacketsSent, OctetsSent, bye);
+        try
+        {
+            run.Socket.SendTo(report.Span[WirePacketBlock.InterleavedHeaderLength..], SocketFlags.None, _rtcpAddress);
+        }
+        catch (SocketException ex)
+        {
+            _logger.SendFailed(RtcpEndPoint, ex);
+        }
+    }
+
     /// <summary>One start-to-stop period of sending.</summary>
-    private sealed class Run(HubSubscription subscription, Socket socket)
+    private sealed class Run(HubSubscription subscription, Socket socket, RtspSessionRtcp? rtcp)
     {
         public HubSubscription Subscription { get; } = subscription;
 
@@ -267,5 +314,11 @@ internal sealed class MulticastSender
         public Task? Loop { get; set; }
 
         public long FramesSent { get; set; }
+
+        /// <summary>SR/SDES/BYE builder of this run, or null when the stream has no RTP packetizer.</summary>
+        public RtspSessionRtcp? Rtcp { get; } = rtcp;
+
+        /// <summary>Stopwatch time of the last sender report, 0 before the first.</summary>
+        public long LastReport { get; set; }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -33,6 +34,10 @@ internal sealed class RtspConnection : IDisposable
     private readonly List<RtspSession> _sessions = [];
     private readonly byte[] _rtcpBuffer = new byte[MaxRtcpFrameLength];
     private int _aborted;
+
+    // Idle policy state, written by the read loop and read by the server's reap loop (Stopwatch ticks; 0 = unset).
+    private long _lastRequest;
+    private long _partialSince;
 
     public RtspConnection(RtspServer server, Socket socket, long id, ILogger logger, bool refuse)
     {
@@ -98,6 +103,7 @@ internal sealed class RtspConnection : IDisposable
                 }
 
                 var buffer = result.Buffer;
+                var progressed = false;
                 while (!close)
                 {
                     var status = RtspParser.TryParse(ref buffer, out var request, out var error, out var frame);
@@ -106,6 +112,7 @@ internal sealed class RtspConnection : IDisposable
                         break;
                     }
 
+                    progressed = true;
                     if (status == RtspParseResult.InterleavedFrame)
                     {
                         OnInterleavedFrame(frame);
@@ -115,11 +122,23 @@ internal sealed class RtspConnection : IDisposable
                     if (status == RtspParseResult.Complete)
                     {
                         readToken = cancellationToken;
+                        Volatile.Write(ref _lastRequest, Stopwatch.GetTimestamp());
                     }
 
                     close = status == RtspParseResult.Error
                         ? await RespondToBadRequestAsync(error).ConfigureAwait(false)
                         : await HandleAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+
+                // A message begun and not finished: the clock for PartialMessageTimeout starts at the
+                // first read that leaves one (or restarts after a message completed in this read).
+                if (buffer.IsEmpty)
+                {
+                    Volatile.Write(ref _partialSince, 0);
+                }
+                else if (progressed || Volatile.Read(ref _partialSince) == 0)
+                {
+                    Volatile.Write(ref _partialSince, Stopwatch.GetTimestamp());
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -196,6 +215,41 @@ internal sealed class RtspConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// The idle policy, checked by the server about once a second once the first request was
+    /// answered (before it, <see cref="RtspServerOptions.FirstRequestTimeout"/> applies): a
+    /// connection that carries no live session and sent no complete request for
+    /// <see cref="RtspServerOptions.SessionTimeout"/> (blank lines and RTCP for no session do not
+    /// count) is closed, and so is one whose begun request or interleaved frame stays incomplete
+    /// for <see cref="RtspServerOptions.PartialMessageTimeout"/>. True when it was closed.
+    /// </summary>
+    public bool CloseIfIdle(long now)
+    {
+        var lastRequest = Volatile.Read(ref _lastRequest);
+        if (lastRequest == 0 || Volatile.Read(ref _aborted) != 0)
+        {
+            return false;
+        }
+
+        var options = _server.Options;
+        var partialSince = Volatile.Read(ref _partialSince);
+        if (partialSince != 0 && Stopwatch.GetElapsedTime(partialSince, now) > options.PartialMessageTimeout)
+        {
+            _logger.PartialMessageTimedOut(Id, RemoteEndPoint, options.PartialMessageTimeout.TotalSeconds);
+            Abort();
+            return true;
+        }
+
+        if (Stopwatch.GetElapsedTime(lastRequest, now) > options.SessionTimeout && !HasLiveSession())
+        {
+            _logger.IdleConnectionClosed(Id, RemoteEndPoint, options.SessionTimeout.TotalSeconds);
+            Abort();
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Closes the socket at once; pending reads and writes fail and the run loop cleans up.</summary>
     public void Abort()
     {
@@ -220,6 +274,23 @@ internal sealed class RtspConnection : IDisposable
         Abort();
         _stream.Dispose();
         _stallCts.Dispose();
+    }
+
+    /// <summary>True when a session set up on this connection is still in the server's table (a reaped UDP one is not).</summary>
+    private bool HasLiveSession()
+    {
+        lock (_sessionsGate)
+        {
+            foreach (var session in _sessions)
+            {
+                if (_server.TryGetSession(session.Id, out var live) && ReferenceEquals(live, session))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>RTCP from a TCP client on a session's odd channel: hand it to that session (bounded copy, no allocation).</summary>

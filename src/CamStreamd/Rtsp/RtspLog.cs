@@ -62,4 +62,10 @@ internal static partial class RtspLog
 
     [LoggerMessage(EventId = 1018, Level = LogLevel.Warning, Message = "RTSP connection from {Remote} closed unanswered: {Limit} connections open and the 503 backlog is full ({Count} closed since the last such line)")]
     public static partial void ConnectionDropped(this ILogger logger, EndPoint? remote, int limit, long count);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "RTSP connection {ConnectionId} ({Remote}): no session and no complete request for {Seconds} s, closing idle connection")]
+    public static partial void IdleConnectionClosed(this ILogger logger, long connectionId, EndPoint? remote, double seconds);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "RTSP connection {ConnectionId} ({Remote}): a request or interleaved frame begun was not completed within {Seconds} s, closing")]
+    public static partial void PartialMessageTimedOut(this ILogger logger, long connectionId, EndPoint? remote, double seconds);
 }

@@ -48,7 +48,7 @@ public sealed class RtspServer : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("CamStreamd.Rtsp");
         SdpSessionId = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) & 0x7FFF_FFFF_FFFF_FFFF;
         Authenticator = new RtspAuthenticator(options.Auth, TimeProvider.System, _logger);
-        Multicast = options.Multicast is { } multicast ? new MulticastGroups(multicast, _logger) : null;
+        Multicast = options.Multicast is { } multicast ? new MulticastGroups(multicast, _logger, options.RtcpInterval, options.ServerName) : null;
     }
 
     /// <summary>The settings.</summary>
@@ -275,6 +275,11 @@ public sealed class RtspServer : IAsyncDisposable
             {
                 var now = Stopwatch.GetTimestamp();
                 LogOversizeDrops(now);
+                foreach (var connection in _connections.Keys)
+                {
+                    connection.CloseIfIdle(now);
+                }
+
                 foreach (var session in _sessions.Values)
                 {
                     // TCP sessions live exactly as long as their connection; UDP ones need keepalives.

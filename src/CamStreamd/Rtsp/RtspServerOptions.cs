@@ -23,6 +23,13 @@ public sealed record RtspServerOptions
     /// <summary>A connection that has not sent one complete request this long after connecting is closed.</summary>
     public TimeSpan FirstRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After the first request, a request or interleaved frame whose first bytes arrived must be
+    /// complete this long after (a <c>$</c> header promising 65,535 bytes that never come, a
+    /// header block trickled forever); otherwise the connection is closed.
+    /// </summary>
+    public TimeSpan PartialMessageTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Time between RTCP sender reports of a playing session (RFC 3550 §6.2; the first follows the first frame).</summary>
     public TimeSpan RtcpInterval { get; init; } = TimeSpan.FromSeconds(5);
 

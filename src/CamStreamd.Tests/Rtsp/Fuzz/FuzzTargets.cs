@@ -1,7 +1,7 @@
 namespace CamStreamd.Tests.Rtsp.Fuzz;
 
 /// <summary>
-/// Every fuzz target. To fuzz a new parser (the RTCP receiver-report parser, say), write its
+/// Every fuzz target. To fuzz a new parser, write its
 /// check (see <see cref="RtpFuzzProperty"/> for the pattern) and add one line here; its corpus
 /// goes in Corpus/&lt;name&gt;/.
 /// </summary>
@@ -13,6 +13,7 @@ internal static class FuzzTargets
         TransportFuzzProperty.Target,
         RtpFuzzProperty.Header,
         RtpFuzzProperty.Depacketizer,
+        RtcpFuzzProperty.Target,
     ];
 
     public static FuzzTarget Get(string name) => All.Single(t => t.Name == name);

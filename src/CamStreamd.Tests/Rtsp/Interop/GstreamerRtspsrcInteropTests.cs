@@ -1,6 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CamStreamd.Tests.EndToEnd;
+using Xunit.Abstractions;
 
 namespace CamStreamd.Tests.Rtsp.Interop;
 
@@ -8,27 +9,40 @@ namespace CamStreamd.Tests.Rtsp.Interop;
 /// Interop matrix, GStreamer's <c>rtspsrc</c> (a second RTSP client implementation, next to
 /// libavformat's): it plays the real daemon's stream and decodes it with <c>avdec_h264</c>,
 /// <see cref="InteropCase.Frames"/> frames of the configured size, over each transport and
-/// authentication row; a row that offers a wrong password must be refused.
+/// authentication row (credentials in rtspsrc's user-id/user-pw); a row that offers a wrong
+/// password must be refused. Rows share daemons (<see cref="InteropDaemons"/>).
 /// </summary>
-[Collection(EndToEndGroup.Name)]
+[Collection(InteropGroup.Name)]
+[TestCaseOrderer(InteropRowOrderer.TypeName, InteropRowOrderer.AssemblyName)]
 public sealed partial class GstreamerRtspsrcInteropTests
 {
     private const string GstLaunch = "/usr/bin/gst-launch-1.0";
     private const string Packages = "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav";
     private const int Frames = InteropCase.Frames;
+    private readonly InteropDaemons _daemons;
+    private readonly ITestOutputHelper _output;
+
+    public GstreamerRtspsrcInteropTests(InteropDaemons daemons, ITestOutputHelper output)
+    {
+        _daemons = daemons;
+        _output = output;
+    }
 
     [Theory]
     [InlineData("tcp", InteropAuth.None)]
     [InlineData("udp", InteropAuth.None)]
-    //// One line per row as the features land, e.g.:
-    //// [InlineData("udp-mcast", InteropAuth.None)]   (runs inside its own network namespace)
-    //// [InlineData("tcp", InteropAuth.Basic)]        [InlineData("tcp", InteropAuth.BasicWrongPassword)]
-    //// [InlineData("udp", InteropAuth.Digest)]       [InlineData("udp", InteropAuth.DigestWrongPassword)]
+    [InlineData("udp-mcast", InteropAuth.None)]
+    [InlineData("udp", InteropAuth.Basic)]
+    [InlineData("tcp", InteropAuth.BasicWrongPassword)]
+    [InlineData("tcp", InteropAuth.Digest)]
+    [InlineData("udp", InteropAuth.DigestWrongPassword)]
     public async Task Rtspsrc_decodes_150_frames_of_640x360_and_ends_with_eos(string protocols, InteropAuth auth)
     {
         Assert.True(File.Exists(GstLaunch), $"{GstLaunch} is missing: install the Debian packages {Packages}");
         var row = new InteropCase(protocols, auth);
-        await using var run = await InteropRun.StartAsync(row);
+        var run = await _daemons.AcquireAsync(row);
+        var stopwatch = Stopwatch.StartNew();
+        string[] credentials = row.Auth == InteropAuth.None ? [] : [$"user-id={InteropCase.User}", $"user-pw={row.PeerPassword}"];
 
         // fakesink num-buffers=150 posts EOS after the 150th decoded frame, so exit code 0 means the
         // pipeline ran to EOS (gst-launch exits 1 on an ERROR message). -v prints every property
@@ -40,11 +54,12 @@ public sealed partial class GstreamerRtspsrcInteropTests
         var result = await run.RunPeerAsync(
             "/usr/bin/env",
             ["GST_DEBUG=1", "GST_DEBUG_NO_COLOR=1", GstLaunch, "-v",
-             "rtspsrc", $"location={run.Url}", $"protocols={protocols}", "latency=0",
+             "rtspsrc", $"location={run.Daemon.Url("cam0")}", .. credentials, $"protocols={protocols}", "latency=0",
              "!", "rtph264depay", "!", "h264parse", "!", "avdec_h264",
              "!", "fakesink", "silent=false", $"num-buffers={Frames.ToString(CultureInfo.InvariantCulture)}"],
-            TimeSpan.FromSeconds(60),
+            TimeSpan.FromSeconds(30),
             Packages);
+        _output.WriteLine($"{row}: gst-launch ran {stopwatch.Elapsed.TotalSeconds:F1} s (daemons started so far: {_daemons.Started})");
         var diagnostics = $"{row}: exit {result.ExitCode}, timed out {result.TimedOut}\nstderr:\n{result.StandardError}\nstdout (tail):\n{Tail(result.StandardOutput)}";
 
         Assert.False(result.TimedOut, diagnostics);
@@ -53,10 +68,11 @@ public sealed partial class GstreamerRtspsrcInteropTests
             // rtspsrc posts "Unauthorized" as a bus ERROR; gst-launch then exits 1.
             Assert.True(result.ExitCode != 0, diagnostics);
             Assert.Contains("Unauthorized", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+            Assert.Equal(0, ChainLine().Count(result.StandardOutput));
             return;
         }
 
-        Assert.True(result.ExitCode == 0, diagnostics);
+        Assert.True(result.ExitCode == 0, diagnostics + "\ndaemon:\n" + run.DaemonLogTail);
         Assert.True(result.StandardError.Trim().Length == 0, diagnostics);
         Assert.DoesNotContain("WARNING:", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("ERROR:", result.StandardOutput, StringComparison.Ordinal);

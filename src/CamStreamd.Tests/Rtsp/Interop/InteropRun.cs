@@ -2,33 +2,31 @@ using CamStreamd.Tests.EndToEnd;
 
 namespace CamStreamd.Tests.Rtsp.Interop;
 
-/// <summary>The daemon of one interop row (in the row's network namespace when it has one) and a way to run the peer beside it.</summary>
+/// <summary>The daemon of one <see cref="InteropCase.DaemonKey"/> (in its network namespace when it has one) and a way to run a peer beside it.</summary>
 internal sealed class InteropRun : IAsyncDisposable
 {
     private readonly NetworkNamespace? _namespace;
 
-    private InteropRun(InteropCase row, DaemonProcess daemon, NetworkNamespace? ns)
+    private InteropRun(string key, DaemonProcess daemon, NetworkNamespace? ns)
     {
-        Row = row;
+        Key = key;
         Daemon = daemon;
         _namespace = ns;
     }
 
-    public InteropCase Row { get; }
+    /// <summary>The daemon key of the rows this run serves.</summary>
+    public string Key { get; }
 
     public DaemonProcess Daemon { get; }
-
-    /// <summary>The URL the peer opens (with the row's credentials).</summary>
-    public string Url => Row.Url(Daemon);
 
     public static async Task<InteropRun> StartAsync(InteropCase row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var ns = row.Multicast ? NetworkNamespace.Create() : null;
+        var ns = row.InNamespace ? NetworkNamespace.Create() : null;
         try
         {
             var daemon = await DaemonProcess.StartAsync(row.ConfigJson(), networkNamespace: ns?.Name);
-            return new InteropRun(row, daemon, ns);
+            return new InteropRun(row.DaemonKey, daemon, ns);
         }
         catch
         {
@@ -43,6 +41,9 @@ internal sealed class InteropRun : IAsyncDisposable
         _namespace is null
             ? PeerProcess.RunAsync(file, arguments, timeout, debianPackage)
             : PeerProcess.RunAsync("/usr/sbin/ip", _namespace.Exec([file, .. arguments]), timeout, debianPackage);
+
+    /// <summary>The end of the daemon's log, for failure messages.</summary>
+    public string DaemonLogTail => Daemon.Output.Length <= 3000 ? Daemon.Output : Daemon.Output[^3000..];
 
     public async ValueTask DisposeAsync()
     {
