@@ -73,6 +73,36 @@ public class FormatFollowingEncoderTests
         Assert.Equal(camera.Skip(20).Select(u => u.AnnexB), sink.Units.Skip(beforeCamera).Select(u => u.AnnexB));
     }
 
+    [Fact]
+    public void A_gap_in_the_cameras_sequence_waits_for_the_next_idr()
+    {
+        var camera = FFmpegVideoEncoderTests.Encode(new EncoderSettings(Width, Height, 30, 300_000, 10), 30);
+        using var encoder = Create(EncoderEngines.Passthrough, VideoPixelFormat.H264);
+        var sink = new CollectingSink();
+
+        // Frames 10 and 11 were lost (sequence 9 -> 12): 12..19 reference them, 20 is the next IDR.
+        foreach (var unit in camera.Take(10).Concat(camera.Skip(12)))
+        {
+            encoder.Encode(H264Frame(unit), sink);
+        }
+
+        Assert.Equal(8, encoder.UnitsSkipped);
+        Assert.Equal(camera.Take(10).Concat(camera.Skip(20)).Select(u => u.FrameNumber), sink.Units.Select(u => u.FrameNumber));
+
+        // A driver that leaves the sequence at 0 is not a gap.
+        using var constant = Create(EncoderEngines.Passthrough, VideoPixelFormat.H264);
+        var constantSink = new CollectingSink();
+        foreach (var unit in camera)
+        {
+            var frame = H264Frame(unit);
+            frame.FrameNumber = 0;
+            constant.Encode(frame, constantSink);
+        }
+
+        Assert.Equal(0, constant.UnitsSkipped);
+        Assert.Equal(30, constantSink.Units.Count);
+    }
+
     private static FormatFollowingEncoder Create(string engine, VideoPixelFormat input)
     {
         var factory = new EncoderFactory(new AccessUnitPool(), NullLoggerFactory.Instance);

@@ -12,7 +12,9 @@ namespace CamStreamd.Encoding;
 /// Which one is used follows each frame's format, so <c>source.format</c> <c>auto</c> works whatever
 /// the camera negotiates. On a switch the engine that was left is closed (a reopened encoder starts
 /// with an IDR) and, going to passthrough, camera units are dropped until the camera's next IDR:
-/// a decoder cannot use P slices that refer to pictures of the other engine.
+/// a decoder cannot use P slices that refer to pictures of the other engine. The same wait
+/// follows a gap in the camera's frame sequence (frames the driver or a late capture dropped):
+/// P slices after a lost picture would decode to garbage until the next IDR anyway.
 /// </summary>
 public sealed partial class FormatFollowingEncoder : IVideoEncoder
 {
@@ -24,6 +26,8 @@ public sealed partial class FormatFollowingEncoder : IVideoEncoder
     private bool _activeIsPassthrough;
     private bool _awaitIdr;
     private long _unitsSkipped;
+    private long _lastFrameNumber = -1;
+    private bool _gapLogged;
     private bool _disposed;
 
     /// <summary>Creates the engine and opens the side <paramref name="startWithPassthrough"/> names.</summary>
@@ -67,6 +71,22 @@ public sealed partial class FormatFollowingEncoder : IVideoEncoder
             LogSwitched(_logger, frame.Format, from, _active!.Engine);
         }
 
+        if (passthrough)
+        {
+            // Only a forward jump is a gap: some drivers leave the sequence at 0, and it wraps.
+            if (_lastFrameNumber >= 0 && frame.FrameNumber > _lastFrameNumber + 1 && !_awaitIdr)
+            {
+                _awaitIdr = true;
+                if (!_gapLogged)
+                {
+                    _gapLogged = true;
+                    LogSequenceGap(_logger, _lastFrameNumber, frame.FrameNumber);
+                }
+            }
+
+            _lastFrameNumber = frame.FrameNumber;
+        }
+
         if (passthrough && _awaitIdr)
         {
             // Header-only units still go in: the passthrough engine caches their SPS/PPS.
@@ -96,6 +116,7 @@ public sealed partial class FormatFollowingEncoder : IVideoEncoder
         var opened = passthrough ? _openPassthrough() : _openEncoder();
         _activeIsPassthrough = passthrough;
         _awaitIdr = passthrough;
+        _lastFrameNumber = -1;
         Volatile.Write(ref _active, opened);
     }
 
@@ -116,4 +137,8 @@ public sealed partial class FormatFollowingEncoder : IVideoEncoder
     [LoggerMessage(EventId = 4011, Level = LogLevel.Information,
         Message = "The source now delivers {Format} frames: switching from {From} to {To}")]
     private static partial void LogSwitched(ILogger logger, VideoPixelFormat format, string from, string to);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning,
+        Message = "passthrough: the camera's frame sequence jumped from {Last} to {Now} (frames lost); units wait for its next IDR (said once; later gaps are counted)")]
+    private static partial void LogSequenceGap(ILogger logger, long last, long now);
 }
