@@ -55,25 +55,40 @@ public partial class V4l2LoopbackGuestTests(ITestOutputHelper output)
         echo "RESULT script_at=$(now)"
         mkdir -p /run/clips
         mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000 clips /run/clips || { echo "RESULT clips=unmounted"; exit 1; }
+        ls -la /run/clips > $OUT/clips.txt 2>&1
         ip link set lo up
         modprobe videodev || { echo "RESULT videodev=failed"; exit 1; }
-        insmod MODULE devices=3 video_nr=10,11,12 exclusive_caps=0,0,0 || { echo "RESULT insmod=failed"; exit 1; }
+        # v4l2loopback's writer overwrites its buffers in turn whether or not a reader still holds one
+        # (a real camera driver never does): 8 buffers instead of 2 keep a frame being decoded intact.
+        insmod MODULE devices=3 video_nr=10,11,12 exclusive_caps=0,0,0 max_buffers=8 || { echo "RESULT insmod=failed"; exit 1; }
         echo "RESULT nodes=$(ls /dev/video* | tr '\n' ' ')"
-        # The writers set each node's format; it lasts while they run (the clips outlast the test).
-        for n in 10 11; do
-          ffmpeg -nostdin -loglevel error -re -framerate FPS -f h264 -i /run/clips/clip.h264 -c copy -f v4l2 /dev/video$n 2>$OUT/writer$n.err &
-        done
-        ffmpeg -nostdin -loglevel error -re -framerate FPS -f mjpeg -i /run/clips/clip.mjpeg -c copy -f v4l2 /dev/video12 2>$OUT/writer12.err &
-        for n in 10 11 12; do
-          waitfor 30 sh -c "v4l2-ctl -d /dev/video$n --list-formats | grep -Eq 'H264|MJPG'" || echo "RESULT writer$n=no-format"
-          v4l2-ctl -d /dev/video$n --list-formats > $OUT/formats$n.txt 2>&1
-        done
-        echo "RESULT writers_at=$(now)"
+        # One writer process (ffmpeg starts slowly under TCG) sets each node's format; the format lasts
+        # while it runs, and the clips outlast the test.
+        ffmpeg -nostdin -loglevel error -re -framerate FPS -f h264 -i /run/clips/clip.h264 -re -framerate FPS -f mjpeg -i /run/clips/clip.mjpeg \
+          -map 0:v -c copy -f v4l2 /dev/video10 -map 0:v -c copy -f v4l2 /dev/video11 -map 1:v -c copy -f v4l2 /dev/video12 2>$OUT/writer.err &
+        # The daemon (slow to start under TCG too) starts alongside; a camera it opens before the
+        # writer is ready is retried by the NO SIGNAL fallback, and the clients wait until all three opened.
         dotnet DLL --config $OUT/config.json > $OUT/daemon.log 2>&1 &
         DPID=$!
+        for n in 10 11 12; do
+          # v4l2loopback's sysfs "format" reads FOURCC:WxH@FPS once a writer set it (read is a shell builtin: no process per poll).
+          i=0; f=""
+          while [ $i -lt 400 ]; do
+            read -r f < /sys/devices/virtual/video4linux/video$n/format 2>/dev/null
+            case "$f" in H264*|MJPG*) break;; esac
+            i=$((i + 1)); sleep 0.1
+          done
+          echo "RESULT format$n=$f"
+          # The writer's rate, so the camera reports what it delivers.
+          echo @FPS/1 > /sys/devices/virtual/video4linux/video$n/format
+        done
+        echo "RESULT writers_at=$(now)"
         # Streams are registered after the listeners open: wait for the daemon to be running.
         waitfor 60 grep -q "camstreamd running" $OUT/daemon.log || { echo "RESULT daemon=not-running"; kill $DPID; exit 1; }
         echo "RESULT running_at=$(now)"
+        waitfor 30 sh -c "[ \$(grep -c 'Camera /dev/video1[012] opened' $OUT/daemon.log) -ge 3 ]" || echo "RESULT cameras=not-opened"
+        echo "RESULT cameras_at=$(now)"
+        echo "RESULT camera_losses=$(grep -Ec 'Camera /dev/video1[012] (lost|unavailable)' $OUT/daemon.log)"
         PIDS=""
         for s in pass auto; do
           ( timeout 60 ffmpeg -nostdin -loglevel error -rtsp_transport tcp -i rtsp://127.0.0.1:8554/$s -c copy -frames:v H264FRAMES -f h264 $OUT/$s.h264 2>$OUT/$s.err; echo $? > $OUT/$s.rc ) &
@@ -117,6 +132,7 @@ public partial class V4l2LoopbackGuestTests(ITestOutputHelper output)
             var result = await QemuGuest.RunAsync(options);
             try
             {
+
                 Check(result, clips);
             }
             finally
@@ -135,12 +151,16 @@ public partial class V4l2LoopbackGuestTests(ITestOutputHelper output)
         var output = result.OutputDirectory;
         var results = ResultLine().Matches(result.ScriptLog).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim(), StringComparer.Ordinal);
         var daemonLog = ReadOrEmpty(Path.Combine(output, "daemon.log"));
-        var clientErrors = string.Join('\n', new[] { "pass.err", "auto.err", "mjpeg.err", "writer10.err", "writer12.err", "formats10.txt", "formats12.txt" }
+        var clientErrors = string.Join('\n', new[] { "pass.err", "auto.err", "mjpeg.err", "writer.err", "clips.txt" }
             .Select(f => $"{f}: {ReadOrEmpty(Path.Combine(output, f)).Trim()}"));
         var details = $"{result.Describe()}\n--- clients, writers, formats ---\n{clientErrors}\n--- daemon.log (tail) ---\n{Tail(daemonLog)}";
         Assert.True(results.ContainsKey("done"), "the guest script did not finish:\n" + details);
         _output.WriteLine($"guest {result.Elapsed.TotalSeconds:0.0} s; " + string.Join(", ", results.Where(r => r.Key.EndsWith("_at", StringComparison.Ordinal)).Select(r => $"{r.Key} {r.Value} s")));
         _output.WriteLine(ReadOrEmpty(Path.Combine(output, "streams.json")));
+
+        var size = string.Create(CultureInfo.InvariantCulture, $"{Width}x{Height}");
+        Assert.True(results.GetValueOrDefault("format10", string.Empty).StartsWith("H264:" + size, StringComparison.Ordinal), "writer format of /dev/video10: " + details);
+        Assert.True(results.GetValueOrDefault("format12", string.Empty).StartsWith("MJPG:" + size, StringComparison.Ordinal), "writer format of /dev/video12: " + details);
 
         // H.264 camera: the NAL units received are those fed in, untouched, whichever config chose passthrough.
         var fed = NalUnits(File.ReadAllBytes(Path.Combine(clips, "clip.h264")));
