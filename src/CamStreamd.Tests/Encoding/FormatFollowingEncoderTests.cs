@@ -103,6 +103,26 @@ public class FormatFollowingEncoderTests
         Assert.Equal(30, constantSink.Units.Count);
     }
 
+    [Fact]
+    public void H264_of_another_size_than_configured_is_logged_once()
+    {
+        var camera = FFmpegVideoEncoderTests.Encode(new EncoderSettings(Width, Height, 30, 300_000, 10), 3);
+        var logger = new CamStreamd.Tests.Rtsp.TestSupport.CapturingLogger();
+        using var encoder = new FormatFollowingEncoder(
+            EncoderEngines.Passthrough, () => new PassthroughEncoder(new AccessUnitPool()), () => throw new InvalidOperationException("not expected"),
+            startWithPassthrough: true, logger, (640, 480));
+        var sink = new CollectingSink();
+        foreach (var unit in camera)
+        {
+            encoder.Encode(H264Frame(unit), sink);
+        }
+
+        Assert.Equal(3, sink.Units.Count);
+        var line = Assert.Single(logger.Lines, l => l.EventId == 4013);
+        Assert.Contains("160x120", line.Text, StringComparison.Ordinal);
+        Assert.Contains("640x480", line.Text, StringComparison.Ordinal);
+    }
+
     private static FormatFollowingEncoder Create(string engine, VideoPixelFormat input)
     {
         var factory = new EncoderFactory(new AccessUnitPool(), NullLoggerFactory.Instance);

@@ -35,7 +35,8 @@ public sealed class EncoderFactory
                 () => new PassthroughEncoder(_pool, _loggerFactory.CreateLogger<PassthroughEncoder>()),
                 () => CreateEncoding(EncoderEngines.Auto, settings),
                 startWithPassthrough: engine == EncoderEngines.Passthrough || settings.InputFormat == VideoPixelFormat.H264,
-                _loggerFactory.CreateLogger<FormatFollowingEncoder>());
+                _loggerFactory.CreateLogger<FormatFollowingEncoder>(),
+                (settings.Width, settings.Height));
         }
 
         return CreateEncoding(engine, settings);

@@ -28,6 +28,7 @@ public sealed partial class FormatFollowingEncoder : IVideoEncoder
     private long _unitsSkipped;
     private long _lastFrameNumber = -1;
     private bool _gapLogged;
+    private bool _sizeLogged;
     private bool _disposed;
 
     /// <summary>Creates the engine and opens the side <paramref name="startWithPassthrough"/> names.</summary>
@@ -36,8 +37,10 @@ public sealed partial class FormatFollowingEncoder : IVideoEncoder
     /// <param name="openEncoder">Opens the encoding engine (for pictures that are not H.264).</param>
     /// <param name="startWithPassthrough">True when H.264 frames are expected, so the encoder is not opened needlessly.</param>
     /// <param name="logger">Logs switches.</param>
-    public FormatFollowingEncoder(string configuredEngine, Func<IVideoEncoder> openPassthrough, Func<IVideoEncoder> openEncoder, bool startWithPassthrough, ILogger? logger = null)
+    /// <param name="size">The configured stream size: H.264 of another size is logged once (passthrough cannot scale).</param>
+    public FormatFollowingEncoder(string configuredEngine, Func<IVideoEncoder> openPassthrough, Func<IVideoEncoder> openEncoder, bool startWithPassthrough, ILogger? logger = null, (int Width, int Height) size = default)
     {
+        ConfiguredSize = size;
         ArgumentNullException.ThrowIfNull(configuredEngine);
         ArgumentNullException.ThrowIfNull(openPassthrough);
         ArgumentNullException.ThrowIfNull(openEncoder);
@@ -47,6 +50,9 @@ public sealed partial class FormatFollowingEncoder : IVideoEncoder
         _logger = logger ?? NullLogger.Instance;
         Open(startWithPassthrough);
     }
+
+    /// <summary>The configured stream size (zero when not given).</summary>
+    public (int Width, int Height) ConfiguredSize { get; }
 
     /// <summary>The engine in use (<c>passthrough</c>, or the encoding engine's name).</summary>
     public string Engine => Volatile.Read(ref _active)?.Engine ?? _configuredEngine;
@@ -85,6 +91,11 @@ public sealed partial class FormatFollowingEncoder : IVideoEncoder
             }
 
             _lastFrameNumber = frame.FrameNumber;
+            if (!_sizeLogged && ConfiguredSize.Width > 0 && (frame.Width, frame.Height) != ConfiguredSize)
+            {
+                _sizeLogged = true;
+                LogPassthroughSize(_logger, frame.Width, frame.Height, ConfiguredSize.Width, ConfiguredSize.Height);
+            }
         }
 
         if (passthrough && _awaitIdr)
@@ -141,4 +152,8 @@ public sealed partial class FormatFollowingEncoder : IVideoEncoder
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning,
         Message = "passthrough: the camera's frame sequence jumped from {Last} to {Now} (frames lost); units wait for its next IDR (said once; later gaps are counted)")]
     private static partial void LogSequenceGap(ILogger logger, long last, long now);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning,
+        Message = "passthrough: the camera sends {Width}x{Height} H.264, the stream is configured for {ConfiguredWidth}x{ConfiguredHeight}; viewers get the camera's size (passthrough cannot scale)")]
+    private static partial void LogPassthroughSize(ILogger logger, int width, int height, int configuredWidth, int configuredHeight);
 }
