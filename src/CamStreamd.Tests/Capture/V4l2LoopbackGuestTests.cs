@@ -104,10 +104,7 @@ public partial class V4l2LoopbackGuestTests(ITestOutputHelper output)
         echo "RESULT snapshot=$(cat $OUT/snapshot.status)"
         curl -s -m 10 -o $OUT/streams.json http://127.0.0.1:8080/api/streams
         echo "RESULT done"
-        # Background jobs of a non-interactive shell ignore SIGINT: stop with SIGTERM.
-        kill -TERM $DPID
-        for i in $(seq 100); do kill -0 $DPID 2>/dev/null || break; sleep 0.1; done
-        kill -0 $DPID 2>/dev/null || echo "RESULT daemon_stopped=yes"
+        # A graceful stop is the vivid test's business; poweroff ends everything here.
         """;
 
     [Fact]
@@ -189,7 +186,6 @@ public partial class V4l2LoopbackGuestTests(ITestOutputHelper output)
         var snapshot = File.ReadAllBytes(Path.Combine(output, "snapshot.jpg"));
         Assert.True(snapshot.Length > 100 && snapshot[0] == 0xFF && snapshot[1] == 0xD8, $"snapshot of {snapshot.Length} bytes is not a JPEG");
         Assert.True(File.ReadAllBytes(Path.Combine(clips, "clip.mjpeg")).AsSpan().IndexOf(snapshot) >= 0, "the snapshot is not one of the camera's JPEGs");
-        Assert.True(results.ContainsKey("daemon_stopped"), "the daemon did not stop on SIGTERM: " + details);
     }
 
     /// <summary>
