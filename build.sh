@@ -15,13 +15,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # (ffmpeg/ffprobe), gcc and the FFmpeg headers for the struct-layout probe; debootstrap makes the
 # Debian 13 root (tests/trixie/make-root.sh, cached in ~/.cache/camstreamd) for the FFmpeg 7.1 probe.
 # Debian 12 ships FFmpeg 5.1 (libavcodec59); Debian 13 ships 7.1 (libavcodec61).
+# linux-headers-amd64 (matching linux-image-amd64) builds v4l2loopback for the QEMU guest: the test
+# fetches the v4l2loopback-dkms source with `apt-get download` (installing it would run dkms for
+# the host's kernel, which has no headers) and caches the module in ~/.cache/camstreamd.
 if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
   RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8)
 else
   RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6)
 fi
 TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev
-  qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils
+  qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils linux-headers-amd64 make curl
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
   chromium debootstrap
   lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)

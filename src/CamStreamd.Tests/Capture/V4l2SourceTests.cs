@@ -93,6 +93,47 @@ public class V4l2SourceTests
     }
 
     [Fact]
+    public async Task H264_frames_wait_in_order_up_to_a_limit_instead_of_the_freshest_winning()
+    {
+        var counters = new StreamCounters();
+        var camera = new FakeV4l2Device("/dev/video0") { Formats = { (V4l2PixelFormats.H264, [(640, 480)], [30]) } };
+        var (source, device) = Open(new V4l2SourceOptions("/dev/video0", "h264", 640, 480, 30, "passthrough"), camera, counters);
+        await using (source)
+        {
+            Assert.Equal(VideoPixelFormat.H264, source.PixelFormat);
+
+            // The reader is late by three frames: all three wait, in order (a lost P frame spoils its GOP).
+            Assert.True(device.Deliver(1));
+            Assert.True(device.Deliver(2));
+            Assert.True(device.Deliver(3));
+            await WaitUntil(() => device.QueuedCount == 1);
+            using var cts = new CancellationTokenSource(Wait);
+            var frames = new List<VideoFrame>();
+            for (var i = 0; i < 3; i++)
+            {
+                frames.Add(await source.ReadFrameAsync(cts.Token));
+            }
+
+            Assert.Equal([1, 2, 3], frames.Select(f => (int)f.Payload.Span[0]));
+            Assert.Equal(0, source.LateDrops);
+            frames.ForEach(f => f.Release());
+
+            // Further behind than MaxPendingH264: the oldest goes back and is counted.
+            for (byte b = 10; b < 10 + V4l2Source.MaxPendingH264 + 1; b++)
+            {
+                Assert.True(device.Deliver(b));
+                await WaitUntil(() => device.QueuedCount >= 1);
+            }
+
+            await WaitUntil(() => source.LateDrops == 1);
+            Assert.Equal(1, counters.Dropped(DropReason.CaptureLate));
+            var next = await source.ReadFrameAsync(cts.Token);
+            Assert.Equal(11, next.Payload.Span[0]);
+            next.Release();
+        }
+    }
+
+    [Fact]
     public async Task Enodev_ends_the_capture_with_camera_lost()
     {
         var (source, device) = Open(new V4l2SourceOptions("/dev/video0", "yuyv", 640, 480, 30));

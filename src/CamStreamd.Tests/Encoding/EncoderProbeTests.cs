@@ -68,7 +68,8 @@ public sealed class EncoderProbeTests : IDisposable
         }
 
         using var passthrough = factory.Create(EncoderEngines.Passthrough, settings);
-        Assert.IsType<PassthroughEncoder>(passthrough);
+        Assert.IsType<FormatFollowingEncoder>(passthrough);
+        Assert.Equal("passthrough", passthrough.Engine);
         Assert.Throws<CamStreamd.Interop.FFmpeg.FFmpegUnavailableException>(() => factory.Create(EncoderEngines.Rkmpp, settings));
     }
 

@@ -151,12 +151,13 @@ public sealed class FFmpegVideoEncoderTests : IDisposable
     }
 
     [Fact]
-    public void Rejects_wrong_sized_frames_and_use_after_dispose()
+    public void Scales_other_sized_frames_and_rejects_use_after_dispose()
     {
         var encoder = new FFmpegVideoEncoder(EncoderEngines.X264, new EncoderSettings(320, 240, 30, 500_000, 30), new AccessUnitPool());
         Assert.Equal("x264", encoder.Engine);
-        var wrong = new SyntheticFrames(640, 480, 30).Make(0);
-        Assert.Throws<ArgumentException>(() => encoder.Encode(wrong, new CollectingSink()));
+        var other = new SyntheticFrames(640, 480, 30).Make(0);
+        encoder.Encode(other, new CollectingSink());
+        Assert.Equal(1, encoder.Conversions);
 
         encoder.Dispose();
         encoder.Dispose();

@@ -86,7 +86,7 @@ public sealed partial class V4l2Source
         }
     }
 
-    /// <summary>Dequeues every filled buffer; the newest becomes the pending frame, older ones go straight back.</summary>
+    /// <summary>Dequeues every filled buffer into the pending ring; beyond its limit the oldest goes straight back.</summary>
     private bool DequeueAll()
     {
         Span<V4l2Plane> planes = stackalloc V4l2Plane[V4l2Constants.VideoMaxPlanes];
@@ -111,16 +111,19 @@ public sealed partial class V4l2Source
                 }
 
                 Describe(slot, ref buffer, planes);
-                if (_pending >= 0)
+                if (_pendingCount == _maxPending)
                 {
-                    // The reader has not taken the previous frame yet: the freshest wins.
-                    Queue(_slots[_pending]);
+                    // The reader is behind: the oldest waiting frame goes back (raw: the freshest wins).
+                    Queue(_slots[_pending[_pendingHead]]);
+                    _pendingHead = (_pendingHead + 1) % _pending.Length;
+                    _pendingCount--;
                     Interlocked.Increment(ref _lateDrops);
                     _counters?.AddDropped(DropReason.CaptureLate);
                 }
 
                 slot.State = V4l2BufferSlot.SlotState.Pending;
-                _pending = (int)slot.Index;
+                _pending[(_pendingHead + _pendingCount) % _pending.Length] = (int)slot.Index;
+                _pendingCount++;
                 got = true;
             }
         }

@@ -15,7 +15,10 @@ namespace CamStreamd.Capture;
 /// <remarks>
 /// The freshest frame wins and the capture thread never waits on a consumer: one filled buffer
 /// at most waits for the reader; when a newer one arrives first the older goes straight back to
-/// the driver (counted as <see cref="DropReason.CaptureLate"/>). A delivered frame is a lease on
+/// the driver (counted as <see cref="DropReason.CaptureLate"/>). H.264 is the exception: every
+/// picture but an IDR refers to earlier ones, so a lost one spoils the rest of its GOP; up to
+/// <see cref="MaxPendingH264"/> filled buffers wait in order, and only when the reader falls further
+/// behind does the oldest go back. A delivered frame is a lease on
 /// its buffer: <see cref="VideoFrame.Release"/> queues it back (VIDIOC_QBUF). The device gone
 /// (ENODEV), a poll error or no frame within <see cref="V4l2SourceOptions.FrameTimeout"/> ends the
 /// capture; the next <see cref="ReadFrameAsync"/> throws <see cref="CameraLostException"/>.
@@ -34,12 +37,19 @@ public sealed partial class V4l2Source : IVideoSource
     private V4l2BufferSlot[] _slots = [];
     private Thread? _thread;
     private ExceptionDispatchInfo? _fault;
-    private int _pending = -1;
+    // Filled buffers waiting for the reader, oldest first (slot indices in a ring).
+    private int[] _pending = [];
+    private int _pendingHead;
+    private int _pendingCount;
+    private int _maxPending = 1;
     private int _queued;
     private long _lateDrops;
     private long _delivered;
     private volatile bool _stopping;
     private bool _disposed;
+
+    /// <summary>Most H.264 frames that wait for the reader (raw and MJPEG: one, the freshest).</summary>
+    public const int MaxPendingH264 = 3;
 
     private V4l2Source(IV4l2Device device, V4l2SourceOptions options, ILogger logger, StreamCounters? counters)
     {
@@ -136,10 +146,11 @@ public sealed partial class V4l2Source : IVideoSource
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_pending >= 0)
+                if (_pendingCount > 0)
                 {
-                    var slot = _slots[_pending];
-                    _pending = -1;
+                    var slot = _slots[_pending[_pendingHead]];
+                    _pendingHead = (_pendingHead + 1) % _pending.Length;
+                    _pendingCount--;
                     slot.State = V4l2BufferSlot.SlotState.Held;
                     Interlocked.Increment(ref _delivered);
                     return slot.Frame;
@@ -303,6 +314,8 @@ public sealed partial class V4l2Source : IVideoSource
             }
 
             _slots = [.. slots];
+            _pending = new int[_slots.Length];
+            _maxPending = PixelFormat == VideoPixelFormat.H264 ? Math.Clamp(_slots.Length - 1, 1, MaxPendingH264) : 1;
             lock (_gate)
             {
                 foreach (var slot in _slots)

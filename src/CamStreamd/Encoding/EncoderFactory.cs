@@ -19,15 +19,31 @@ public sealed class EncoderFactory
         _loggerFactory = loggerFactory;
     }
 
-    /// <summary>Opens <paramref name="engine"/> (a value of <see cref="EncoderEngines"/>) with <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// Opens <paramref name="engine"/> (a value of <see cref="EncoderEngines"/>) with <paramref name="settings"/>.
+    /// <c>auto</c> and <c>passthrough</c> follow the frames (<see cref="FormatFollowingEncoder"/>):
+    /// H.264 from the camera passes through, other pictures (and the NO SIGNAL placeholder) are
+    /// encoded by the engine <c>auto</c> chooses.
+    /// </summary>
     public IVideoEncoder Create(string engine, EncoderSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (engine == EncoderEngines.Passthrough)
+        if (engine is EncoderEngines.Passthrough or EncoderEngines.Auto)
         {
-            return new PassthroughEncoder(_pool, _loggerFactory.CreateLogger<PassthroughEncoder>());
+            return new FormatFollowingEncoder(
+                engine,
+                () => new PassthroughEncoder(_pool, _loggerFactory.CreateLogger<PassthroughEncoder>()),
+                () => CreateEncoding(EncoderEngines.Auto, settings),
+                startWithPassthrough: engine == EncoderEngines.Passthrough || settings.InputFormat == VideoPixelFormat.H264,
+                _loggerFactory.CreateLogger<FormatFollowingEncoder>(),
+                (settings.Width, settings.Height));
         }
 
+        return CreateEncoding(engine, settings);
+    }
+
+    private FFmpegVideoEncoder CreateEncoding(string engine, EncoderSettings settings)
+    {
         var logger = _loggerFactory.CreateLogger<FFmpegVideoEncoder>();
         if (engine == EncoderEngines.Auto)
         {

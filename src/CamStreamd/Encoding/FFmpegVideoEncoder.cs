@@ -28,6 +28,8 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
 
     private readonly AccessUnitPool _pool;
     private readonly ILogger _logger;
+    private int _scaledWidth;
+    private int _scaledHeight;
     private readonly FFmpegLayout _layout;
     private readonly AVCodecContextHandle _context;
     private readonly AVFrameHandle _frame;
@@ -202,9 +204,12 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(sink);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (frame.Width != Settings.Width || frame.Height != Settings.Height)
+        if ((frame.Width != Settings.Width || frame.Height != Settings.Height)
+            && (frame.Width != _scaledWidth || frame.Height != _scaledHeight))
         {
-            ThrowSizeMismatch(frame);
+            // Said once per size: the camera gave another size than configured; swscale scales it.
+            (_scaledWidth, _scaledHeight) = (frame.Width, frame.Height);
+            LogScaling(_logger, Engine, frame.Width, frame.Height, Settings.Width, Settings.Height);
         }
 
         // A no-op unless the encoder still references the buffers (libx264 copies on input).
@@ -323,9 +328,9 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
         return (_ringCapture[newest], _ringFrameNumber[newest]);
     }
 
-    private void ThrowSizeMismatch(VideoFrame frame) =>
-        throw new ArgumentException(
-            $"frame is {frame.Width}x{frame.Height} but the encoder was opened for {Settings.Width}x{Settings.Height}", nameof(frame));
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
+        Message = "{Engine} encoder: the source delivers {SourceWidth}x{SourceHeight}, the stream is {Width}x{Height}; pictures are scaled (set source.width/height to a size the camera offers to avoid it)")]
+    private static partial void LogScaling(ILogger logger, string engine, int sourceWidth, int sourceHeight, int width, int height);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
         Message = "{Engine} encoder opened ({Codec}): {Width}x{Height} at {Fps} fps, {Bitrate} bit/s {RateControl}, GOP {Gop}, profile {Profile}, input {PixelFormat}, libavcodec {AvcodecVersion} ({Soname})")]

@@ -6,8 +6,9 @@ namespace CamStreamd.Encoding;
 /// <summary>
 /// Writes a captured <see cref="VideoFrame"/> into the encoder's input picture: a strided plane
 /// copy when the formats match, libswscale when they do not, and the MJPEG decoder first for
-/// JPEG frames. The swscale context is made once per source format and reused, so steady-state
-/// conversion allocates nothing.
+/// JPEG frames. A picture of another size than the encoder's (a camera that could not do the
+/// configured size) is scaled to it. The swscale context is made once per source format and
+/// size and reused, so steady-state conversion allocates nothing.
 /// </summary>
 internal sealed class PictureConverter : IDisposable
 {
@@ -17,6 +18,8 @@ internal sealed class PictureConverter : IDisposable
     private readonly int _targetFormat;
     private SwsContextHandle? _scaler;
     private int _scalerSource = FFmpegConstants.AV_PIX_FMT_NONE;
+    private int _scalerWidth;
+    private int _scalerHeight;
     private bool _scalerFullRange;
     private MjpegDecoder? _mjpeg;
 
@@ -47,12 +50,6 @@ internal sealed class PictureConverter : IDisposable
         {
             _mjpeg ??= new MjpegDecoder(_layout);
             var decoded = _mjpeg.Decode(frame.Payload.Span);
-            if (_layout.FrameWidth(decoded) != _width || _layout.FrameHeight(decoded) != _height)
-            {
-                throw new ArgumentException(
-                    $"the JPEG is {_layout.FrameWidth(decoded)}x{_layout.FrameHeight(decoded)} but the encoder was opened for {_width}x{_height}", nameof(frame));
-            }
-
             var (format, fullRange) = WithoutJpegRange(_layout.FrameFormat(decoded));
             var src = stackalloc byte*[4];
             var srcStride = stackalloc int[4];
@@ -62,7 +59,7 @@ internal sealed class PictureConverter : IDisposable
                 srcStride[i] = _layout.FrameLinesize(decoded, i);
             }
 
-            Scale(format, fullRange, src, srcStride, target);
+            Scale(format, fullRange, _layout.FrameWidth(decoded), _layout.FrameHeight(decoded), src, srcStride, target);
             return;
         }
 
@@ -72,7 +69,7 @@ internal sealed class PictureConverter : IDisposable
             throw new ArgumentException($"{frame.Format} frames cannot be encoded (use the passthrough engine for H.264 sources)", nameof(frame));
         }
 
-        if (source == _targetFormat)
+        if (source == _targetFormat && frame.Width == _width && frame.Height == _height)
         {
             Copy(frame, target);
             return;
@@ -84,7 +81,7 @@ internal sealed class PictureConverter : IDisposable
         {
             var src = stackalloc byte*[4] { p0, p1, p2, null };
             var srcStride = stackalloc int[4] { frame.GetStride(0), frame.GetStride(1), frame.GetStride(2), 0 };
-            Scale(source, fullRange: false, src, srcStride, target);
+            Scale(source, fullRange: false, frame.Width, frame.Height, src, srcStride, target);
         }
     }
 
@@ -142,13 +139,13 @@ internal sealed class PictureConverter : IDisposable
         }
     }
 
-    private unsafe void Scale(int sourceFormat, bool fullRange, byte** src, int* srcStride, nint target)
+    private unsafe void Scale(int sourceFormat, bool fullRange, int sourceWidth, int sourceHeight, byte** src, int* srcStride, nint target)
     {
-        if (_scaler is null || sourceFormat != _scalerSource || fullRange != _scalerFullRange)
+        if (_scaler is null || sourceFormat != _scalerSource || fullRange != _scalerFullRange || sourceWidth != _scalerWidth || sourceHeight != _scalerHeight)
         {
             _scaler?.Dispose();
             _scaler = null;
-            var scaler = SwsContextHandle.Create(_width, _height, sourceFormat, _targetFormat);
+            var scaler = SwsContextHandle.Create(sourceWidth, sourceHeight, sourceFormat, _width, _height, _targetFormat);
             if (fullRange)
             {
                 int* invTable;
@@ -162,7 +159,7 @@ internal sealed class PictureConverter : IDisposable
                     nameof(LibSwscale.sws_setColorspaceDetails));
             }
 
-            (_scaler, _scalerSource, _scalerFullRange) = (scaler, sourceFormat, fullRange);
+            (_scaler, _scalerSource, _scalerFullRange, _scalerWidth, _scalerHeight) = (scaler, sourceFormat, fullRange, sourceWidth, sourceHeight);
         }
 
         var dst = stackalloc byte*[4];
@@ -173,7 +170,7 @@ internal sealed class PictureConverter : IDisposable
             dstStride[i] = _layout.FrameLinesize(target, i);
         }
 
-        var rows = LibSwscale.sws_scale(_scaler, src, srcStride, 0, _height, dst, dstStride);
+        var rows = LibSwscale.sws_scale(_scaler, src, srcStride, 0, sourceHeight, dst, dstStride);
         if (rows < 0)
         {
             FFmpegException.ThrowIfError(rows, nameof(LibSwscale.sws_scale));

@@ -12,15 +12,19 @@ internal sealed class SwsContextHandle : SafeHandleZeroOrMinusOneIsInvalid
     }
 
     /// <summary>A converter from <paramref name="srcFormat"/> to <paramref name="dstFormat"/> at one size (no scaling).</summary>
-    public static SwsContextHandle Create(int width, int height, int srcFormat, int dstFormat)
+    public static SwsContextHandle Create(int width, int height, int srcFormat, int dstFormat) =>
+        Create(width, height, srcFormat, width, height, dstFormat);
+
+    /// <summary>A converter from <paramref name="srcFormat"/> at one size to <paramref name="dstFormat"/> at another (bilinear scaling).</summary>
+    public static SwsContextHandle Create(int srcWidth, int srcHeight, int srcFormat, int dstWidth, int dstHeight, int dstFormat)
     {
         var handle = new SwsContextHandle();
         handle.SetHandle(LibSwscale.sws_getContext(
-            width, height, srcFormat, width, height, dstFormat, FFmpegConstants.SWS_BILINEAR, 0, 0, 0));
+            srcWidth, srcHeight, srcFormat, dstWidth, dstHeight, dstFormat, FFmpegConstants.SWS_BILINEAR, 0, 0, 0));
         if (handle.IsInvalid)
         {
             handle.Dispose();
-            throw new FFmpegException($"sws_getContext({srcFormat}->{dstFormat}, {width}x{height})", FFmpegConstants.AVERROR_EINVAL);
+            throw new FFmpegException($"sws_getContext({srcFormat} {srcWidth}x{srcHeight} -> {dstFormat} {dstWidth}x{dstHeight})", FFmpegConstants.AVERROR_EINVAL);
         }
 
         return handle;
