@@ -19,7 +19,9 @@ internal static partial class QemuGuest
         mkdir -p /newroot
         mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000 hostroot /newroot || echo "INIT: mounting the host root failed"
         mount -t proc proc /newroot/proc; mount -t sysfs sys /newroot/sys; mount -t devtmpfs dev /newroot/dev
+        mkdir -p /hosttmp; mount -o bind /newroot/tmp /hosttmp
         mount -t tmpfs tmp /newroot/tmp; mount -t tmpfs run /newroot/run
+        for p in @@KEEP_UNDER_TMP@@; do mkdir -p /newroot/tmp/$p; mount -o bind /hosttmp/$p /newroot/tmp/$p || echo "INIT: keeping /tmp/$p failed"; done
         mkdir -p /newroot/run/guest
         mount -t 9p -o rw,trans=virtio,version=9p2000.L,msize=512000 guestout /newroot/run/guest || echo "INIT: mounting guestout failed"
         echo "INIT: running the guest script"
@@ -28,6 +30,38 @@ internal static partial class QemuGuest
         sync
         poweroff -f
         """;
+
+    /// <summary>
+    /// The host directories under /tmp the guest must still see over the tmpfs it mounts there
+    /// (relative to /tmp): the checkout the tests and daemon run from, and the dotnet host, when a
+    /// clone lives in /tmp (as a CI checkout may).
+    /// </summary>
+    private static string KeptUnderTmp()
+    {
+        List<string> kept = [];
+        foreach (var path in (string?[])[RepositoryRoot(), Path.GetDirectoryName(Environment.ProcessPath)])
+        {
+            if (path is not null && path.StartsWith("/tmp/", StringComparison.Ordinal) && !path.Contains(' ', StringComparison.Ordinal))
+            {
+                kept.Add(path["/tmp/".Length..].Split('/')[0]);
+            }
+        }
+
+        return string.Join(' ', kept.Distinct(StringComparer.Ordinal));
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "CamStreamd.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The Debian kernel release under /boot that has its modules installed.</summary>
     public static string KernelRelease()
@@ -129,7 +163,7 @@ internal static partial class QemuGuest
 
         await File.WriteAllLinesAsync(Path.Combine(root, "lib", "modules", "order"), options.InitramfsModules);
         var init = Path.Combine(root, "init");
-        await File.WriteAllTextAsync(init, (options.Init ?? DefaultInit).ReplaceLineEndings("\n"));
+        await File.WriteAllTextAsync(init, (options.Init ?? DefaultInit.Replace("@@KEEP_UNDER_TMP@@", KeptUnderTmp(), StringComparison.Ordinal)).ReplaceLineEndings("\n"));
 
         var image = Path.Combine(work, "initramfs.cpio");
         var pack = await PeerProcess.RunAsync("sh", ["-c", $"cd '{root}' && chmod 755 init bin/busybox && find . | cpio -o -H newc --quiet > '{image}'"], TimeSpan.FromSeconds(30), "cpio");
