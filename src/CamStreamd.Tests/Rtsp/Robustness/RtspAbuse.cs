@@ -209,6 +209,10 @@ internal static class RtspAbuse
             }
 
             cseq += 2;
+
+            // Spread the rounds over ~0.4 s (a dozen frames at 30 fps) so RTP must interleave with
+            // the responses; a fast Release build otherwise finished all rounds between two frames.
+            await Task.Delay(20);
         }
 
         Assert.True(client.RtpFramesSkipped > 0, "no RTP arrived between the keepalive responses");
