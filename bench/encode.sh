@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Encode benchmark: x264 at 1280x720 through camstreamd's FFmpeg binding against the ffmpeg CLI
 # with the same settings (libx264 ultrafast, zerolatency, 3 Mbit/s, GOP 60, no B-frames, same
-# thread count), in the same run on the same raw frames. Prints each run and the medians.
-#   bench/encode.sh [FRAMES] [RUNS]      (defaults: 300 frames, 3 runs of each)
+# thread count), in the same run on the same raw frames, runs alternating. Prints each run and the
+# medians of frames/s (wall time of the encode loop) and of CPU-ms per frame (every thread's user
+# + system time over the loop: ours from the process, ffmpeg's from -benchmark utime+stime), which a
+# busy machine disturbs less than wall time.
+#   bench/encode.sh [FRAMES] [RUNS]      (defaults: 300 frames, 5 runs of each)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FRAMES=${1:-300}
-RUNS=${2:-3}
+RUNS=${2:-5}
 SIZE=1280x720
 THREADS=${THREADS:-$(( $(nproc) < 4 ? $(nproc) : 4 ))}
 WORK=$(mktemp -d)
@@ -21,25 +24,35 @@ ffmpeg -nostdin -v error -f lavfi -i "testsrc2=size=$SIZE:rate=30" -frames:v "$F
 
 ours=()
 theirs=()
+ours_cpu=()
+theirs_cpu=()
 for run in $(seq 1 "$RUNS"); do
   line=$(dotnet "$DLL" bench-encode "$WORK/in.yuv" --size "$SIZE" --threads "$THREADS")
-  fps=$(sed -E 's/.*fps=([0-9.]+).*/\1/' <<<"$line")
+  fps=$(sed -E 's/.* fps=([0-9.]+).*/\1/' <<<"$line")
   ours+=("$fps")
+  ours_cpu+=("$(sed -E 's/.*cpu_ms_per_frame=([0-9.]+).*/\1/' <<<"$line")")
   echo "binding run $run: $line"
 
-  # -benchmark's rtime is the transcode loop's wall time (process start-up excluded).
+  # -benchmark's line covers the transcode loop only (process start-up excluded):
+  # "bench: utime=1.234s stime=0.056s rtime=0.789s".
   bench=$(ffmpeg -nostdin -hide_banner -benchmark -f rawvideo -pix_fmt yuv420p -s "$SIZE" -framerate 30 -i "$WORK/in.yuv" \
     -c:v libx264 -preset ultrafast -tune zerolatency -profile:v main -coder 1 -b:v 3000000 -maxrate 3000000 -bufsize 3000000 \
-    -g 60 -bf 0 -sc_threshold 0 -threads "$THREADS" -f null - 2>&1 | grep -Eo 'rtime=[0-9.]+s' | tail -n 1)
-  rtime=${bench#rtime=}
-  rtime=${rtime%s}
+    -g 60 -bf 0 -sc_threshold 0 -threads "$THREADS" -f null - 2>&1 | grep -E '^bench: utime=' | tail -n 1)
+  read -r rtime cpu < <(sed -E 's/.*utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s.*/\3 \1 \2/' <<<"$bench" \
+    | awk -v f="$FRAMES" '{ printf "%s %.3f\n", $1, 1000 * ($2 + $3) / f }')
   fps=$(awk -v f="$FRAMES" -v t="$rtime" 'BEGIN { printf "%.1f", f / t }')
   theirs+=("$fps")
-  echo "ffmpeg  run $run: frames=$FRAMES seconds=$rtime fps=$fps"
+  theirs_cpu+=("$cpu")
+  echo "ffmpeg  run $run: frames=$FRAMES seconds=$rtime fps=$fps cpu_ms_per_frame=$cpu"
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 m_ours=$(median "${ours[@]}")
 m_theirs=$(median "${theirs[@]}")
 ratio=$(awk -v a="$m_ours" -v b="$m_theirs" 'BEGIN { printf "%.2f", a / b }')
-echo "median fps: binding $m_ours, ffmpeg $m_theirs; ratio binding/ffmpeg = $ratio (threads $THREADS, $SIZE, $FRAMES frames)"
+c_ours=$(median "${ours_cpu[@]}")
+c_theirs=$(median "${theirs_cpu[@]}")
+cpu_ratio=$(awk -v a="$c_ours" -v b="$c_theirs" 'BEGIN { printf "%.2f", b / a }')
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "median fps: binding $m_ours, ffmpeg $m_theirs; ratio binding/ffmpeg = $ratio (threads $THREADS, $SIZE, $FRAMES frames, $RUNS runs each)"
+echo "median CPU-ms per frame: binding $c_ours, ffmpeg $c_theirs; efficiency ratio ffmpeg/binding = $cpu_ratio (above 1.0: the binding costs less)"

@@ -128,6 +128,9 @@ public sealed class FFmpegVideoEncoderTests : IDisposable
         Assert.Equal(created, pool.Created);
         Assert.Equal(40, encoder.FramesEncoded);
         Assert.Equal(40, encoder.UnitsPublished);
+
+        // The pictures were lent to x264 in place (pinning allocates nothing managed either).
+        Assert.Equal(40, encoder.PicturesLent);
     }
 
     [Fact]

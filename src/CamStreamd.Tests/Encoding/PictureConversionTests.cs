@@ -5,9 +5,9 @@ using CamStreamd.Media;
 namespace CamStreamd.Tests.Encoding;
 
 /// <summary>
-/// NV12, YUYV and MJPEG frames into x264: a flat colour goes in, ffmpeg decodes the H.264, and the
-/// decoded planes must hold the same colour (so strides, plane order, chroma siting and the JPEG
-/// full-range conversion are right).
+/// I420, NV12, YUYV and MJPEG frames into x264: a flat colour goes in, ffmpeg decodes the H.264,
+/// and the decoded planes must hold the same colour (so strides, plane order, chroma siting, the
+/// JPEG full-range conversion and pictures lent without a copy are right).
 /// </summary>
 public sealed class PictureConversionTests : IDisposable
 {
@@ -24,15 +24,43 @@ public sealed class PictureConversionTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Theory]
-    [InlineData(VideoPixelFormat.Nv12, VideoPixelFormat.Nv12, 0)] // x264 takes NV12 as is: no swscale
-    [InlineData(VideoPixelFormat.Nv12, VideoPixelFormat.I420, 10)] // opened for I420: NV12 goes through swscale
-    [InlineData(VideoPixelFormat.Yuyv, VideoPixelFormat.Yuyv, 10)] // x264 has no YUYV: always swscale
-    public void Raw_formats_with_padded_strides_encode_to_the_same_colour(VideoPixelFormat format, VideoPixelFormat openedFor, int conversions)
+    [InlineData(VideoPixelFormat.I420, VideoPixelFormat.I420, 0, 10)] // lent to x264 in place, padded strides and all
+    [InlineData(VideoPixelFormat.Nv12, VideoPixelFormat.Nv12, 0, 10)] // x264 takes NV12 as is: no swscale, no copy
+    [InlineData(VideoPixelFormat.Nv12, VideoPixelFormat.I420, 10, 0)] // opened for I420: NV12 goes through swscale
+    [InlineData(VideoPixelFormat.Yuyv, VideoPixelFormat.Yuyv, 10, 0)] // x264 has no YUYV: always swscale
+    public void Raw_formats_with_padded_strides_encode_to_the_same_colour(VideoPixelFormat format, VideoPixelFormat openedFor, int conversions, int lent)
     {
         var frame = RawFrame(format);
         var (units, encoder) = EncodeFrames(frame, openedFor, 10);
-        Assert.Equal(conversions, encoder);
+        Assert.Equal(conversions, encoder.Conversions);
+        Assert.Equal(lent, encoder.Lent);
         AssertDecodedColour(units, tolerance: 2);
+    }
+
+    [Fact]
+    public void A_lent_picture_is_the_encoders_no_longer_once_encode_returns()
+    {
+        // x264 must have its own copy when Encode returns: the first picture is overwritten at
+        // once (as a pool or a driver reuses a buffer), yet it decodes as it was.
+        var frame = RawFrame(VideoPixelFormat.I420);
+        var settings = new EncoderSettings(Width, Height, 30, 1_000_000, 30);
+        var sink = new CollectingSink();
+        using (var encoder = new FFmpegVideoEncoder(EncoderEngines.X264, settings, new AccessUnitPool()))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                frame.FrameNumber = i;
+                frame.CaptureTimestamp = i * 3000;
+                encoder.Encode(frame, sink);
+                frame.GetPlane(0).Span.Fill(16);
+                frame.GetPlane(1).Span.Fill(128);
+                frame.GetPlane(2).Span.Fill(128);
+            }
+
+            Assert.Equal(10, encoder.PicturesLent);
+        }
+
+        AssertDecodedColour(sink.Units, tolerance: 2);
     }
 
     [Fact]
@@ -54,8 +82,9 @@ public sealed class PictureConversionTests : IDisposable
         var owner = new NullOwner();
         var frame = new VideoFrame(owner);
         frame.SetPayload(VideoPixelFormat.Mjpeg, Width, Height, File.ReadAllBytes(jpegPath));
-        var (units, conversions) = EncodeFrames(frame, VideoPixelFormat.Mjpeg, 5);
-        Assert.Equal(5, conversions);
+        var (units, encoder) = EncodeFrames(frame, VideoPixelFormat.Mjpeg, 5);
+        Assert.Equal(5, encoder.Conversions);
+        Assert.Equal(0, encoder.Lent);
         AssertDecodedColour(units, tolerance: 3);
     }
 
@@ -75,6 +104,12 @@ public sealed class PictureConversionTests : IDisposable
             }
 
             frame.SetPlanes(format, Width, Height, luma, Width + Pad, chroma, Width + Pad);
+        }
+        else if (format == VideoPixelFormat.I420)
+        {
+            var chromaStride = (Width / 2) + Pad;
+            frame.SetPlanes(format, Width, Height, Filled((Width + Pad) * Height, Y), Width + Pad,
+                Filled(chromaStride * Height / 2, U), chromaStride, Filled(chromaStride * Height / 2, V), chromaStride);
         }
         else
         {
@@ -102,7 +137,7 @@ public sealed class PictureConversionTests : IDisposable
         return bytes;
     }
 
-    private static (List<CollectingSink.Unit> Units, long Conversions) EncodeFrames(VideoFrame frame, VideoPixelFormat openedFor, int count)
+    private static (List<CollectingSink.Unit> Units, (long Conversions, long Lent) Encoder) EncodeFrames(VideoFrame frame, VideoPixelFormat openedFor, int count)
     {
         var settings = new EncoderSettings(Width, Height, 30, 1_000_000, 30) { InputFormat = openedFor };
         var sink = new CollectingSink();
@@ -115,7 +150,7 @@ public sealed class PictureConversionTests : IDisposable
         }
 
         Assert.Equal(count, sink.Units.Count);
-        return (sink.Units, encoder.Conversions);
+        return (sink.Units, (encoder.Conversions, encoder.PicturesLent));
     }
 
     private void AssertDecodedColour(List<CollectingSink.Unit> units, int tolerance)

@@ -38,6 +38,7 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
     private readonly AVBufferRefHandle? _hwFrames;
     private readonly AVPacketHandle _packet;
     private readonly PictureConverter _converter;
+    private readonly BorrowedPicture? _borrowed;
     private readonly ParameterSetCache _parameterSets = new();
     private readonly bool _pts90k;
     private readonly long[] _ringPts = new long[PtsRingSize];
@@ -46,7 +47,9 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
     private long _lastPts = long.MinValue;
     private long _framesEncoded;
     private long _unitsPublished;
+    private long _picturesLent;
     private int _keyframeRequested;
+    private bool _lendingDisabled;
     private bool _disposed;
 
     /// <summary>Opens <paramref name="engine"/>'s encoder with <paramref name="settings"/>; units are rented from <paramref name="pool"/>.</summary>
@@ -140,6 +143,9 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
         _hwFrames = hwFrames;
         _packet = packet;
         _converter = new PictureConverter(_layout, settings.Width, settings.Height, InputPixelFormat);
+
+        // libx264 copies the picture inside avcodec_send_frame; the hardware wrappers may queue it.
+        _borrowed = engine == EncoderEngines.X264 ? new BorrowedPicture(_layout) : null;
         LogOpened(_logger, engine, CodecName, settings.Width, settings.Height, settings.Fps, settings.Bitrate, settings.RateControl,
             settings.Gop, settings.Profile, EncoderOptionMap.PixelFormatName(InputPixelFormat), ffmpeg.AvcodecVersion, ffmpeg.AvcodecSoname);
     }
@@ -164,6 +170,9 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
 
     /// <summary>Access units handed to sinks.</summary>
     public long UnitsPublished => Interlocked.Read(ref _unitsPublished);
+
+    /// <summary>Pictures handed to the encoder in the capture's own memory, without a copy (x264, matching format and size).</summary>
+    public long PicturesLent => Interlocked.Read(ref _picturesLent);
 
     /// <summary>Frames that went through libswscale (or the MJPEG decoder) rather than a plain copy.</summary>
     public long Conversions => _converter.Conversions;
@@ -212,9 +221,17 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
             LogScaling(_logger, Engine, frame.Width, frame.Height, Settings.Width, Settings.Height);
         }
 
-        // A no-op unless the encoder still references the buffers (libx264 copies on input).
-        FFmpegException.ThrowIfError(LibAvUtil.av_frame_make_writable(_frame), nameof(LibAvUtil.av_frame_make_writable));
-        _converter.Write(frame, _frame.DangerousGetHandle());
+        var lend = _borrowed is not null && !_lendingDisabled && BorrowedPicture.CanLend(frame, InputPixelFormat, Settings.Width, Settings.Height);
+        if (lend)
+        {
+            _borrowed!.Lend(frame, InputPixelFormat);
+        }
+        else
+        {
+            // A no-op unless the encoder still references the buffers (libx264 copies on input).
+            FFmpegException.ThrowIfError(LibAvUtil.av_frame_make_writable(_frame), nameof(LibAvUtil.av_frame_make_writable));
+            _converter.Write(frame, _frame.DangerousGetHandle());
+        }
 
         // x264: the 90 kHz capture time, strictly increasing. Hardware: frame count at 1/fps.
         var pts = _pts90k ? AccessUnit.TicksTo90k(frame.CaptureTimestamp) : _framesEncoded;
@@ -235,7 +252,7 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
         _ringCapture[slot] = frame.CaptureTimestamp;
         _ringFrameNumber[slot] = frame.FrameNumber;
 
-        var toSend = _frame;
+        var toSend = lend ? _borrowed!.Frame : _frame;
         if (_hwFrame is not null)
         {
             LibAvUtil.av_frame_unref(_hwFrame);
@@ -246,9 +263,19 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
 
         _layout.SetFramePts(toSend.DangerousGetHandle(), pts);
         _layout.SetFramePictType(toSend.DangerousGetHandle(), pictType);
-        FFmpegException.ThrowIfError(LibAvCodec.avcodec_send_frame(_context, toSend), nameof(LibAvCodec.avcodec_send_frame));
-        Interlocked.Increment(ref _framesEncoded);
-        Drain(sink);
+        try
+        {
+            FFmpegException.ThrowIfError(LibAvCodec.avcodec_send_frame(_context, toSend), nameof(LibAvCodec.avcodec_send_frame));
+            Interlocked.Increment(ref _framesEncoded);
+            Drain(sink);
+        }
+        finally
+        {
+            if (lend)
+            {
+                ReturnBorrowed();
+            }
+        }
     }
 
     /// <summary>Frees the codec context, frames, packet and hardware contexts (no flush: pending pictures are dropped).</summary>
@@ -265,8 +292,24 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
         _frame.Dispose();
         _hwFrame?.Dispose();
         _context.Dispose();
+
+        // After the context: a picture the encoder still held stays pinned until now.
+        _borrowed?.Dispose();
         _hwFrames?.Dispose();
         _hwDevice?.Dispose();
+    }
+
+    private void ReturnBorrowed()
+    {
+        if (_borrowed!.Return())
+        {
+            Interlocked.Increment(ref _picturesLent);
+            return;
+        }
+
+        // Not expected from libx264 (it copies the picture); if a build ever keeps it, stop lending.
+        _lendingDisabled = true;
+        LogStillReferenced(_logger, Engine, CodecName);
     }
 
     private unsafe void Drain(IAccessUnitSink sink)
@@ -327,6 +370,10 @@ public sealed partial class FFmpegVideoEncoder : IVideoEncoder
         var newest = (int)((_framesEncoded - 1) % PtsRingSize);
         return (_ringCapture[newest], _ringFrameNumber[newest]);
     }
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "{Engine} encoder ({Codec}) still holds a picture after encoding it; pictures are copied from now on")]
+    private static partial void LogStillReferenced(ILogger logger, string engine, string codec);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
         Message = "{Engine} encoder: the source delivers {SourceWidth}x{SourceHeight}, the stream is {Width}x{Height}; pictures are scaled (set source.width/height to a size the camera offers to avoid it)")]

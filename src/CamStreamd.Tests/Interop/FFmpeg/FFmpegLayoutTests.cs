@@ -28,13 +28,13 @@ public sealed class FFmpegLayoutTests : IDisposable
         {
             printf("LIBAVCODEC_VERSION_MAJOR %d\n", LIBAVCODEC_VERSION_MAJOR);
             OFF(AVFrame, data); OFF(AVFrame, linesize); OFF(AVFrame, width); OFF(AVFrame, height);
-            OFF(AVFrame, format); OFF(AVFrame, pict_type); OFF(AVFrame, pts);
+            OFF(AVFrame, format); OFF(AVFrame, pict_type); OFF(AVFrame, pts); OFF(AVFrame, buf);
             OFF(AVPacket, pts); OFF(AVPacket, data); OFF(AVPacket, size); OFF(AVPacket, flags);
             OFF(AVCodec, pix_fmts); OFF(AVCodecContext, hw_frames_ctx); OFF(AVBufferRef, data);
             OFF(AVHWFramesContext, initial_pool_size); OFF(AVHWFramesContext, format); OFF(AVHWFramesContext, sw_format);
             OFF(AVHWFramesContext, width); OFF(AVHWFramesContext, height);
             printf("sizeof.AVRational %zu\n", sizeof(AVRational));
-            CONST(AV_OPT_SEARCH_CHILDREN); CONST(AV_PKT_FLAG_KEY); CONST(AV_PICTURE_TYPE_NONE); CONST(AV_PICTURE_TYPE_I);
+            CONST(AV_OPT_SEARCH_CHILDREN); CONST(AV_BUFFER_FLAG_READONLY); CONST(AV_PKT_FLAG_KEY); CONST(AV_PICTURE_TYPE_NONE); CONST(AV_PICTURE_TYPE_I);
             CONST(AV_PIX_FMT_NONE); CONST(AV_PIX_FMT_YUV420P); CONST(AV_PIX_FMT_YUYV422); CONST(AV_PIX_FMT_YUV422P);
             CONST(AV_PIX_FMT_YUV444P); CONST(AV_PIX_FMT_YUVJ420P); CONST(AV_PIX_FMT_YUVJ422P); CONST(AV_PIX_FMT_YUVJ444P);
             CONST(AV_PIX_FMT_NV12); CONST(AV_PIX_FMT_VAAPI); CONST(AV_HWDEVICE_TYPE_VAAPI); CONST(SWS_BILINEAR);

@@ -9,6 +9,9 @@ internal static class FFmpegConstants
     /// <summary>opt.h: search the object's children (the codec's private options) too.</summary>
     public const int AV_OPT_SEARCH_CHILDREN = 1 << 0;
 
+    /// <summary>buffer.h: the buffer is never written through (a borrowed picture).</summary>
+    public const int AV_BUFFER_FLAG_READONLY = 1 << 0;
+
     /// <summary>packet.h: the packet holds a keyframe.</summary>
     public const int AV_PKT_FLAG_KEY = 0x0001;
 

@@ -18,14 +18,17 @@ namespace CamStreamd.Interop.FFmpeg;
 /// <item>60 (FFmpeg 6.1): the same probe compiled against the public headers of the
 /// ffmpeg-rockchip tree (libavcodec 60.31, the FFmpeg 6.1 that rkmpp boards run), once, by hand
 /// (CI has no 6.x headers). <c>AVCodecContext.hw_frames_ctx</c> moved (848 → 840) but the frame,
-/// packet and hardware-frames offsets are those of 59.</item>
+/// packet and hardware-frames offsets are those of 59. <c>AVFrame.buf</c> (added later) was not
+/// probed against 6.1: the deprecated fields before it go only with libavutil 59 (FFmpeg 7.0), so
+/// 6.x keeps 5.1's 224.</item>
 /// <item>61 (FFmpeg 7.x): <c>AVHWFramesContext.internal</c> is gone (7.0), so its fields from
 /// <c>initial_pool_size</c> on sit 8 bytes earlier; <c>AVCodecContext</c> lost many deprecated
 /// fields (<c>hw_frames_ctx</c> at 552). <c>FFmpegLayoutTests</c> checks 61 in a Debian 13 root.</item>
 /// </list>
 /// Layout of the AVFrame head: data[8] (8 pointers, 0..63), linesize[8] (64..95),
 /// extended_data (96), width (104), height (108), nb_samples (112), format (116), key_frame (120),
-/// pict_type (124), sample_aspect_ratio (128, 8 bytes), pts (136). AVPacket head: buf (0),
+/// pict_type (124), sample_aspect_ratio (128, 8 bytes), pts (136); <c>buf[8]</c> follows fields that 7.x dropped
+/// (coded/display_picture_number, reordered_opaque, channel_layout): 224 in 5.1 and 6.x, 200 in 7.x. AVPacket head: buf (0),
 /// pts (8), dts (16), data (24), size (32), stream_index (36), flags (40).
 /// </remarks>
 internal sealed record FFmpegLayout(
@@ -37,6 +40,7 @@ internal sealed record FFmpegLayout(
     int AVFrame_format,
     int AVFrame_pict_type,
     int AVFrame_pts,
+    int AVFrame_buf,
     int AVPacket_pts,
     int AVPacket_data,
     int AVPacket_size,
@@ -54,15 +58,15 @@ internal sealed record FFmpegLayout(
     public static IReadOnlyList<FFmpegLayout> Table { get; } =
     [
         new(59, AVFrame_data: 0, AVFrame_linesize: 64, AVFrame_width: 104, AVFrame_height: 108, AVFrame_format: 116,
-            AVFrame_pict_type: 124, AVFrame_pts: 136, AVPacket_pts: 8, AVPacket_data: 24, AVPacket_size: 32, AVPacket_flags: 40,
+            AVFrame_pict_type: 124, AVFrame_pts: 136, AVFrame_buf: 224, AVPacket_pts: 8, AVPacket_data: 24, AVPacket_size: 32, AVPacket_flags: 40,
             AVCodec_pix_fmts: 40, AVCodecContext_hw_frames_ctx: 848, AVBufferRef_data: 8, AVHWFramesContext_initial_pool_size: 64,
             AVHWFramesContext_format: 68, AVHWFramesContext_sw_format: 72, AVHWFramesContext_width: 76, AVHWFramesContext_height: 80),
         new(60, AVFrame_data: 0, AVFrame_linesize: 64, AVFrame_width: 104, AVFrame_height: 108, AVFrame_format: 116,
-            AVFrame_pict_type: 124, AVFrame_pts: 136, AVPacket_pts: 8, AVPacket_data: 24, AVPacket_size: 32, AVPacket_flags: 40,
+            AVFrame_pict_type: 124, AVFrame_pts: 136, AVFrame_buf: 224, AVPacket_pts: 8, AVPacket_data: 24, AVPacket_size: 32, AVPacket_flags: 40,
             AVCodec_pix_fmts: 40, AVCodecContext_hw_frames_ctx: 840, AVBufferRef_data: 8, AVHWFramesContext_initial_pool_size: 64,
             AVHWFramesContext_format: 68, AVHWFramesContext_sw_format: 72, AVHWFramesContext_width: 76, AVHWFramesContext_height: 80),
         new(61, AVFrame_data: 0, AVFrame_linesize: 64, AVFrame_width: 104, AVFrame_height: 108, AVFrame_format: 116,
-            AVFrame_pict_type: 124, AVFrame_pts: 136, AVPacket_pts: 8, AVPacket_data: 24, AVPacket_size: 32, AVPacket_flags: 40,
+            AVFrame_pict_type: 124, AVFrame_pts: 136, AVFrame_buf: 200, AVPacket_pts: 8, AVPacket_data: 24, AVPacket_size: 32, AVPacket_flags: 40,
             AVCodec_pix_fmts: 40, AVCodecContext_hw_frames_ctx: 552, AVBufferRef_data: 8, AVHWFramesContext_initial_pool_size: 56,
             AVHWFramesContext_format: 60, AVHWFramesContext_sw_format: 64, AVHWFramesContext_width: 68, AVHWFramesContext_height: 72),
     ];
@@ -91,6 +95,7 @@ internal sealed record FFmpegLayout(
         yield return new("AVFrame.format", AVFrame_format);
         yield return new("AVFrame.pict_type", AVFrame_pict_type);
         yield return new("AVFrame.pts", AVFrame_pts);
+        yield return new("AVFrame.buf", AVFrame_buf);
         yield return new("AVPacket.pts", AVPacket_pts);
         yield return new("AVPacket.data", AVPacket_data);
         yield return new("AVPacket.size", AVPacket_size);
@@ -118,6 +123,16 @@ internal sealed record FFmpegLayout(
         *(int*)(frame + AVFrame_width) = width;
         *(int*)(frame + AVFrame_height) = height;
     }
+
+    /// <summary>Sets <c>frame-&gt;data[plane]</c> and <c>frame-&gt;linesize[plane]</c> (a picture in memory FFmpeg did not allocate).</summary>
+    public unsafe void SetFramePlane(nint frame, int plane, byte* data, int linesize)
+    {
+        ((byte**)(frame + AVFrame_data))[plane] = data;
+        ((int*)(frame + AVFrame_linesize))[plane] = linesize;
+    }
+
+    /// <summary>Sets <c>frame-&gt;buf[index]</c> (the frame takes over the reference; <c>av_frame_unref</c> drops it).</summary>
+    public unsafe void SetFrameBuffer(nint frame, int index, nint bufferRef) => ((nint*)(frame + AVFrame_buf))[index] = bufferRef;
 
     /// <summary>Sets <c>frame-&gt;pts</c>.</summary>
     public unsafe void SetFramePts(nint frame, long pts) => *(long*)(frame + AVFrame_pts) = pts;

@@ -82,6 +82,21 @@ internal static partial class LibAvUtil
     [LibraryImport(LibraryName)]
     public static partial nint av_buffer_ref(AVBufferRefHandle buf);
 
+    /// <summary>
+    /// <c>AVBufferRef *av_buffer_create(uint8_t *data, size_t size, void (*free)(void *opaque, uint8_t *data), void *opaque, int flags)</c>:
+    /// a reference to memory FFmpeg does not own; <paramref name="free"/> runs when the last reference goes. 0 on failure.
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    public static unsafe partial nint av_buffer_create(byte* data, nuint size, delegate* unmanaged<nint, byte*, void> free, nint opaque, int flags);
+
+    /// <summary><c>int av_buffer_get_ref_count(const AVBufferRef *buf)</c>: how many references share the buffer.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int av_buffer_get_ref_count(nint buf);
+
+    /// <summary><c>AVBufferRef *av_buffer_ref(const AVBufferRef *buf)</c> on a raw reference; 0 on failure.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "av_buffer_ref")]
+    public static partial nint av_buffer_ref_raw(nint buf);
+
     /// <summary><c>void av_buffer_unref(AVBufferRef **buf)</c>.</summary>
     [LibraryImport(LibraryName)]
     public static partial void av_buffer_unref(ref nint buf);
