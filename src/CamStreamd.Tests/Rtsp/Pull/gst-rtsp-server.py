@@ -6,6 +6,7 @@ rtsp://127.0.0.1:PORT/PATH. Prints "LISTENING <port>" once it accepts clients; r
   gst-rtsp-server.py --port 0 --path cam --width 320 --height 240 --fps 30 --gop 30
                      [--user U --password P]   (Digest authentication, RFC 2617)
                      [--protocols tcp|udp|all]
+                     [--session-timeout SECONDS]   (the Session header's timeout; clients keep alive within it)
 """
 import argparse
 import sys
@@ -30,6 +31,7 @@ def main():
     parser.add_argument("--user")
     parser.add_argument("--password")
     parser.add_argument("--protocols", default="all", choices=["tcp", "udp", "all"])
+    parser.add_argument("--session-timeout", type=int, default=60)
     args = parser.parse_args()
 
     Gst.init(None)
@@ -54,7 +56,7 @@ def main():
 
     if args.user:
         auth = GstRtspServer.RTSPAuth()
-        auth.set_supported_methods(GstRtspServer.RTSPAuthMethod.DIGEST)
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
         token = GstRtspServer.RTSPToken()
         token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "user")
         auth.add_digest(args.user, args.password, token)
@@ -64,6 +66,10 @@ def main():
         permissions.add_permission_for_role("user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True)
         factory.set_permissions(permissions)
 
+    def on_client(_server, client):
+        client.connect("new-session", lambda _client, session: session.set_timeout(args.session_timeout))
+
+    server.connect("client-connected", on_client)
     server.get_mount_points().add_factory("/" + args.path, factory)
     if server.attach(None) == 0:
         print("could not listen", file=sys.stderr, flush=True)
