@@ -8,7 +8,8 @@ namespace CamStreamd.Tests.Rtsp.Pull;
 /// The upstreams and the relay every pull test uses, started once: three gst-rtsp-servers
 /// (open 320x240; Digest with a 4 s session timeout; 352x288 for the outage test), a camstreamd
 /// upstream (test pattern behind Basic auth) for the chain of two, and the relay daemon with one
-/// pulled stream per case: <c>tcp</c>, <c>udp</c>, <c>digest</c>, <c>digestWrong</c>, <c>chain</c>, <c>outage</c>.
+/// pulled stream per case: <c>tcp</c>, <c>udp</c>, <c>digest</c>, <c>digestWrong</c>, <c>chain</c>, <c>outage</c>,
+/// and <c>redirect</c> (through an <see cref="RtspRedirector"/> that sends DESCRIBE on to the open server).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes collection fixtures through IAsyncLifetime.DisposeAsync.")]
 public sealed class PullFixture : IAsyncLifetime
@@ -47,6 +48,8 @@ public sealed class PullFixture : IAsyncLifetime
 
     internal DaemonProcess Relay { get; private set; } = null!;
 
+    internal RtspRedirector Redirector { get; private set; } = null!;
+
     /// <summary>A client of the relay's HTTP API.</summary>
     public HttpClient Api { get; private set; } = null!;
 
@@ -72,6 +75,7 @@ public sealed class PullFixture : IAsyncLifetime
         Digest = await digest;
         Outage = await outage;
         Upstream = await upstream;
+        Redirector = new RtspRedirector(Open.Url);
         Relay = await DaemonProcess.StartAsync($$"""
             {
               "rtsp": { "listenAddress": "127.0.0.1", "port": 0 },
@@ -82,12 +86,13 @@ public sealed class PullFixture : IAsyncLifetime
                 {{Pulled("digest", Digest.Url, "tcp", $"\"username\": \"{DigestUser}\", \"password\": \"{DigestPassword}\",")}},
                 {{Pulled("digestWrong", Digest.Url, "tcp", $"\"username\": \"{DigestUser}\", \"password\": \"wrong\",")}},
                 {{Pulled("chain", $"rtsp://{BasicUser}:{BasicPassword}@127.0.0.1:{Upstream.RtspPort}/cam0", "tcp")}},
-                {{Pulled("outage", Outage.Url, "tcp")}}
+                {{Pulled("outage", Outage.Url, "tcp")}},
+                {{Pulled("redirect", Redirector.Url, "tcp")}}
               ]
             }
             """);
         Api = new HttpClient { BaseAddress = Relay.HttpBase, Timeout = TimeSpan.FromSeconds(20) };
-        foreach (var name in (string[])["tcp", "udp", "digest", "chain", "outage"])
+        foreach (var name in (string[])["tcp", "udp", "digest", "chain", "outage", "redirect"])
         {
             await WaitUntilAsync(async () => (await StreamAsync(name)).GetProperty("upstream").GetProperty("state").GetString() == "playing", $"{name} playing", TimeSpan.FromSeconds(20));
         }
@@ -103,6 +108,11 @@ public sealed class PullFixture : IAsyncLifetime
             {
                 await daemon.DisposeAsync();
             }
+        }
+
+        if (Redirector is not null)
+        {
+            await Redirector.DisposeAsync();
         }
 
         foreach (var server in (GstRtspServerProcess?[])[Open, Digest, Outage])

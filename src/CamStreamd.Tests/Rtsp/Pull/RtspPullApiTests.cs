@@ -3,14 +3,20 @@ using System.Net;
 
 namespace CamStreamd.Tests.Rtsp.Pull;
 
-/// <summary><c>POST /api/streams</c> adds a pulled stream at runtime: it plays, ffmpeg decodes it, and <c>DELETE</c> ends its upstream session.</summary>
+/// <summary>
+/// <c>POST /api/streams</c> adds a pulled stream at runtime (here from the upstream camstreamd over
+/// UDP, Basic credentials in the config keys): it plays, ffmpeg decodes it, and <c>DELETE</c> ends
+/// its upstream session with a TEARDOWN (the upstream logs why its session ended).
+/// </summary>
 [Collection(PullGroup.Name)]
 public sealed class RtspPullApiTests(PullFixture fixture)
 {
     [Fact]
     public async Task A_pulled_stream_added_through_the_api_plays_and_is_removed()
     {
-        var body = PullFixture.Pulled("added", fixture.Open.Url, "udp");
+        var credentials = $"\"username\": \"{PullFixture.BasicUser}\", \"password\": \"{PullFixture.BasicPassword}\",";
+        var body = PullFixture.Pulled("added", fixture.Upstream.Url("cam0"), "udp", credentials);
+        var teardownsBefore = CountTeardowns();
         using (var response = await fixture.Api.PostAsync("/api/streams", new StringContent(body, System.Text.Encoding.UTF8, "application/json")))
         {
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -40,7 +46,11 @@ public sealed class RtspPullApiTests(PullFixture fixture)
         {
             Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         }
+
+        await fixture.WaitUntilAsync(() => Task.FromResult(CountTeardowns() > teardownsBefore), "the upstream's session to end with TEARDOWN", TimeSpan.FromSeconds(10));
     }
+
+    private int CountTeardowns() => fixture.Upstream.Output.Split('\n').Count(l => l.Contains("ended (TEARDOWN)", StringComparison.Ordinal));
 
     [Fact]
     public async Task A_pulled_stream_that_would_re_encode_is_refused_naming_the_key()

@@ -7,7 +7,8 @@ namespace CamStreamd.Tests.Rtsp.Pull;
 
 /// <summary>
 /// The RTSP pull source against real upstreams (<see cref="PullFixture"/>): gst-rtsp-server over
-/// TCP and UDP and with Digest auth, and a second camstreamd behind Basic auth (a chain of two).
+/// TCP and UDP and with Digest auth, a second camstreamd behind Basic auth (a chain of two), and
+/// a redirect (302) in front of gst-rtsp-server.
 /// An ffmpeg client of the relay decodes 150 pictures of each; the relay's API reports the
 /// upstream session; a wrong password leaves the stream on its placeholder with the 401 as reason.
 /// </summary>
@@ -29,6 +30,7 @@ public sealed class RtspPullTests
     [InlineData("udp", "udp", "udp")]
     [InlineData("digest", "tcp", "tcp")]
     [InlineData("chain", "tcp", "udp")]
+    [InlineData("redirect", "tcp", "tcp")]
     public async Task An_ffmpeg_client_of_the_relay_decodes_150_pictures(string stream, string upstreamTransport, string clientTransport)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -62,6 +64,11 @@ public sealed class RtspPullTests
         Assert.Equal(0, upstream.GetProperty("failures").GetInt64());
         Assert.True(upstream.GetProperty("packetsReceived").GetInt64() > Frames);
         Assert.True(upstream.GetProperty("receiverReports").GetInt64() >= 1);
+        if (stream == "redirect")
+        {
+            Assert.True(_fixture.Redirector.Redirects >= 1);
+            Assert.Contains($"Stream redirect: {_fixture.Redirector.Url} redirects to {_fixture.Open.Url}", _fixture.Relay.Output, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
