@@ -153,4 +153,49 @@ public class H264RtpReceiverTests
         Assert.Equal(2u * 65536, block.DelaySinceLastSenderReport);
         Assert.True(block.FractionLost > 0);
     }
+
+    [Fact]
+    public void Steady_state_allocates_nothing_per_packet()
+    {
+        var (frames, _) = Stream(20, 5);
+        var all = frames.SelectMany(f => f).ToList();
+        var counted = new CountingReceiver();
+        var tcp = new H264RtpReceiver(96, 90000, null, 1 << 20, counted, new UpstreamCounters());
+        var udp = new H264RtpReceiver(96, 90000, new RtpReorderBuffer(RtpReorderBuffer.DefaultCapacity, 1000), 1 << 20, counted, new UpstreamCounters());
+        foreach (var packet in all)
+        {
+            tcp.OnRtp(packet, 0);
+            udp.OnRtp(packet, 0);
+        }
+
+        // The same stream again, shifted in sequence and time as a continuing sender would send it.
+        var next = all.Select(p => Shift(p, all.Count, 20 * 3000)).ToList();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var packet in next)
+        {
+            tcp.OnRtp(packet, 0);
+            udp.OnRtp(packet, 0);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(counted.Units >= 2 * 39, $"{counted.Units} units");
+    }
+
+    private static byte[] Shift(byte[] packet, int sequenceOffset, uint timestampOffset)
+    {
+        var copy = (byte[])packet.Clone();
+        var sequence = (ushort)(((copy[2] << 8) | copy[3]) + sequenceOffset);
+        copy[2] = (byte)(sequence >> 8);
+        copy[3] = (byte)sequence;
+        var timestamp = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(copy.AsSpan(4)) + timestampOffset;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(4), timestamp);
+        return copy;
+    }
+
+    private sealed class CountingReceiver : IH264UnitReceiver
+    {
+        public int Units { get; private set; }
+
+        public void OnAccessUnit(ReadOnlySpan<byte> annexB, uint rtpTimestamp, bool keyframe, bool afterLoss) => Units++;
+    }
 }
