@@ -99,6 +99,9 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
     /// <summary>True while the placeholder runs.</summary>
     public bool NoSignal => _placeholder is not null;
 
+    /// <summary>Where the sessions' access units go (tests feed it directly).</summary>
+    internal RelayedUnitWriter Writer => _writer;
+
     /// <inheritdoc/>
     public async ValueTask<VideoFrame> ReadFrameAsync(CancellationToken cancellationToken)
     {
