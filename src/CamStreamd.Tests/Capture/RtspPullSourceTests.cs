@@ -123,4 +123,18 @@ public sealed class RtspPullSourceTests
         Assert.Equal((1280, 720), (frame.Width, frame.Height));
         frame.Release();
     }
+
+    [Fact]
+    public void Retries_wait_1_s_doubling_to_30_s()
+    {
+        var delays = new List<double>();
+        var delay = RtspPullSource.InitialRetryDelay;
+        for (var i = 0; i < 8; i++)
+        {
+            delays.Add(delay.TotalSeconds);
+            delay = RtspPullSource.NextRetryDelay(delay);
+        }
+
+        Assert.Equal([1, 2, 4, 8, 16, 30, 30, 30], delays);
+    }
 }

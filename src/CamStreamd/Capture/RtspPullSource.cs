@@ -291,9 +291,12 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
                 break;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            delay = NextRetryDelay(delay);
         }
     }
+
+    /// <summary>The wait after <paramref name="delay"/>: doubled, at most <see cref="MaxRetryDelay"/> (1, 2, 4, 8, 16, 30, 30 s ...).</summary>
+    internal static TimeSpan NextRetryDelay(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
 
     private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
