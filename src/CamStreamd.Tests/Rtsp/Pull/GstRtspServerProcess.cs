@@ -66,8 +66,12 @@ internal sealed class GstRtspServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the killed server again on its port.</summary>
-    public Task RestartAsync() => StartOnAsync(Port);
+    /// <summary>
+    /// Starts the killed server again on its port, binding it at <paramref name="listenAt"/> (the
+    /// process starts now, so a slow start-up does not lengthen the outage).
+    /// </summary>
+    public Task RestartAsync(DateTimeOffset listenAt) =>
+        StartOnAsync(Port, ["--listen-at", (listenAt.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture)]);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -76,7 +80,7 @@ internal sealed class GstRtspServerProcess : IAsyncDisposable
         _process?.Dispose();
     }
 
-    private async Task StartOnAsync(int port)
+    private async Task StartOnAsync(int port, string[]? extra = null)
     {
         _process?.Dispose();
         var info = new ProcessStartInfo(Python)
@@ -92,6 +96,11 @@ internal sealed class GstRtspServerProcess : IAsyncDisposable
 
         info.ArgumentList.Add("--port");
         info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        foreach (var argument in extra ?? [])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>

@@ -33,11 +33,14 @@ public sealed class RtspPullOutageTests
 
         await _fixture.Outage.KillAsync();
         var killedAt = ffmpeg.Now;
-        await ffmpeg.WaitForAsync(f => f.Any(x => x.At > killedAt && (x.Width, x.Height) == placeholderSize), TimeSpan.FromSeconds(5), "the NO SIGNAL placeholder");
-        await Task.Delay(Outage - (ffmpeg.Now - killedAt));
+        var killedWallClock = DateTimeOffset.UtcNow;
 
-        await _fixture.Outage.RestartAsync();
+        // The new server process starts at once but binds the port only 5 s after the kill.
+        var restart = _fixture.Outage.RestartAsync(killedWallClock + Outage);
+        await ffmpeg.WaitForAsync(f => f.Any(x => x.At > killedAt && (x.Width, x.Height) == placeholderSize), TimeSpan.FromSeconds(5), "the NO SIGNAL placeholder");
+        await restart;
         var backAt = ffmpeg.Now;
+        Assert.InRange((backAt - killedAt).TotalSeconds, Outage.TotalSeconds - 0.2, Outage.TotalSeconds + 2);
         await ffmpeg.WaitForAsync(f => f.Any(x => x.At > backAt && (x.Width, x.Height) == upstreamSize), BackWithin + TimeSpan.FromSeconds(10), "upstream pictures after the restart");
         var frames = ffmpeg.Frames;
         var firstAgain = frames.First(x => x.At > backAt && (x.Width, x.Height) == upstreamSize).At;
@@ -54,6 +57,7 @@ public sealed class RtspPullOutageTests
 
         var upstream = (await _fixture.StreamAsync("outage")).GetProperty("upstream");
         _output.WriteLine(upstream.ToString());
+        _output.WriteLine(string.Join('\n', _fixture.Relay.Output.Split('\n').Where(l => l.Contains("Stream outage", StringComparison.Ordinal) || l.Contains("FormatFollowing", StringComparison.Ordinal))));
         Assert.True(upstream.GetProperty("reconnects").GetInt64() >= 1);
         Assert.True(upstream.GetProperty("failures").GetInt64() >= 1);
         Assert.Equal("playing", upstream.GetProperty("state").GetString());

@@ -7,9 +7,12 @@ rtsp://127.0.0.1:PORT/PATH. Prints "LISTENING <port>" once it accepts clients; r
                      [--user U --password P]   (Digest authentication, RFC 2617)
                      [--protocols tcp|udp|all]
                      [--session-timeout SECONDS]   (the Session header's timeout; clients keep alive within it)
+                     [--listen-at UNIX_TIME]   (start up, then bind the port only at that wall-clock time:
+                                                a restart whose outage length does not depend on start-up time)
 """
 import argparse
 import sys
+import time
 
 import gi
 
@@ -32,6 +35,7 @@ def main():
     parser.add_argument("--password")
     parser.add_argument("--protocols", default="all", choices=["tcp", "udp", "all"])
     parser.add_argument("--session-timeout", type=int, default=60)
+    parser.add_argument("--listen-at", type=float, default=0)
     args = parser.parse_args()
 
     Gst.init(None)
@@ -71,6 +75,9 @@ def main():
 
     server.connect("client-connected", on_client)
     server.get_mount_points().add_factory("/" + args.path, factory)
+    delay = args.listen_at - time.time()
+    if delay > 0:
+        time.sleep(delay)
     if server.attach(None) == 0:
         print("could not listen", file=sys.stderr, flush=True)
         sys.exit(1)
