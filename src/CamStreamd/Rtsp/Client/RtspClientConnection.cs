@@ -339,7 +339,8 @@ public sealed class RtspClientConnection : IAsyncDisposable
         TaskCompletionSource<RtspResponseMessage>? pending = null;
         lock (_gate)
         {
-            if (_pending is not null && response.CSeq == _pendingCSeq)
+            // Some cameras leave CSeq out of responses; with one request in flight that one is answered.
+            if (_pending is not null && (response.CSeq == _pendingCSeq || response.CSeq is null))
             {
                 pending = _pending;
                 _pending = null;

@@ -285,6 +285,12 @@ public sealed class RtspPullSession : IInterleavedReceiver
                 {
                     throw new RtspClientException($"{method} {ConfigRedactor.RedactUrl(aggregate)}: the server forgot the session ({reply})");
                 }
+
+                // A server that lists GET_PARAMETER but refuses it gets OPTIONS from now on.
+                if (useGetParameter && reply.StatusCode is RtspStatus.MethodNotAllowed or RtspStatus.NotImplemented)
+                {
+                    useGetParameter = false;
+                }
             }
         }
     }
