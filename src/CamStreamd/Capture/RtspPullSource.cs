@@ -254,6 +254,7 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
         while (!cancellationToken.IsCancellationRequested)
         {
             var sessionsBefore = _upstream.Sessions;
+            var attemptStart = Stopwatch.GetTimestamp();
             try
             {
                 var session = new RtspPullSession(_options, _stream, _writer, _upstream, _logger);
@@ -266,10 +267,11 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // A session that played had a working upstream: the next attempt starts from the shortest wait.
+                // A session that played had a working upstream: the next attempt comes the shortest wait after its loss.
                 if (_upstream.Sessions > sessionsBefore)
                 {
                     delay = InitialRetryDelay;
+                    attemptStart = Stopwatch.GetTimestamp();
                 }
 
                 var reason = e is RtspClientException ? e.Message : $"{e.GetType().Name}: {e.Message}";
@@ -282,9 +284,15 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
                 _writer.End();
             }
 
+            // Attempts start 1, 2, 4 ... s apart (counted from each attempt's start, so the time an
+            // attempt takes and a busy machine's scheduling delays do not stretch the schedule).
+            var wait = delay - Stopwatch.GetElapsedTime(attemptStart);
             try
             {
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {
