@@ -26,7 +26,7 @@ fi
 TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev
   qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils linux-headers-amd64 make curl
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
-  chromium debootstrap
+  chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0
   lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }

@@ -190,6 +190,11 @@ public static class ConfigValidator
             {
                 var encoder = stream.Encoder;
                 OneOf(errors, $"{key}.encoder.engine", encoder.Engine, EncoderEngines.All, StringComparer.Ordinal);
+                if (stream.Source?.Type == SourceTypes.Rtsp && encoder.Engine is not (EncoderEngines.Auto or EncoderEngines.Passthrough))
+                {
+                    errors.Add($"{key}.encoder.engine: a pulled stream (source.type \"rtsp\") is relayed without re-encoding; use \"auto\" or \"passthrough\" (got {Quote(encoder.Engine)})");
+                }
+
                 Range(errors, $"{key}.encoder.bitrate", encoder.Bitrate, 10_000, 100_000_000);
                 Range(errors, $"{key}.encoder.gop", encoder.Gop, 1, 1000);
                 OneOf(errors, $"{key}.encoder.profile", encoder.Profile, Profiles, StringComparer.Ordinal);
@@ -237,7 +242,11 @@ public static class ConfigValidator
         {
             if (!Uri.TryCreate(source.Url, UriKind.Absolute, out var url) || url.Scheme is not ("rtsp" or "rtsps") || url.Host.Length == 0)
             {
-                errors.Add($"{key}.url: must be an rtsp:// or rtsps:// URL (got {Quote(source.Url)})");
+                errors.Add($"{key}.url: must be an rtsp:// or rtsps:// URL (got {Quote(ConfigRedactor.RedactUrl(source.Url))})");
+            }
+            else if (source.Type == SourceTypes.Rtsp && url.Scheme == "rtsps")
+            {
+                errors.Add($"{key}.url: rtsps:// (RTSP over TLS) is not supported for pulling yet; use rtsp:// (got {Quote(ConfigRedactor.RedactUrl(source.Url))})");
             }
         }
     }

@@ -3,6 +3,7 @@ using CamStreamd.Configuration;
 using CamStreamd.Encoding;
 using CamStreamd.Media;
 using CamStreamd.Rtp;
+using CamStreamd.Rtsp.Client;
 using Microsoft.Extensions.Logging;
 
 namespace CamStreamd.Hosting;
@@ -10,7 +11,7 @@ namespace CamStreamd.Hosting;
 /// <summary>
 /// Turns one configured stream into its running parts: a <see cref="StreamHub"/> (with the
 /// stream's RTP packetizer, registered by name) and the <see cref="StreamPipeline"/> that feeds
-/// it. Sources that do not exist yet fall back to the test pattern; the
+/// it. Sources that do not exist yet (composite) fall back to the test pattern; the
 /// configuration notices already said so.
 /// </summary>
 public sealed class StreamFactory
@@ -63,25 +64,37 @@ public sealed class StreamFactory
             Qp = stream.Encoder.Qp,
             Level = stream.Encoder.Level,
             Device = stream.Encoder.Device,
-            InputFormat = EncoderFactory.InputFormatOf(source.Format),
+            // A pulled stream is relayed: its frames are H.264, only the placeholder is encoded.
+            InputFormat = source.Type == SourceTypes.Rtsp ? VideoPixelFormat.H264 : EncoderFactory.InputFormatOf(source.Format),
         };
+        if (source.Type == SourceTypes.Rtsp)
+        {
+            hub.Counters.Upstream = new UpstreamCounters();
+        }
+
         var encoders = new EncoderFactory(_pool, _loggerFactory);
         StreamPipeline? pipeline = null;
         pipeline = new StreamPipeline(
             hub,
-            () => CreateSource(stream, hub.Counters, state => pipeline?.SetState(state)),
+            () => CreateSource(stream, hub.Counters, maxFrameLength, state => pipeline?.SetState(state)),
             () => encoders.Create(stream.Encoder.Engine, settings),
             _loggerFactory.CreateLogger<StreamPipeline>());
         return pipeline;
     }
 
     /// <summary>
-    /// The source of <paramref name="stream"/>: a V4L2 camera behind the NO SIGNAL fallback, or the test pattern.
-    /// Raw camera frames are converted to I420 here as long as the encoders take only I420.
+    /// The source of <paramref name="stream"/>: a V4L2 camera behind the NO SIGNAL fallback, an
+    /// upstream RTSP server relayed (with its own NO SIGNAL fallback and reconnects), or the test pattern.
     /// </summary>
-    private IVideoSource CreateSource(StreamOptions stream, StreamCounters counters, Action<StreamState> stateChanged)
+    private IVideoSource CreateSource(StreamOptions stream, StreamCounters counters, int maxFrameLength, Action<StreamState> stateChanged)
     {
         var source = stream.Source;
+        if (source.Type == SourceTypes.Rtsp)
+        {
+            var pull = new RtspPullOptions(source.Url!, source.Transport, source.Username, source.Password, maxFrameLength);
+            return new RtspPullSource(pull, stream.Name, source.Width, source.Height, source.Fps, counters, stateChanged, _loggerFactory.CreateLogger<RtspPullSource>());
+        }
+
         if (source.Type != SourceTypes.V4l2)
         {
             return new TestPatternSource(source.Width, source.Height, source.Fps, TimeProvider.System, _loggerFactory.CreateLogger<TestPatternSource>());

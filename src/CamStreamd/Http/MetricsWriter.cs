@@ -93,6 +93,7 @@ internal sealed class MetricsWriter
         Gauge(text, streams, "camstreamd_configured_height_pixels", "Configured picture height.", s => s.Options.Source.Height);
         Gauge(text, streams, "camstreamd_configured_frames_per_second", "Configured frame rate.", s => s.Options.Source.Fps);
 
+        WriteUpstream(text, streams);
         ProcessMetrics.Write(text);
         return text.ToString();
     }
@@ -147,6 +148,32 @@ internal sealed class MetricsWriter
         double.NegativeInfinity => "-Inf",
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
+
+    /// <summary>The upstream families, written only when some stream pulls from an RTSP server.</summary>
+    private static void WriteUpstream(StringBuilder text, IReadOnlyList<StreamInstance> streams)
+    {
+        var pulled = streams.Where(s => s.Counters.Upstream is not null).ToList();
+        if (pulled.Count == 0)
+        {
+            return;
+        }
+
+        Family(text, "camstreamd_upstream_state", "gauge", "1 for the state each pulled stream's upstream connection is in, 0 for the others.");
+        foreach (var stream in pulled)
+        {
+            var state = stream.Counters.Upstream!.State;
+            foreach (var candidate in Enum.GetValues<UpstreamState>())
+            {
+                Sample(text, "camstreamd_upstream_state", [("stream", stream.Name), ("state", Lower(candidate.ToString()))], candidate == state ? 1 : 0);
+            }
+        }
+
+        Counter(text, pulled, "camstreamd_upstream_connect_attempts_total", "Connection attempts to the upstream RTSP server (the first and every retry).", s => s.Counters.Upstream!.ConnectAttempts);
+        Counter(text, pulled, "camstreamd_upstream_reconnects_total", "Upstream sessions that reached PLAY after the first.", s => s.Counters.Upstream!.Reconnects);
+        Counter(text, pulled, "camstreamd_upstream_failures_total", "Upstream attempts or sessions that failed.", s => s.Counters.Upstream!.Failures);
+        Counter(text, pulled, "camstreamd_upstream_packets_total", "RTP packets received from the upstream.", s => s.Counters.Upstream!.PacketsReceived);
+        Counter(text, pulled, "camstreamd_upstream_packets_lost_total", "RTP packets from the upstream missing after reordering.", s => s.Counters.Upstream!.PacketsLost);
+    }
 
     private static void Counter(StringBuilder text, IReadOnlyList<StreamInstance> streams, string name, string help, Func<StreamInstance, long> value)
     {

@@ -17,6 +17,7 @@ namespace CamStreamd.Http;
 /// <param name="StartedAt">When the pipeline was last started, or null while stopped.</param>
 /// <param name="UptimeSeconds">Seconds since <paramref name="StartedAt"/>, or 0 while stopped.</param>
 /// <param name="Urls">Where to watch it.</param>
+/// <param name="Upstream">The upstream connection of a pulled stream (<c>source.type</c> <c>rtsp</c>); omitted for other sources.</param>
 public sealed record StreamInfo(
     string Name,
     StreamState State,
@@ -31,4 +32,5 @@ public sealed record StreamInfo(
     DateTimeOffset? LastFrameAt,
     DateTimeOffset? StartedAt,
     double UptimeSeconds,
-    StreamUrls Urls);
+    StreamUrls Urls,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpstreamInfo? Upstream = null);

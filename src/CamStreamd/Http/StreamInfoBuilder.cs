@@ -96,8 +96,28 @@ internal sealed class StreamInfoBuilder
             new StreamUrls(
                 host is null || rtspPort is null ? null : $"rtsp://{host}:{rtspPort}/{escaped}",
                 $"/streams/{escaped}/mjpeg",
-                $"/streams/{escaped}/snapshot.jpg"));
+                $"/streams/{escaped}/snapshot.jpg"),
+            Upstream(counters.Upstream));
     }
+
+    /// <summary>The upstream part of a pulled stream, or null.</summary>
+    private static UpstreamInfo? Upstream(UpstreamCounters? upstream) => upstream is null
+        ? null
+        : new UpstreamInfo(
+            JsonNamingPolicy.CamelCase.ConvertName(upstream.State.ToString()),
+            upstream.Transport,
+            upstream.ConnectAttempts,
+            upstream.Sessions,
+            upstream.Reconnects,
+            upstream.Failures,
+            upstream.LastError,
+            upstream.PacketsReceived,
+            upstream.PacketsLost,
+            upstream.BytesReceived,
+            upstream.AccessUnits,
+            upstream.AccessUnitsDropped,
+            upstream.Keepalives,
+            upstream.ReceiverReports);
 
     /// <summary>Converts the counters' monotonic last-frame time to wall-clock time.</summary>
     private static DateTimeOffset? LastFrameTime(long timestamp, DateTimeOffset now)

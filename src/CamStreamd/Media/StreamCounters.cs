@@ -25,6 +25,9 @@ public sealed class StreamCounters
     private long _rtcpJitterMicroseconds;
     private long _lastFrameTimestamp;
 
+    /// <summary>The upstream connection's totals and state when the stream pulls from an RTSP server, else null (set once, before the pipeline starts).</summary>
+    public UpstreamCounters? Upstream { get; set; }
+
     /// <summary>Frames taken from the source.</summary>
     public long FramesCaptured => Interlocked.Read(ref _framesCaptured);
 

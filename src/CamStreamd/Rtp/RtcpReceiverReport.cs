@@ -95,6 +95,31 @@ public readonly record struct RtcpReceiverReport(
         }
     }
 
+    /// <summary>Bytes of an RR packet with this one block.</summary>
+    public const int PacketLength = 8 + BlockLength;
+
+    /// <summary>Writes an RR packet (RC = 1, PT = 201) holding this block; returns the bytes written.</summary>
+    public int WriteReceiverReport(Span<byte> destination)
+    {
+        if (destination.Length < PacketLength)
+        {
+            throw new ArgumentException("Destination is shorter than a receiver report.", nameof(destination));
+        }
+
+        destination[0] = (RtpHeader.Version << 6) | 1; // P=0, RC=1
+        destination[1] = RtcpPacketReader.PacketTypeRr;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (PacketLength / 4) - 1);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], ReporterSsrc);
+        var block = destination[8..];
+        BinaryPrimitives.WriteUInt32BigEndian(block, SourceSsrc);
+        BinaryPrimitives.WriteUInt32BigEndian(block[4..], ((uint)FractionLost << 24) | ((uint)CumulativeLost & 0xFFFFFF));
+        BinaryPrimitives.WriteUInt32BigEndian(block[8..], HighestSequence);
+        BinaryPrimitives.WriteUInt32BigEndian(block[12..], Jitter);
+        BinaryPrimitives.WriteUInt32BigEndian(block[16..], LastSenderReport);
+        BinaryPrimitives.WriteUInt32BigEndian(block[20..], DelaySinceLastSenderReport);
+        return PacketLength;
+    }
+
     /// <summary>The jitter in microseconds for a stream clocked at <paramref name="clockRate"/> Hz.</summary>
     public long JitterMicroseconds(int clockRate) => clockRate <= 0 ? 0 : (long)Jitter * 1_000_000 / clockRate;
 

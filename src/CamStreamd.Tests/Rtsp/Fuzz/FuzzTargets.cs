@@ -14,6 +14,9 @@ internal static class FuzzTargets
         RtpFuzzProperty.Header,
         RtpFuzzProperty.Depacketizer,
         RtcpFuzzProperty.Target,
+        PullFuzzProperty.Response,
+        PullFuzzProperty.Sdp,
+        PullFuzzProperty.Receive,
     ];
 
     public static FuzzTarget Get(string name) => All.Single(t => t.Name == name);

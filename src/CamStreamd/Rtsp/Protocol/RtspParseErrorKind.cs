@@ -29,4 +29,7 @@ public enum RtspParseErrorKind
 
     /// <summary>Content-Length exceeds <see cref="RtspParser.MaxContentLength"/>.</summary>
     ContentTooLarge,
+
+    /// <summary>A response's status line is not "RTSP-Version SP Status-Code SP Reason-Phrase" (client side).</summary>
+    InvalidStatusLine,
 }

@@ -223,7 +223,8 @@ public static class RtspParser
         return Fail(out error, kind, resynced: false);
     }
 
-    private static ReadOnlySequence<byte> TrimCr(ReadOnlySequence<byte> line)
+    /// <summary>The line without its trailing CR (the LF was already cut).</summary>
+    internal static ReadOnlySequence<byte> TrimCr(ReadOnlySequence<byte> line)
     {
         if (line.IsEmpty)
         {
@@ -285,7 +286,8 @@ public static class RtspParser
             : RtspParseErrorKind.UnsupportedVersion;
     }
 
-    private static RtspParseErrorKind ParseHeaderLine(ReadOnlySequence<byte> line, RtspHeaders headers)
+    /// <summary>Adds one header line (or folded continuation) to <paramref name="headers"/>; shared with <see cref="RtspResponseParser"/>.</summary>
+    internal static RtspParseErrorKind ParseHeaderLine(ReadOnlySequence<byte> line, RtspHeaders headers)
     {
         var text = System.Text.Encoding.UTF8.GetString(line);
         if (text[0] is ' ' or '\t')

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace CamStreamd.Tests.Rtsp.Pull;
+
+/// <summary>
+/// GStreamer's gst-rtsp-server as a real upstream camera (gst-rtsp-server.py beside the tests,
+/// run by Debian's /usr/bin/python3): a live H.264 test picture on a free loopback port. It can
+/// be killed and started again on the same port (the outage test).
+/// </summary>
+internal sealed class GstRtspServerProcess : IAsyncDisposable
+{
+    private const string Python = "/usr/bin/python3";
+
+    private readonly string[] _arguments;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    private GstRtspServerProcess(string[] arguments) => _arguments = arguments;
+
+    /// <summary>The bound port.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The mount path.</summary>
+    public string Path { get; private init; } = "cam";
+
+    /// <summary>The stream's URL (no credentials).</summary>
+    public string Url => $"rtsp://127.0.0.1:{Port}/{Path}";
+
+    /// <summary>Everything the server printed.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a server of <paramref name="width"/>x<paramref name="height"/> at <paramref name="fps"/>, IDR every <paramref name="gop"/> frames; Digest auth when <paramref name="user"/> is given.</summary>
+    public static async Task<GstRtspServerProcess> StartAsync(int width = 320, int height = 240, int fps = 30, int gop = 30, string? user = null, string? password = null, string protocols = "all", int sessionTimeoutSeconds = 60)
+    {
+        var script = System.IO.Path.Combine(AppContext.BaseDirectory, "Rtsp", "Pull", "gst-rtsp-server.py");
+        var inv = CultureInfo.InvariantCulture;
+        string[] arguments =
+        [
+            script, "--path", "cam", "--width", width.ToString(inv), "--height", height.ToString(inv),
+            "--fps", fps.ToString(inv), "--gop", gop.ToString(inv), "--protocols", protocols, "--session-timeout", sessionTimeoutSeconds.ToString(inv),
+            .. user is null ? Array.Empty<string>() : ["--user", user, "--password", password ?? string.Empty],
+        ];
+        var server = new GstRtspServerProcess(arguments);
+        await server.StartOnAsync(0);
+        return server;
+    }
+
+    /// <summary>Kills the server (as a crash or power loss would: no TEARDOWN, connections reset).</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>
+    /// Starts the killed server again on its port, binding it at <paramref name="listenAt"/> (the
+    /// process starts now, so a slow start-up does not lengthen the outage).
+    /// </summary>
+    public Task RestartAsync(DateTimeOffset listenAt) =>
+        StartOnAsync(Port, ["--listen-at", (listenAt.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture)]);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+    }
+
+    private async Task StartOnAsync(int port, string[]? extra = null)
+    {
+        _process?.Dispose();
+        var info = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in _arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.ArgumentList.Add("--port");
+        info.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        foreach (var argument in extra ?? [])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            Append(e.Data);
+            if (e.Data?.StartsWith("LISTENING ", StringComparison.Ordinal) == true)
+            {
+                listening.TrySetResult(int.Parse(e.Data["LISTENING ".Length..], CultureInfo.InvariantCulture));
+            }
+        };
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Exited += (_, _) =>
+        {
+            // WaitForExit drains the output handlers, so the message holds the server's last words.
+            process.WaitForExit(2000);
+            listening.TrySetException(new InvalidOperationException($"gst-rtsp-server exited with {process.ExitCode}:\n{Output}"));
+        };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{Python} could not be run ({e.Message}): install the Debian packages python3-gi and gir1.2-gst-rtsp-server-1.0", e);
+        }
+
+        _process = process;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Port = await listening.Task.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}

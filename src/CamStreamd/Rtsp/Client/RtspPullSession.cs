@@ -1,0 +1,336 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using CamStreamd.Configuration;
+using CamStreamd.Media;
+using CamStreamd.Rtp;
+using CamStreamd.Rtsp.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.Rtsp.Client;
+
+/// <summary>
+/// One pull session from an upstream RTSP server (RFC 2326 §C.1 client flow): connect, OPTIONS
+/// (which methods it has), DESCRIBE (SDP; one 3xx redirect followed), SETUP of the H.264 track
+/// over TCP interleaved or UDP, PLAY, then media into an <see cref="IH264UnitReceiver"/> with
+/// keepalives before the session timeout (GET_PARAMETER when the server lists it, else OPTIONS)
+/// and RTCP receiver reports; TEARDOWN when cancelled. Basic and Digest answered from the
+/// configured or URL credentials. <see cref="RunAsync"/> returns only when cancelled and throws
+/// <see cref="RtspClientException"/> when the session cannot start or ends; the caller reconnects.
+/// </summary>
+public sealed class RtspPullSession : IInterleavedReceiver
+{
+    /// <summary>Session timeout assumed when the server states none (RFC 2326 §12.37).</summary>
+    public const int DefaultSessionTimeoutSeconds = 60;
+
+    private const string Cname = "camstreamd";
+
+    private readonly RtspPullOptions _options;
+    private readonly string _stream;
+    private readonly IH264UnitReceiver _sink;
+    private readonly UpstreamCounters _counters;
+    private readonly ILogger _logger;
+    private readonly uint _reporterSsrc = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
+    private readonly byte[] _report = new byte[256];
+    private H264RtpReceiver? _receiver;
+    private (int Rtp, int Rtcp) _channels = (0, 1);
+    private long _lastInterleaved;
+
+    /// <summary>Creates a session (nothing happens before <see cref="RunAsync"/>).</summary>
+    public RtspPullSession(RtspPullOptions options, string stream, IH264UnitReceiver sink, UpstreamCounters counters, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options;
+        _stream = stream;
+        _sink = sink;
+        _counters = counters;
+        _logger = logger;
+    }
+
+    /// <summary>Raised after SETUP, before PLAY (so before any media), with the track the SDP described (its SPS/PPS seed the relay).</summary>
+    public event Action<SdpH264Track>? TrackReady;
+
+    /// <summary>Runs the session until <paramref name="cancellationToken"/> is cancelled (then TEARDOWN) or it fails (throws).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!RtspUrl.TryParse(_options.Url, out var url, out var reason))
+        {
+            throw new RtspClientException($"source.url: {reason}");
+        }
+
+        _counters.AddConnectAttempt();
+        _counters.SetState(UpstreamState.Connecting);
+        var connection = await RtspClientConnection.ConnectAsync(url.Host, url.Port, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        UdpMediaSockets? udp = null;
+        string? aggregate = null;
+        try
+        {
+            (connection, url, var describe, var publicMethods) = await DescribeAsync(connection, url, cancellationToken).ConfigureAwait(false);
+            var sdp = System.Text.Encoding.UTF8.GetString(describe.Body.Span);
+            RtspPullLog.Described(_logger, _stream, url.RequestUrl, sdp);
+            if (!SdpParser.TryParseH264(sdp, out var track, out reason))
+            {
+                throw new RtspClientException($"DESCRIBE {url.RequestUrl}: {reason}");
+            }
+
+            var baseUrl = describe.Headers["Content-Base"] ?? describe.Headers["Content-Location"] ?? url.RequestUrl;
+            var server = connection.RemoteAddress.IsIPv4MappedToIPv6 ? connection.RemoteAddress.MapToIPv4() : connection.RemoteAddress;
+            if (_options.UseUdp)
+            {
+                udp = UdpMediaSockets.Open(server.AddressFamily);
+            }
+
+            var (sessionTimeout, serverRtcp) = await SetupAsync(connection, RtspUrl.ResolveControl(baseUrl, track.Control), udp, server, cancellationToken).ConfigureAwait(false);
+            aggregate = RtspUrl.ResolveControl(baseUrl, track.SessionControl);
+            var reorder = udp is null ? null : new RtpReorderBuffer(RtpReorderBuffer.DefaultCapacity, Stopwatch.Frequency / 20);
+            _receiver = new H264RtpReceiver(track.PayloadType, track.ClockRate, reorder, _options.MaxAccessUnitSize, _sink, _counters);
+            connection.SetReceiver(this);
+            TrackReady?.Invoke(track);
+            var play = await connection.SendAsync("PLAY", aggregate, [new("Range", "npt=0.000-")], null, cancellationToken).ConfigureAwait(false);
+            Require(play, "PLAY", aggregate);
+
+            var useGetParameter = publicMethods.Contains("GET_PARAMETER", StringComparer.OrdinalIgnoreCase);
+            _counters.AddSession(udp is null ? "tcp" : "udp");
+            _counters.SetState(UpstreamState.Playing);
+            RtspPullLog.Playing(_logger, _stream, ConfigRedactor.RedactUrl(url.RequestUrl)!, udp is null ? "TCP" : "UDP", connection.SessionId ?? "-", sessionTimeout, useGetParameter ? "GET_PARAMETER" : "OPTIONS");
+
+            using var mediaStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var media = udp?.RunAsync(server, _receiver, mediaStop.Token) ?? Task.CompletedTask;
+            try
+            {
+                await SuperviseAsync(connection, udp, media, aggregate, sessionTimeout, useGetParameter, serverRtcp, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await mediaStop.CancelAsync().ConfigureAwait(false);
+                udp?.Dispose();
+                await media.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        finally
+        {
+            if (cancellationToken.IsCancellationRequested && aggregate is not null && connection.SessionId is not null && connection.Failure is null)
+            {
+                await TeardownAsync(connection, aggregate).ConfigureAwait(false);
+            }
+
+            udp?.Dispose();
+            await connection.DisposeAsync().ConfigureAwait(false);
+            _counters.SetState(cancellationToken.IsCancellationRequested ? UpstreamState.Stopped : UpstreamState.Retrying);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnInterleaved(byte channel, ReadOnlySpan<byte> data)
+    {
+        var receiver = _receiver;
+        if (receiver is null)
+        {
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        if (channel == _channels.Rtp)
+        {
+            Interlocked.Exchange(ref _lastInterleaved, now);
+            receiver.OnRtp(data, now);
+        }
+        else if (channel == _channels.Rtcp)
+        {
+            receiver.OnRtcp(data, now);
+        }
+    }
+
+    private static void Require(RtspResponseMessage response, string method, string url)
+    {
+        if (response.IsSuccess)
+        {
+            return;
+        }
+
+        var hint = response.StatusCode == RtspStatus.Unauthorized ? " (check source.username and source.password, or the URL's user:password)" : string.Empty;
+        throw new RtspClientException($"{method} {ConfigRedactor.RedactUrl(url)}: the server answered {response}{hint}");
+    }
+
+    private Func<ClientAuthorizer?> Credentials(RtspUrl url)
+    {
+        var user = _options.Username ?? url.Username;
+        var password = _options.Password ?? url.Password ?? string.Empty;
+        return () => user is null ? null : new ClientAuthorizer(user, password);
+    }
+
+    /// <summary>OPTIONS then DESCRIBE, following one redirect (to another host too: a new connection).</summary>
+    private async Task<(RtspClientConnection Connection, RtspUrl Url, RtspResponseMessage Describe, string[] Public)> DescribeAsync(RtspClientConnection connection, RtspUrl url, CancellationToken cancellationToken)
+    {
+        for (var redirects = 0; ; redirects++)
+        {
+            var options = await connection.SendAsync("OPTIONS", url.RequestUrl, null, Credentials(url), cancellationToken).ConfigureAwait(false);
+            var publicMethods = options.IsSuccess
+                ? (options.Headers["Public"] ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                : [];
+            var describe = await connection.SendAsync("DESCRIBE", url.RequestUrl, [new("Accept", "application/sdp")], Credentials(url), cancellationToken).ConfigureAwait(false);
+            if (describe.StatusCode is >= 300 and < 400 && describe.Headers["Location"] is { } location)
+            {
+                if (redirects > 0)
+                {
+                    throw new RtspClientException($"DESCRIBE {ConfigRedactor.RedactUrl(url.RequestUrl)}: redirected twice (we follow one redirect)");
+                }
+
+                if (!RtspUrl.TryParse(location, out var target, out var reason))
+                {
+                    throw new RtspClientException($"DESCRIBE {ConfigRedactor.RedactUrl(url.RequestUrl)}: redirect to an unusable Location ({reason})");
+                }
+
+                RtspPullLog.Redirected(_logger, _stream, ConfigRedactor.RedactUrl(url.RequestUrl)!, ConfigRedactor.RedactUrl(location)!);
+
+                // The redirect keeps the credentials of the original URL unless it brings its own.
+                url = target with { Username = target.Username ?? url.Username, Password = target.Password ?? url.Password };
+                await connection.DisposeAsync().ConfigureAwait(false);
+                connection = await RtspClientConnection.ConnectAsync(url.Host, url.Port, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            Require(describe, "DESCRIBE", url.RequestUrl);
+            return (connection, url, describe, publicMethods);
+        }
+    }
+
+    private async Task<(int SessionTimeout, IPEndPoint? ServerRtcp)> SetupAsync(RtspClientConnection connection, string control, UdpMediaSockets? udp, IPAddress server, CancellationToken cancellationToken)
+    {
+        var transport = udp is null
+            ? "RTP/AVP/TCP;unicast;interleaved=0-1"
+            : string.Create(CultureInfo.InvariantCulture, $"RTP/AVP;unicast;client_port={udp.RtpPort}-{udp.RtcpPort}");
+        var setup = await connection.SendAsync("SETUP", control, [new("Transport", transport)], null, cancellationToken).ConfigureAwait(false);
+        Require(setup, "SETUP", control);
+        if (setup.Headers["Session"] is not { } sessionText || !SessionHeader.TryParse(sessionText, out var session))
+        {
+            throw new RtspClientException($"SETUP {ConfigRedactor.RedactUrl(control)}: the reply has no valid Session header");
+        }
+
+        connection.SessionId = session.Id;
+        var timeout = session.TimeoutSeconds is > 0 ? session.TimeoutSeconds.Value : DefaultSessionTimeoutSeconds;
+        var alternatives = TransportHeader.ParseAll(setup.Headers["Transport"] ?? string.Empty);
+        var reply = alternatives.Count > 0 ? alternatives[0] : null;
+        if (udp is null)
+        {
+            if (reply is { LowerTransport: not RtspLowerTransport.Tcp })
+            {
+                throw new RtspClientException($"SETUP {ConfigRedactor.RedactUrl(control)}: asked for TCP interleaved, the server chose {reply}");
+            }
+
+            _channels = reply?.Interleaved ?? (0, 1);
+            return (timeout, null);
+        }
+
+        if (reply is not { LowerTransport: RtspLowerTransport.Udp, Multicast: false })
+        {
+            throw new RtspClientException($"SETUP {ConfigRedactor.RedactUrl(control)}: asked for UDP unicast, the server chose {(reply?.ToString() ?? "nothing")}");
+        }
+
+        IPEndPoint? serverRtcp = reply.ServerPort is { } ports ? new IPEndPoint(server, ports.Rtcp) : null;
+        return (timeout, serverRtcp);
+    }
+
+    /// <summary>Keepalives, receiver reports and the media timeout, until the connection or the media ends, or cancellation.</summary>
+    private async Task SuperviseAsync(RtspClientConnection connection, UdpMediaSockets? udp, Task media, string aggregate, int sessionTimeout, bool useGetParameter, IPEndPoint? serverRtcp, CancellationToken cancellationToken)
+    {
+        var tick = TimeSpan.FromMilliseconds(250);
+
+        // Keepalive at half the session timeout (at least every second), as most clients do.
+        var keepaliveEvery = TimeSpan.FromSeconds(Math.Max(1, sessionTimeout / 2.0));
+        var started = Stopwatch.GetTimestamp();
+        var nextKeepalive = started + ToTicks(keepaliveEvery);
+        var nextReport = started + ToTicks(TimeSpan.FromSeconds(1));
+        while (true)
+        {
+            await Task.WhenAny(connection.Closed, media, Task.Delay(tick, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (connection.Closed.IsCompleted)
+            {
+                throw new RtspClientException($"{ConfigRedactor.RedactUrl(aggregate)}: {connection.Failure?.Message ?? "the connection ended"}");
+            }
+
+            if (media.IsFaulted)
+            {
+                throw new RtspClientException($"{ConfigRedactor.RedactUrl(aggregate)}: receiving UDP failed ({media.Exception?.InnerException?.Message})");
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            var last = udp?.LastPacketTimestamp ?? Interlocked.Read(ref _lastInterleaved);
+            var quietSince = last == 0 ? started : last;
+            if (Stopwatch.GetElapsedTime(quietSince, now) > _options.MediaTimeout)
+            {
+                throw new RtspClientException(string.Create(CultureInfo.InvariantCulture, $"{ConfigRedactor.RedactUrl(aggregate)}: no RTP for {_options.MediaTimeout.TotalSeconds:0.#} s"));
+            }
+
+            if (now >= nextReport)
+            {
+                nextReport = now + ToTicks(_options.ReportInterval);
+                await SendReportAsync(connection, udp, serverRtcp, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (now >= nextKeepalive)
+            {
+                nextKeepalive = now + ToTicks(keepaliveEvery);
+                var method = useGetParameter ? "GET_PARAMETER" : "OPTIONS";
+                var reply = await connection.SendAsync(method, aggregate, null, null, cancellationToken).ConfigureAwait(false);
+                _counters.AddKeepalive();
+                if (reply.StatusCode is RtspStatus.SessionNotFound)
+                {
+                    throw new RtspClientException($"{method} {ConfigRedactor.RedactUrl(aggregate)}: the server forgot the session ({reply})");
+                }
+
+                // A server that lists GET_PARAMETER but refuses it gets OPTIONS from now on.
+                if (useGetParameter && reply.StatusCode is RtspStatus.MethodNotAllowed or RtspStatus.NotImplemented)
+                {
+                    useGetParameter = false;
+                }
+            }
+        }
+    }
+
+    private async Task SendReportAsync(RtspClientConnection connection, UdpMediaSockets? udp, IPEndPoint? serverRtcp, long now, CancellationToken cancellationToken)
+    {
+        var length = _receiver!.WriteReceiverReport(_report, _reporterSsrc, Cname, now);
+        if (length == 0)
+        {
+            return;
+        }
+
+        if (udp is null)
+        {
+            await connection.SendInterleavedAsync((byte)_channels.Rtcp, _report.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        }
+        else if (serverRtcp is not null)
+        {
+            await udp.SendRtcpAsync(_report.AsMemory(0, length), serverRtcp, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            return;
+        }
+
+        _counters.AddReceiverReport();
+    }
+
+    private async Task TeardownAsync(RtspClientConnection connection, string aggregate)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await connection.SendAsync("TEARDOWN", aggregate, null, null, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RtspClientException or OperationCanceledException or IOException or ObjectDisposedException or SocketException)
+        {
+            RtspPullLog.TeardownFailed(_logger, _stream, ConfigRedactor.RedactUrl(aggregate)!, e.Message);
+        }
+    }
+
+    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using CamStreamd.Rtp;
+
+namespace CamStreamd.Rtsp.Client;
+
+/// <summary>
+/// The client's RTP/RTCP socket pair for UDP pulls: an even RTP port and the next odd port for
+/// RTCP (RFC 3550 §11), receive loops that take datagrams only from the server's address, and
+/// the path our receiver reports go back on.
+/// </summary>
+public sealed class UdpMediaSockets : IDisposable
+{
+    private const int MaxBindAttempts = 32;
+    private const int MaxDatagram = 65536;
+
+    private readonly Socket _rtp;
+    private readonly Socket _rtcp;
+    private long _lastPacket;
+
+    private UdpMediaSockets(Socket rtp, Socket rtcp)
+    {
+        _rtp = rtp;
+        _rtcp = rtcp;
+        RtpPort = ((IPEndPoint)rtp.LocalEndPoint!).Port;
+        RtcpPort = ((IPEndPoint)rtcp.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Our RTP port (even).</summary>
+    public int RtpPort { get; }
+
+    /// <summary>Our RTCP port (RTP + 1).</summary>
+    public int RtcpPort { get; }
+
+    /// <summary>When the last RTP datagram came (<see cref="Stopwatch"/> ticks), 0 before the first.</summary>
+    public long LastPacketTimestamp => Interlocked.Read(ref _lastPacket);
+
+    /// <summary>Datagrams from other addresses, ignored.</summary>
+    public long ForeignDatagrams { get; private set; }
+
+    /// <summary>Binds an even/odd pair of free ports for <paramref name="family"/>.</summary>
+    public static UdpMediaSockets Open(AddressFamily family)
+    {
+        var any = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        for (var attempt = 0; attempt < MaxBindAttempts; attempt++)
+        {
+            var rtp = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+            Socket? rtcp = null;
+            try
+            {
+                rtp.Bind(new IPEndPoint(any, 0));
+                var port = ((IPEndPoint)rtp.LocalEndPoint!).Port;
+                if (port % 2 == 0 && port < 65535)
+                {
+                    rtcp = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+                    rtcp.Bind(new IPEndPoint(any, port + 1));
+
+                    // Room for a burst of a large keyframe while the loop is busy.
+                    rtp.ReceiveBufferSize = 2 * 1024 * 1024;
+                    return new UdpMediaSockets(rtp, rtcp);
+                }
+            }
+            catch (SocketException)
+            {
+                // The odd port is taken: try another pair.
+            }
+
+            rtcp?.Dispose();
+            rtp.Dispose();
+        }
+
+        throw new RtspClientException($"no free even/odd UDP port pair for RTP/RTCP after {MaxBindAttempts} attempts");
+    }
+
+    /// <summary>Receives RTP and RTCP from <paramref name="server"/> into <paramref name="receiver"/> until cancelled or a socket fails.</summary>
+    public Task RunAsync(IPAddress server, H264RtpReceiver receiver, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(receiver);
+        var rtp = Task.Run(() => ReceiveLoopAsync(_rtp, server, receiver, isRtp: true, cancellationToken), CancellationToken.None);
+        var rtcp = Task.Run(() => ReceiveLoopAsync(_rtcp, server, receiver, isRtp: false, cancellationToken), CancellationToken.None);
+        return Task.WhenAll(rtp, rtcp);
+    }
+
+    /// <summary>Sends an RTCP packet from our RTCP port to <paramref name="serverRtcp"/>.</summary>
+    public ValueTask<int> SendRtcpAsync(ReadOnlyMemory<byte> packet, IPEndPoint serverRtcp, CancellationToken cancellationToken) =>
+        _rtcp.SendToAsync(packet, SocketFlags.None, serverRtcp, cancellationToken);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _rtp.Dispose();
+        _rtcp.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync(Socket socket, IPAddress server, H264RtpReceiver receiver, bool isRtp, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxDatagram];
+        var from = new SocketAddress(socket.AddressFamily);
+        Span<byte> serverBytes = stackalloc byte[16];
+        var expected = server.TryWriteBytes(serverBytes, out var written) ? serverBytes[..written].ToArray() : [];
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+                if (!FromServer(from, expected))
+                {
+                    ForeignDatagrams++;
+                    continue;
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                if (isRtp)
+                {
+                    Interlocked.Exchange(ref _lastPacket, now);
+                    receiver.OnRtp(buffer.AsSpan(0, length), now);
+                }
+                else
+                {
+                    receiver.OnRtcp(buffer.AsSpan(0, length), now);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (ObjectDisposedException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Disposed while stopping.
+        }
+    }
+
+    /// <summary>Compares the sender's address bytes in a raw sockaddr (sockaddr_in: at 4; sockaddr_in6: at 8) with the server's.</summary>
+    private static bool FromServer(SocketAddress from, byte[] expected)
+    {
+        var raw = from.Buffer.Span;
+        var offset = from.Family == AddressFamily.InterNetworkV6 ? 8 : 4;
+        return expected.Length > 0 && raw.Length >= offset + expected.Length && raw.Slice(offset, expected.Length).SequenceEqual(expected);
+    }
+}
