@@ -28,7 +28,8 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
     /// <summary>
     /// The unit's TimeoutStopSec: past it systemd would SIGKILL (and Result would not be success).
     /// The daemon's own 5 s stop budget is held natively (SIGTERM test); under TCG on a loaded
-    /// 2-core machine everything runs 5-10 times slower (7.6 s measured with a load average of 13).
+    /// 2-core machine everything runs 5-10 times slower (the unit's stop took 3.5 s at a load
+    /// average of 13 and 5.4 s at 25).
     /// </summary>
     private const double MaxStopSeconds = 10.0;
 
@@ -194,9 +195,9 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
             (results["ActiveState"], results["Result"], results["ExecMainCode"], results["ExecMainStatus"], results["NRestarts"]) == ("inactive", "success", "1", "0", "0"),
             "not a clean stop:\n" + details);
         Assert.Contains(daemon, e => e.Message.Contains("camstreamd stopped", StringComparison.Ordinal));
-        var stopSeconds = double.Parse(results["stop_seconds"], CultureInfo.InvariantCulture);
-        Assert.True(stopSeconds <= MaxStopSeconds, $"systemctl stop took {stopSeconds} s:\n" + details);
-        Assert.True(unitStopSeconds <= MaxStopSeconds, $"the journal has no Stopping/Stopped pair, or they are {unitStopSeconds} s apart:\n" + details);
+        // Timed by systemd's own journal entries: the wall time of `systemctl stop` adds starting
+        // systemctl itself under TCG (about 4 s on a loaded machine).
+        Assert.True(unitStopSeconds <= MaxStopSeconds, $"the journal has no Stopping/Stopped pair for the unit, or they are {unitStopSeconds} s apart:\n" + details);
     }
 
     private static string Timings(QemuGuestResult result, Dictionary<string, string> results) =>
