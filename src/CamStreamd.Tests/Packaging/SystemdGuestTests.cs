@@ -74,16 +74,8 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
         decode() { # stream -> decoded bytes of FRAMES frames
           timeout 90 ffmpeg -nostdin -loglevel error -rtsp_transport tcp -i rtsp://127.0.0.1:8554/$1 -frames:v @@FRAMES@@ -f rawvideo -pix_fmt yuv420p - 2>$OUT/$1.err | wc -c
         }
-        collect() {
-          systemctl status camstreamd --no-pager -l > $OUT/status.txt 2>&1
-          systemctl show camstreamd -p ActiveState -p SubState -p Result -p ExecMainCode -p ExecMainStatus -p NRestarts > $OUT/show.txt 2>&1
-          journalctl -u camstreamd -o json --no-pager > $OUT/journal.json 2>&1
-          journalctl -u camstreamd -o short-monotonic --no-pager > $OUT/journal.txt 2>&1
-          journalctl -b -o short-monotonic --no-pager -p warning > $OUT/boot-warnings.txt 2>&1
-          systemctl list-units --failed --no-pager > $OUT/failed-units.txt 2>&1
-          sync
-        }
-        trap collect EXIT
+        # A step that makes the rest pointless ends the script (the unit then runs after.sh and powers off).
+        fail() { echo "RESULT failed_at=$1"; exit 1; }
         echo "RESULT script_at=$(now)"
         systemctl is-system-running > $OUT/system-state.txt 2>&1
 
@@ -96,7 +88,8 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
         mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000 deb /run/deb || { echo "RESULT deb_share=unmounted"; exit 1; }
         # Install without starting (policy-rc.d says no, as in an image build): the start below is the test's own.
         printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d
-        T=$(now); dpkg -i /run/deb/@@DEB@@ > $OUT/dpkg.log 2>&1; echo "RESULT dpkg_rc=$?"; echo "RESULT dpkg_seconds=$(since $T)"
+        T=$(now); dpkg -i /run/deb/@@DEB@@ > $OUT/dpkg.log 2>&1; RC=$?; echo "RESULT dpkg_rc=$RC"; echo "RESULT dpkg_seconds=$(since $T)"
+        [ $RC = 0 ] || fail dpkg
         rm -f /usr/sbin/policy-rc.d
         echo "RESULT enabled=$(systemctl is-enabled camstreamd 2>&1)"
         echo "RESULT groups=$(id -nG camstreamd | tr ' ' ,)"
@@ -104,6 +97,7 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
         cp $OUT/config.json /etc/camstreamd.json
         T=$(now); timeout 120 systemctl start camstreamd; echo "RESULT start_rc=$?"; echo "RESULT start_seconds=$(since $T)"
         echo "RESULT active=$(systemctl is-active camstreamd)"
+        [ "$(systemctl is-active camstreamd)" = active ] || fail start
         PID=$(systemctl show -p MainPID --value camstreamd)
         echo "RESULT main_pid=$PID"
         echo "RESULT user=$(stat -c %U /proc/$PID)"
@@ -131,6 +125,18 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
         echo "RESULT done"
         """;
 
+    // Run by the guest's test unit after the script, whatever became of it.
+    private const string Collect = """
+        export PATH=/usr/sbin:/usr/bin:/sbin:/bin SYSTEMD_PAGER= SYSTEMD_COLORS=0
+        OUT=@@OUT@@
+        systemctl status camstreamd --no-pager -l > $OUT/status.txt 2>&1
+        systemctl show camstreamd -p ActiveState -p SubState -p Result -p ExecMainCode -p ExecMainStatus -p NRestarts > $OUT/show.txt 2>&1
+        journalctl -u camstreamd -o json --no-pager > $OUT/journal.json 2>&1
+        journalctl -u camstreamd -o short-monotonic --no-pager > $OUT/journal.txt 2>&1
+        journalctl -b -o short-monotonic --no-pager -p warning > $OUT/boot-warnings.txt 2>&1
+        systemctl list-units --failed --no-pager > $OUT/failed-units.txt 2>&1
+        """;
+
     private readonly SelfContainedDebFixture _package = package;
     private readonly ITestOutputHelper _output = output;
 
@@ -139,6 +145,7 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
     {
         var script = $"cat > {SystemdGuest.OutputDirectory}/config.json <<'CONFIG_EOF'\n{Config}\nCONFIG_EOF\n"
             + $"cat > {SystemdGuest.OutputDirectory}/config-reload.json <<'CONFIG_EOF'\n{ReloadConfig}\nCONFIG_EOF\n"
+            + $"cat > {SystemdGuest.OutputDirectory}/after.sh <<'COLLECT_EOF'\n{Collect.Replace("@@OUT@@", SystemdGuest.OutputDirectory, StringComparison.Ordinal)}\nCOLLECT_EOF\n"
             + Script.Replace("@@OUT@@", SystemdGuest.OutputDirectory, StringComparison.Ordinal)
                 .Replace("@@FRAMES@@", Frames.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("@@DEB@@", Path.GetFileName(_package.DebPath), StringComparison.Ordinal);
@@ -158,7 +165,7 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
         _output.WriteLine(Timings(result, results) + string.Create(CultureInfo.InvariantCulture, $" (unit Stopping to Stopped {unitStopSeconds:0.0} s)"));
         _output.WriteLine("journalctl -u camstreamd -o json:\n" + string.Join('\n', journal));
 
-        Assert.True(results.ContainsKey("done"), "the guest script did not finish:\n" + details);
+        Assert.True(results.ContainsKey("done"), $"the guest script did not finish (failed at: {results.GetValueOrDefault("failed_at", "?")}):\n" + details);
 
         // Installed: the package's postinst made the user, put it in video and enabled the unit.
         Assert.True(results["dpkg_rc"] == "0", "dpkg -i failed:\n" + details);
@@ -211,6 +218,7 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
         + $"\n--- dpkg -i ---\n{Tail(ReadOrEmpty(result, "dpkg.log"), 2000)}"
         + $"\n--- clients ---\ncam0: {ReadOrEmpty(result, "cam0.err")}\ncam1: {ReadOrEmpty(result, "cam1.err")}\nviewer: {ReadOrEmpty(result, "viewer.err")}"
         + $"\n--- video nodes ---\n{ReadOrEmpty(result, "video-nodes.txt")}"
+        + $"\n--- after.sh ---\n{ReadOrEmpty(result, "after.log")}"
         + $"\n--- system state, failed units ---\n{ReadOrEmpty(result, "system-state.txt")}{ReadOrEmpty(result, "failed-units.txt")}"
         + $"\n--- boot warnings (tail) ---\n{Tail(ReadOrEmpty(result, "boot-warnings.txt"), 3000)}";
 

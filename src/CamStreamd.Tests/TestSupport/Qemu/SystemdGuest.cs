@@ -7,8 +7,10 @@ namespace CamStreamd.Tests.TestSupport.Qemu;
 /// guest may install packages and edit <c>/etc</c> while the host stays untouched; it mounts the
 /// read-write output share at <c>/guest</c>, writes a test unit that runs <c>/guest/script.sh</c>
 /// once <c>multi-user.target</c> is reached, and execs <c>/lib/systemd/systemd</c>. The unit writes
-/// the script's output to <c>/guest/script.log</c>, prints <c>GUEST-EXIT N</c> on the console
-/// and powers off.
+/// the script's output to <c>/guest/script.log</c> (the script is killed after
+/// <see cref="ScriptTimeoutSeconds"/>), then runs <c>/guest/after.sh</c> when the script left one
+/// (to collect logs whatever happened, output in <c>/guest/after.log</c>), prints
+/// <c>GUEST-EXIT N</c> (the script's exit code) on the console and powers off.
 /// </summary>
 /// <remarks>
 /// Kept lean because TCG is slow: the services the host has enabled (its own database, timers,
@@ -37,6 +39,9 @@ internal static class SystemdGuest
         "systemd-logind.service", "systemd-user-sessions.service", "systemd-binfmt.service", "proc-sys-fs-binfmt_misc.automount", "systemd-update-utmp.service",
         "systemd-update-utmp-runlevel.service", "systemd-ask-password-wall.path", "systemd-ask-password-console.path",
     ];
+
+    /// <summary>The guest script is killed after this long (the unit then still runs after.sh and powers off).</summary>
+    public const int ScriptTimeoutSeconds = 420;
 
     private const string TestUnit = "camstreamd-guest-test.service";
 
@@ -68,7 +73,7 @@ internal static class SystemdGuest
 
         [Service]
         Type=simple
-        ExecStart=/bin/sh -c 'T0=$(cut -d" " -f1 /proc/uptime); echo "GUEST-SCRIPT-START $T0" > /dev/console; /bin/sh @@OUT@@/script.sh > @@OUT@@/script.log 2>&1; echo "GUEST-EXIT $?" > /dev/console; sync; systemctl poweroff --force --force'
+        ExecStart=/bin/sh -c 'echo "GUEST-SCRIPT-START $(cut -d" " -f1 /proc/uptime)" > /dev/console; timeout -k 10 @@SCRIPT_TIMEOUT@@ /bin/sh @@OUT@@/script.sh > @@OUT@@/script.log 2>&1; rc=$?; [ -f @@OUT@@/after.sh ] && timeout -k 5 90 /bin/sh @@OUT@@/after.sh > @@OUT@@/after.log 2>&1; echo "GUEST-EXIT $rc" > /dev/console; sync; systemctl poweroff --force --force'
         UNIT_EOF
         mkdir -p $SD/multi-user.target.wants
         ln -sf ../@@UNIT@@ $SD/multi-user.target.wants/@@UNIT@@
@@ -87,12 +92,14 @@ internal static class SystemdGuest
         Init = Init
             .Replace("@@MASKED@@", string.Join(' ', MaskedUnits), StringComparison.Ordinal)
             .Replace("@@UNIT@@", TestUnit, StringComparison.Ordinal)
-            .Replace("@@OUT@@", OutputDirectory, StringComparison.Ordinal),
+            .Replace("@@OUT@@", OutputDirectory, StringComparison.Ordinal)
+            .Replace("@@SCRIPT_TIMEOUT@@", ScriptTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
         InitramfsModules = [.. QemuGuestOptions.NinePModules, "overlay"],
         // systemd.firstboot=off as well as the machine id: a prompt on ttyS0 would hang the boot.
         KernelCommandLine = "systemd.firstboot=off",
-        // Booting systemd under TCG took 30 s idle and up to 165 s on a loaded machine.
-        Timeout = TimeSpan.FromSeconds(600),
+        // Booting systemd under TCG took 30 s idle and up to 165 s on a loaded machine; then the
+        // script's own limit and after.sh's 90 s.
+        Timeout = TimeSpan.FromSeconds(720),
         // The tmpfs upper layer holds the installed package (the self-contained .NET runtime).
         MemoryMiB = 3072,
     };
