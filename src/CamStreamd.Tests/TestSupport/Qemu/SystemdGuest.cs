@@ -87,20 +87,32 @@ internal static class SystemdGuest
     /// Options for a systemd guest running <paramref name="guestScript"/> (POSIX sh, as root, in a
     /// systemd service after boot; <see cref="OutputDirectory"/> is the read-write share).
     /// </summary>
-    public static QemuGuestOptions Options(string guestScript) => new(guestScript)
+    public static QemuGuestOptions Options(string guestScript)
     {
-        Init = Init
-            .Replace("@@MASKED@@", string.Join(' ', MaskedUnits), StringComparison.Ordinal)
-            .Replace("@@UNIT@@", TestUnit, StringComparison.Ordinal)
-            .Replace("@@OUT@@", OutputDirectory, StringComparison.Ordinal)
-            .Replace("@@SCRIPT_TIMEOUT@@", ScriptTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
-        InitramfsModules = [.. QemuGuestOptions.NinePModules, "overlay"],
-        // systemd.firstboot=off as well as the machine id: a prompt on ttyS0 would hang the boot.
-        KernelCommandLine = "systemd.firstboot=off",
-        // Booting systemd under TCG took 30 s idle and up to 165 s on a loaded machine; then the
-        // script's own limit and after.sh's 90 s.
-        Timeout = TimeSpan.FromSeconds(720),
-        // The tmpfs upper layer holds the installed package (the self-contained .NET runtime).
-        MemoryMiB = 3072,
-    };
+        // The guest boots the host's own /: systemd and udev (device groups on /dev/video*) must be installed here.
+        foreach (var (file, package) in new[] { ("/lib/systemd/systemd", "systemd"), ("/lib/systemd/systemd-udevd", "udev") })
+        {
+            if (!File.Exists(file))
+            {
+                throw new InvalidOperationException($"{file} is missing: install the Debian package {package} (the systemd guest boots the host's own root)");
+            }
+        }
+
+        return new(guestScript)
+        {
+            Init = Init
+                .Replace("@@MASKED@@", string.Join(' ', MaskedUnits), StringComparison.Ordinal)
+                .Replace("@@UNIT@@", TestUnit, StringComparison.Ordinal)
+                .Replace("@@OUT@@", OutputDirectory, StringComparison.Ordinal)
+                .Replace("@@SCRIPT_TIMEOUT@@", ScriptTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
+            InitramfsModules = [.. QemuGuestOptions.NinePModules, "overlay"],
+            // systemd.firstboot=off as well as the machine id: a prompt on ttyS0 would hang the boot.
+            KernelCommandLine = "systemd.firstboot=off",
+            // Booting systemd under TCG took 30 s idle and up to 165 s on a loaded machine; then the
+            // script's own limit and after.sh's 90 s.
+            Timeout = TimeSpan.FromSeconds(720),
+            // The tmpfs upper layer holds the installed package (the self-contained .NET runtime).
+            MemoryMiB = 3072,
+        };
+    }
 }
