@@ -18,6 +18,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # linux-headers-amd64 (matching linux-image-amd64) builds v4l2loopback for the QEMU guest: the test
 # fetches the v4l2loopback-dkms source with `apt-get download` (installing it would run dkms for
 # the host's kernel, which has no headers) and caches the module in ~/.cache/camstreamd.
+# systemd and udev: the systemd QEMU guest boots the host's own systemd (udev gives /dev/video* group video).
 if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
   RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8)
 else
@@ -26,7 +27,7 @@ fi
 TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev
   qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils linux-headers-amd64 make curl
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
-  chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0
+  chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0 systemd udev
   lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
