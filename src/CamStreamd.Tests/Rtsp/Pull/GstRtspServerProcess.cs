@@ -28,6 +28,9 @@ internal sealed class GstRtspServerProcess : IAsyncDisposable
     /// <summary>The stream's URL (no credentials).</summary>
     public string Url => $"rtsp://127.0.0.1:{Port}/{Path}";
 
+    /// <summary>"running", or how the process ended.</summary>
+    public string State => _process is null ? "not started" : _process.HasExited ? $"exited with {_process.ExitCode}" : "running";
+
     /// <summary>Everything the server printed.</summary>
     public string Output
     {

@@ -96,7 +96,32 @@ public sealed class PullFixture : IAsyncLifetime
         {
             await WaitUntilAsync(async () => (await StreamAsync(name)).GetProperty("upstream").GetProperty("state").GetString() == "playing", $"{name} playing", TimeSpan.FromSeconds(20));
         }
+
+        // gst-rtsp-server prepares a shared media once for the three relay streams that pull it at
+        // the same moment; under load a PLAY can then stall and be retried, and the retry's
+        // TEARDOWN pauses the media for the others (no RTP for 5 s, reconnect). That is start-up
+        // of the peer, not the relay: tests count failures from here, once the counts stay put.
+        var previous = string.Empty;
+        var rounds = 0;
+        for (var settled = 0; settled < 2;)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var name in (string[])["tcp", "udp", "digest", "chain", "redirect"])
+            {
+                counts[name] = (await StreamAsync(name)).GetProperty("upstream").GetProperty("failures").GetInt64();
+            }
+
+            var now = string.Join(',', counts.Values);
+            settled = now == previous ? settled + 1 : 0;
+            previous = now;
+            FailuresAtStart = counts;
+            Assert.True(++rounds < 10, $"upstream failure counts still changing after {rounds} rounds: {now}\nrelay:\n{RelayLogTail}\n{UpstreamReport}");
+        }
     }
+
+    /// <summary>Each playing stream's upstream failure count once start-up settled (see <see cref="InitializeAsync"/>).</summary>
+    public IReadOnlyDictionary<string, long> FailuresAtStart { get; private set; } = new Dictionary<string, long>();
 
     /// <inheritdoc />
     public async Task DisposeAsync()
@@ -136,13 +161,17 @@ public sealed class PullFixture : IAsyncLifetime
     /// <summary>The end of the relay's log, for failure messages.</summary>
     public string RelayLogTail => Relay.Output.Length <= 4000 ? Relay.Output : Relay.Output[^4000..];
 
+    /// <summary>Each gst-rtsp-server upstream: its URL, whether it still runs, and what it printed.</summary>
+    public string UpstreamReport => string.Join('\n', new (string Name, GstRtspServerProcess? Server)[] { ("open", Open), ("digest", Digest), ("outage", Outage) }
+        .Select(u => u.Server is null ? $"{u.Name}: not started" : $"{u.Name} ({u.Server.Url}, {u.Server.State}):\n{u.Server.Output}"));
+
     /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds or <paramref name="timeout"/> passes.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout)
     {
         var stopwatch = Stopwatch.StartNew();
         while (!await condition())
         {
-            Assert.True(stopwatch.Elapsed < timeout, $"timed out after {timeout.TotalSeconds} s waiting for {what}\nrelay:\n{RelayLogTail}");
+            Assert.True(stopwatch.Elapsed < timeout, $"timed out after {timeout.TotalSeconds} s waiting for {what}\nrelay:\n{RelayLogTail}\n{UpstreamReport}");
             await Task.Delay(100);
         }
     }
