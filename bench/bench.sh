@@ -213,6 +213,24 @@ part_join() {
   stop_pid "$SERVER_PID"
 }
 
+# BenchmarkDotNet (bench/CamStreamd.Benchmarks, in-process, memory diagnoser): one operation is
+# one RTP packet (one RTSP message for the parser's rows); rows: name unit median_ns bytes.
+part_hotpath() {
+  dotnet build bench/CamStreamd.Benchmarks -c "$CONFIGURATION" -nologo -v quiet -clp:NoSummary -warnaserror >&2
+  local dll="bench/CamStreamd.Benchmarks/bin/${CONFIGURATION}/net10.0/CamStreamd.Benchmarks.dll"
+  timeout 300 dotnet "$dll" --filter '*' --artifacts "$WORK/bdn" >"$WORK/bdn.log" 2>&1 \
+    || { log "BenchmarkDotNet failed:"; tail -n 30 "$WORK/bdn.log" >&2; return 1; }
+  "$GST_PYTHON" - "$WORK"/bdn/results/*-report-brief.json >"$WORK/hotpath.tsv" <<'PY'
+import json, sys
+per_request = {"ParseKeepAliveRequest"}
+for benchmark in json.load(open(sys.argv[1]))["Benchmarks"]:
+    method = benchmark["Method"]
+    unit = "request" if method in per_request else "packet"
+    print(f'{benchmark["Type"]}.{method}\t{unit}\t{benchmark["Statistics"]["Median"]:.1f}\t{benchmark["Memory"]["BytesAllocatedPerOperation"]}')
+PY
+  echo "$(load_average)" >"$WORK/hotpath.load"
+}
+
 # ---- build and inputs ----
 if [ "$BUILD" = 1 ]; then
   log "building (Release)"
@@ -233,6 +251,7 @@ for part in $PARTS; do
   case "$part" in
     fanout) part_fanout ;;
     join) part_join ;;
+    hotpath) part_hotpath ;;
     *) log "unknown part $part" ;;
   esac
 done
