@@ -31,9 +31,9 @@ TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev 
   lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)
 
 # Benchmarks (./build.sh bench): the peer server (gst-rtsp-server through Debian's python3-gi),
-# ffmpeg for the clip and the decoding latency client, gcc for the load client and floor writer.
+# ffmpeg for the clip, GStreamer and ffmpeg as decoding latency clients, gcc for the load client and floor writer.
 BENCH_PACKAGES=(ffmpeg gcc libc6-dev python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
-  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
 

@@ -3,7 +3,7 @@
 # and calls this). Loopback only. Prints a table per part and rewrites docs/BENCHMARKS.md.
 #   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency"]
 # Knobs (environment): BENCH_CLIENTS ("1 50 200"), BENCH_WINDOWS (3 windows per figure),
-# BENCH_WINDOW_SECONDS (2), BENCH_JOINS (5 joins per server and transport).
+# BENCH_WINDOW_SECONDS (2), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (10).
 #
 # 1. Fan-out: camstreamd, gst-rtsp-server (bench/gst-rtsp-server.py) and the floor writer
 #    (bench/native/floorwriter.c) each send the same pre-encoded clip (1280x720, 30 fps,
@@ -12,6 +12,9 @@
 #    consecutive windows (median printed), RSS from /proc/PID/status at the end.
 # 2. Join: rtspload join (connect() to the last packet of the first complete IDR), GOP 4 s,
 #    while one other viewer keeps each server's shared stream running; median and max.
+# 3. Latency (camstreamd, test pattern + x264): capture to wire from RTP time + RTCP SR, and end
+#    to end from the capture time the test pattern draws in its pixels; median and p99.
+# 4. Hot path: BenchmarkDotNet (bench/CamStreamd.Benchmarks), allocated bytes per packet.
 # Needs: the .NET 10 SDK, ffmpeg, gcc, python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-{good,bad}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +34,7 @@ CLIENTS=${BENCH_CLIENTS:-"1 50 200"}
 WINDOWS=${BENCH_WINDOWS:-3}
 WINDOW_SECONDS=${BENCH_WINDOW_SECONDS:-2}
 JOINS=${BENCH_JOINS:-5}
+LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-10}
 FPS=30
 GOP=120
 CONFIGURATION=Release
@@ -231,6 +235,29 @@ PY
   echo "$(load_average)" >"$WORK/hotpath.load"
 }
 
+# Latency, camstreamd only (gst-rtsp-server has no test pattern of ours to carry the time):
+# test pattern 1280x720 at 30 fps, x264 at 4 Mbit/s. Capture-to-wire from RTP timestamps and the
+# RTCP SR's clock mapping (rtspload wire); end to end from the time stripe in the decoded
+# pixels (ffmpeg decoding, bench/latency-reader.py). Rows: path milliseconds.
+part_latency() {
+  : >"$WORK/latency.tsv"
+  start_camstreamd "" '{ "type": "testPattern", "width": 1280, "height": 720, "fps": 30 }' \
+    '{ "engine": "x264", "bitrate": 4000000, "gop": 120 }'
+  sleep 1
+  timeout $((LATENCY_SECONDS + 20)) "$WORK/rtspload" wire "$URL" "$LATENCY_SECONDS" | awk '{ print "capture-to-wire\t" $1 }' >>"$WORK/latency.tsv"
+  # Two decoding clients: GStreamer (rtspsrc latency=0, avdec_h264) and the ffmpeg CLI (which
+  # holds about two frames more before it outputs one); both single-threaded decoders.
+  timeout $((LATENCY_SECONDS + 20)) gst-launch-1.0 -q rtspsrc location="$URL" protocols=tcp latency=0 ! rtph264depay \
+    ! avdec_h264 max-threads=1 ! videoconvert ! video/x-raw,format=GRAY8 ! fdsink fd=1 sync=false 2>/dev/null \
+    | "$GST_PYTHON" bench/latency-reader.py 1280 720 2 "$LATENCY_SECONDS" | awk '{ print "end-to-end-gstreamer\t" $1 }' >>"$WORK/latency.tsv" || true
+  timeout $((LATENCY_SECONDS + 20)) ffmpeg -nostdin -hide_banner -v quiet -rtsp_transport tcp -fflags nobuffer -flags low_delay \
+    -threads 1 -i "$URL" -an -f rawvideo -pix_fmt gray pipe:1 \
+    | "$GST_PYTHON" bench/latency-reader.py 1280 720 2 "$LATENCY_SECONDS" | awk '{ print "end-to-end-ffmpeg\t" $1 }' >>"$WORK/latency.tsv" || true
+  load_average >"$WORK/latency.load"
+  stop_pid "$SERVER_PID"
+  log "latency: $(grep -c . "$WORK/latency.tsv") samples"
+}
+
 # ---- build and inputs ----
 if [ "$BUILD" = 1 ]; then
   log "building (Release)"
@@ -252,6 +279,7 @@ for part in $PARTS; do
     fanout) part_fanout ;;
     join) part_join ;;
     hotpath) part_hotpath ;;
+    latency) part_latency ;;
     *) log "unknown part $part" ;;
   esac
 done

@@ -93,10 +93,11 @@ latency_table() {
 
 latency_verdicts() {
   [ -s "$WORK/latency.tsv" ] || return 0
-  local med
-  med=$(awk -F'\t' '$1 == "end-to-end" { print $2 }' "$WORK/latency.tsv" | median)
-  [ "$med" = nan ] && return 0
-  awk -v m="$med" 'BEGIN { if (m >= 50) printf "- NOT MET: end-to-end latency median %.1f ms; target under 50 ms at 720p30 with x264\n", m }'
+  local path med
+  for path in $(cut -f1 "$WORK/latency.tsv" | sort -u | grep '^end-to-end'); do
+    med=$(awk -F'\t' -v p="$path" '$1 == p { print $2 }' "$WORK/latency.tsv" | median)
+    awk -v m="$med" -v p="$path" 'BEGIN { if (m >= 50) printf "- NOT MET: %s latency median %.1f ms; target under 50 ms at 720p30 with x264\n", p, m }'
+  done
 }
 
 hotpath_table() {

@@ -10,6 +10,11 @@
  *                                   sends one hello datagram from its port), then as above
  *   rtspload join URL tcp|udp       one session: seconds from connect() to the last packet of
  *                                   the first complete IDR access unit (marker bit, no gap)
+ *   rtspload wire URL SECONDS       one TCP session: for each access unit's last packet (marker),
+ *                                   its arrival (CLOCK_REALTIME) minus its capture time, which the
+ *                                   RTP timestamp gives through the latest RTCP sender report
+ *                                   (NTP wall clock <-> RTP clock); prints milliseconds, one a line,
+ *                                   skipping the first 2 s (the cached GOP's old frames)
  *
  * Built by bench/bench.sh with gcc -O2; not part of the daemon.
  */
@@ -336,6 +341,72 @@ done:
   printf("%.4f\n", now_seconds() - start);
 }
 
+/* Capture-to-wire: the server's SRs map its RTP clock to the wall clock (RFC 3550 section 6.4.1). */
+static int have_sr;
+static double sr_wall;   /* seconds since 1970 */
+static uint32_t sr_rtp;
+
+static double wall_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_rtcp(const unsigned char *p, size_t len) {
+  while (len >= 8) {
+    size_t packet = 4u * (((size_t)p[2] << 8 | p[3]) + 1);
+    if (packet > len) return;
+    if (p[1] == 200 && packet >= 28) { /* SR: NTP seconds since 1900 and fraction, then RTP time */
+      uint32_t sec = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+      uint32_t frac = (uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 | (uint32_t)p[14] << 8 | p[15];
+      sr_wall = (double)sec - 2208988800.0 + (double)frac / 4294967296.0;
+      sr_rtp = (uint32_t)p[16] << 24 | (uint32_t)p[17] << 16 | (uint32_t)p[18] << 8 | p[19];
+      have_sr = 1;
+    }
+    p += packet;
+    len -= packet;
+  }
+}
+
+static void wire(const char *url, double seconds) {
+  struct session *s = &sessions[0];
+  open_session(s, url, 1);
+  double start = now_seconds();
+  static unsigned char buffer[262144];
+  size_t have = leftover_len;
+  memcpy(buffer, leftover, leftover_len);
+  while (now_seconds() - start < seconds && !stop) {
+    size_t pos = 0;
+    while (have - pos >= 4) {
+      if (buffer[pos] != '$') {
+        unsigned char *end = memmem(buffer + pos, have - pos, "\r\n\r\n", 4);
+        if (!end) break;
+        pos = (size_t)(end + 4 - buffer);
+        continue;
+      }
+      size_t len = (size_t)((buffer[pos + 2] << 8) | buffer[pos + 3]);
+      if (have - pos < 4 + len) break;
+      const unsigned char *p = buffer + pos + 4;
+      if (buffer[pos + 1] == 1) on_rtcp(p, len);
+      if (buffer[pos + 1] == 0 && len >= 12 && (p[1] & 0x80) && have_sr && now_seconds() - start > 2) {
+        uint32_t rtp = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+        double capture = sr_wall + (double)(int32_t)(rtp - sr_rtp) / 90000.0;
+        printf("%.3f\n", (wall_seconds() - capture) * 1000);
+      }
+      pos += 4 + len;
+    }
+    memmove(buffer, buffer + pos, have - pos);
+    have -= pos;
+    struct timeval tv = { .tv_sec = 1 };
+    setsockopt(s->tcp, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t n = read(s->tcp, buffer + have, sizeof buffer - have);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+    if (n <= 0) die("read");
+    have += (size_t)n;
+  }
+  fflush(stdout);
+}
+
 int main(int argc, char **argv) {
   signal(SIGTERM, on_signal);
   signal(SIGINT, on_signal);
@@ -368,6 +439,10 @@ int main(int argc, char **argv) {
     join(argv[2], strcmp(argv[3], "tcp") == 0);
     return 0;
   }
-  fprintf(stderr, "usage: rtspload play URL N tcp|udp | raw tcp|udp PORT N | join URL tcp|udp\n");
+  if (argc == 4 && strcmp(argv[1], "wire") == 0) {
+    wire(argv[2], atof(argv[3]));
+    return 0;
+  }
+  fprintf(stderr, "usage: rtspload play URL N tcp|udp | raw tcp|udp PORT N | join URL tcp|udp | wire URL SECONDS\n");
   return 64;
 }
