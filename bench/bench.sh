@@ -3,7 +3,7 @@
 # and calls this). Loopback only. Prints a table per part and rewrites docs/BENCHMARKS.md.
 #   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency"]
 # Knobs (environment): BENCH_CLIENTS ("1 50 200"), BENCH_WINDOWS (3 windows per figure),
-# BENCH_WINDOW_SECONDS (2), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (10).
+# BENCH_WINDOW_SECONDS (2), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (8).
 #
 # 1. Fan-out: camstreamd, gst-rtsp-server (bench/gst-rtsp-server.py) and the floor writer
 #    (bench/native/floorwriter.c) each send the same pre-encoded clip (1280x720, 30 fps,
@@ -34,7 +34,7 @@ CLIENTS=${BENCH_CLIENTS:-"1 50 200"}
 WINDOWS=${BENCH_WINDOWS:-3}
 WINDOW_SECONDS=${BENCH_WINDOW_SECONDS:-2}
 JOINS=${BENCH_JOINS:-5}
-LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-10}
+LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-8}
 FPS=30
 GOP=120
 CONFIGURATION=Release
@@ -122,8 +122,8 @@ stop_pid() {
 measure() {
   local server=$1 transport=$2 clients=$3 pid=$4 client_pid=$5 client_out=$6
   sleep 1 # the cached GOP's burst and the sessions' start-up settle
-  kill -USR1 "$client_pid"
   local before after cpus=() load
+  [ -n "$client_pid" ] && kill -USR1 "$client_pid"
   load=$(load_average)
   before=$(cpu_ticks "$pid")
   for _ in $(seq "$WINDOWS"); do
@@ -135,14 +135,21 @@ measure() {
   local rss cpu delivered
   rss=$(rss_mib "$pid")
   cpu=$(printf '%s\n' "${cpus[@]}" | median)
-  stop_pid "$client_pid"
-  delivered=$(sed -nE 's/.*median_mbit_s=([0-9.]+).*/\1/p' "$client_out")
+  delivered=0
+  if [ -n "$client_pid" ]; then
+    stop_pid "$client_pid"
+    delivered=$(sed -nE 's/.*median_mbit_s=([0-9.]+).*/\1/p' "$client_out")
+  fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$transport" "$clients" "$cpu" "$rss" "${delivered:-0}" "$load" "${cpus[*]}" >>"$WORK/fanout.tsv"
   log "$server $transport $clients clients: cpu ${cpu} s/s (windows ${cpus[*]}), rss ${rss} MiB, ${delivered:-?} Mbit/s per client, load $load"
 }
 
 fanout_rtsp() { # server-name transport
   local server=$1 transport=$2 n
+  sleep 2 # start-up work (JIT, pipeline set-up) stays out of the first cell
+  if [ "$transport" = tcp ]; then
+    measure "$server" idle 0 "$SERVER_PID" "" "" # the stream runs, nobody watches
+  fi
   for n in $CLIENTS; do
     local out="$WORK/load.$server.$transport.$n"
     "$WORK/rtspload" play "$URL" "$n" "$transport" >"$out" 2>&1 &
@@ -220,7 +227,8 @@ part_join() {
 # BenchmarkDotNet (bench/CamStreamd.Benchmarks, in-process, memory diagnoser): one operation is
 # one RTP packet (one RTSP message for the parser's rows); rows: name unit median_ns bytes.
 part_hotpath() {
-  dotnet build bench/CamStreamd.Benchmarks -c "$CONFIGURATION" -nologo -v quiet -clp:NoSummary -warnaserror >&2
+  # The daemon was built above (or by ./build.sh bench); only the benchmark project is built here.
+  dotnet build bench/CamStreamd.Benchmarks -c "$CONFIGURATION" --no-dependencies -nologo -v quiet -clp:NoSummary -warnaserror >&2
   local dll="bench/CamStreamd.Benchmarks/bin/${CONFIGURATION}/net10.0/CamStreamd.Benchmarks.dll"
   timeout 300 dotnet "$dll" --filter '*' --artifacts "$WORK/bdn" >"$WORK/bdn.log" 2>&1 \
     || { log "BenchmarkDotNet failed:"; tail -n 30 "$WORK/bdn.log" >&2; return 1; }
@@ -285,4 +293,6 @@ for part in $PARTS; do
 done
 
 # ---- report ----
+mkdir -p docs
+# shellcheck source=bench/report.sh
 source bench/report.sh

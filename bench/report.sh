@@ -5,7 +5,7 @@
 # Fan-out: one row per transport and client count; CPU in CPU-seconds per second (median of the
 # windows), RSS in MiB, delivered = median per-client receive rate in Mbit/s during the windows.
 fanout_table() {
-  [ -s "$WORK/fanout.tsv" ] || return 0
+  [ -s "$WORK/fanout.tsv" ] || { echo "(not run)"; return 0; }
   echo "| transport | clients | camstreamd CPU s/s | gst-rtsp-server CPU s/s | floor CPU s/s | camstreamd/gst | camstreamd/floor | RSS MiB camstreamd / gst / floor | per-client Mbit/s camstreamd / gst / floor | load avg (cs / gst / floor) |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   awk -F'\t' '
@@ -16,6 +16,7 @@ fanout_table() {
       for (i = 1; i <= n; i++) {
         k = order[i]; split(k, p, SUBSEP)
         c = cpu["camstreamd", k]; g = cpu["gst-rtsp-server", k]; f = cpu["floor", k]
+        if (p[1] == "idle") { printf "| no viewer (see below) | 0 | %.3f | %.3f | - | - | - | %s / %s / - | - | %s / %s / - |\n", c, g, rss["camstreamd", k], rss["gst-rtsp-server", k], load["camstreamd", k], load["gst-rtsp-server", k]; continue }
         printf "| %s | %s | %.3f | %.3f | %.3f | %s | %s | %s / %s / %s | %s / %s / %s | %s / %s / %s |\n", p[1], p[2], c, g, f, r(c, g), r(c, f),
           rss["camstreamd", k], rss["gst-rtsp-server", k], rss["floor", k],
           rate["camstreamd", k], rate["gst-rtsp-server", k], rate["floor", k],
@@ -26,10 +27,11 @@ fanout_table() {
 
 # CPU-seconds per Gbit/s actually delivered (all clients together), per server.
 fanout_per_gbit_table() {
-  [ -s "$WORK/fanout.tsv" ] || return 0
+  [ -s "$WORK/fanout.tsv" ] || { echo "(not run)"; return 0; }
   echo "| transport | clients | camstreamd CPU-s per Gbit/s | gst-rtsp-server | floor |"
   echo "|---|---|---|---|---|"
   awk -F'\t' '
+    $2 == "idle" { next }
     { key = $2 SUBSEP $3; g = $3 * $6 / 1000; v[$1, key] = (g > 0) ? sprintf("%.3f", $4 / g) : "n/a"
       if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
     END { for (i = 1; i <= n; i++) { k = order[i]; split(k, p, SUBSEP)
@@ -40,6 +42,7 @@ fanout_per_gbit_table() {
 fanout_verdicts() {
   [ -s "$WORK/fanout.tsv" ] || return 0
   awk -F'\t' '
+    $2 == "idle" { next }
     { key = $2 " " $3 " clients"; cpu[$1, key] = $4; if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
     END { for (i = 1; i <= n; i++) { k = order[i]; c = cpu["camstreamd", k]; g = cpu["gst-rtsp-server", k]; f = cpu["floor", k]
       if (f > 0 && c > 2 * f) printf "- NOT MET: fan-out %s: camstreamd %.3f CPU s/s is %.1fx the floor (%.3f); target within 2x\n", k, c, c / f, f
@@ -48,7 +51,7 @@ fanout_verdicts() {
 }
 
 join_table() {
-  [ -s "$WORK/join.tsv" ] || return 0
+  [ -s "$WORK/join.tsv" ] || { echo "(not run)"; return 0; }
   echo "| server | transport | joins | median s | max s | camstreamd/gst (median) | load avg |"
   echo "|---|---|---|---|---|---|---|"
   local server transport
@@ -79,7 +82,7 @@ join_verdicts() {
 }
 
 latency_table() {
-  [ -s "$WORK/latency.tsv" ] || return 0
+  [ -s "$WORK/latency.tsv" ] || { echo "(not run)"; return 0; }
   echo "| path | samples | median ms | p99 ms | load avg |"
   echo "|---|---|---|---|---|"
   local path
@@ -101,7 +104,7 @@ latency_verdicts() {
 }
 
 hotpath_table() {
-  [ -s "$WORK/hotpath.tsv" ] || return 0
+  [ -s "$WORK/hotpath.tsv" ] || { echo "(not run)"; return 0; }
   echo "| benchmark | per | median ns | allocated bytes | load avg |"
   echo "|---|---|---|---|---|"
   awk -F'\t' -v load="$(cat "$WORK/hotpath.load" 2>/dev/null)" '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, load }' "$WORK/hotpath.tsv"
@@ -171,6 +174,8 @@ EOF
     cat bench/METHOD.md
     echo
     print_all
+    echo
+    cat bench/READING.md
   } >docs/BENCHMARKS.md
   log "wrote docs/BENCHMARKS.md"
 fi
