@@ -94,23 +94,29 @@ static int connect_tcp(const char *host, int port) {
   return fd;
 }
 
-/* Sends a request and reads the response head and body; bytes after it stay in leftover. */
+/* Sends a request and reads the response head and body; bytes after it stay in leftover.
+ * Interleaved frames the server sends before the response (a shared stream already running
+ * when PLAY is answered) are skipped. */
 static int request(int fd, const char *text, char *response, size_t response_len) {
   size_t len = strlen(text);
   if (write(fd, text, len) != (ssize_t)len) die("write request");
   size_t have = 0;
   for (;;) {
-    char *end = NULL;
-    if (have > 0) {
-      response[have] = 0;
-      /* Interleaved RTP may precede a response once playing; the handshake ends at PLAY. */
-      end = strstr(response, "\r\n\r\n");
+    while (have >= 4 && response[0] == '$') {
+      size_t frame = 4 + (size_t)(((unsigned char)response[2] << 8) | (unsigned char)response[3]);
+      if (have < frame) break;
+      memmove(response, response + frame, have - frame);
+      have -= frame;
     }
+    char *end = (have > 0 && response[0] != '$') ? memmem(response, have, "\r\n\r\n", 4) : NULL;
     if (end) {
       size_t head = (size_t)(end + 4 - response);
       size_t body = 0;
+      response[head - 1] = 0; /* the head is text: search it for Content-Length */
       char *cl = strcasestr(response, "\nContent-Length:");
-      if (cl && cl < end) body = (size_t)atoi(cl + 16);
+      if (cl) body = (size_t)atoi(cl + 16);
+      response[head - 1] = '\n';
+      if (head + body >= response_len) { errno = 0; die("response too long"); }
       while (have < head + body) {
         ssize_t n = read(fd, response + have, response_len - 1 - have);
         if (n <= 0) die("read response body");
