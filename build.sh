@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# camstreamd's one entry point: setup, build, test, run, deb.
+# camstreamd's one entry point: setup, build, test, run, bench, deb.
 #   ./build.sh setup          install the Debian packages the daemon and its tests use (when missing)
 #   ./build.sh build          build (Release)
 #   ./build.sh test [ARGS]    setup, build and run every test (ARGS go to `dotnet test`, e.g. --filter)
 #   ./build.sh run [ARGS]     setup, build and run the daemon (ARGS go to camstreamd, e.g. --config FILE)
+#   ./build.sh bench [ARGS]   setup, build and run the benchmarks (bench/bench.sh; writes docs/BENCHMARKS.md)
 #   ./build.sh deb            build artifacts/deb/camstreamd_<version>_<arch>.deb (DEB_ARCH, DEB_FLAVOR: packaging/debian/build-deb.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -29,6 +30,11 @@ TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev 
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
   chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0 systemd udev
   lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)
+
+# Benchmarks (./build.sh bench): the peer server (gst-rtsp-server through Debian's python3-gi),
+# ffmpeg for the clip, GStreamer and ffmpeg as decoding latency clients, gcc for the load client and floor writer.
+BENCH_PACKAGES=(ffmpeg gcc libc6-dev python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
 
@@ -107,9 +113,10 @@ case "$command" in
   build) build ;;
   test) setup_tests; build; run_tests "$@" ;;
   run) setup; build; run_daemon "$@" ;;
+  bench) setup; apt_install "${BENCH_PACKAGES[@]}"; build; bench/bench.sh --no-build "$@" ;;
   deb) require_dotnet; packaging/debian/build-deb.sh ;;
   *)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     exit 64
     ;;
 esac

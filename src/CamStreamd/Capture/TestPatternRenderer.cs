@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CamStreamd.Media;
 
 namespace CamStreamd.Capture;
@@ -5,8 +6,10 @@ namespace CamStreamd.Capture;
 /// <summary>
 /// Draws the synthetic test picture: scrolling colour bars (top two thirds), a scrolling luma
 /// ramp (bottom third), a bouncing box, and the frame counter and stream time in large
-/// seven-segment digits on a black panel (top left). Each region's first row is computed and
-/// then copied down, so a 1280x720 frame costs a few memcpy-sized passes and no allocation.
+/// seven-segment digits on a black panel (top left), and along the bottom edge a time stripe:
+/// the frame's capture time as 32 black/white cells a decoding client can read back (end-to-end
+/// latency, <c>bench/</c>). Each region's first row is computed and then copied down, so a
+/// 1280x720 frame costs a few memcpy-sized passes and no allocation.
 /// </summary>
 internal static class TestPatternRenderer
 {
@@ -15,6 +18,9 @@ internal static class TestPatternRenderer
 
     /// <summary>Digits of the frame counter.</summary>
     public const int CounterDigits = 6;
+
+    /// <summary>Cells in the time stripe: the low 32 bits of the capture time in milliseconds, most significant first.</summary>
+    public const int TimeStripeBits = 32;
 
     private static readonly YuvColor[] Bars =
     [
@@ -31,6 +37,39 @@ internal static class TestPatternRenderer
         var panelWidth = Math.Min(width, (2 * margin) + (CounterDigits * cell)) & ~1;
         var panelHeight = Math.Min(height, (3 * margin) + digitHeight + (digitHeight / 2)) & ~1;
         return (0, 0, panelWidth, panelHeight);
+    }
+
+    /// <summary>
+    /// The time stripe: (x, y, cell width, height) in luma pixels. Cells are 1/40 of the width
+    /// (32 pixels at 1280: two 16x16 macroblocks, so an encoder keeps each cell one flat colour).
+    /// </summary>
+    public static (int X, int Y, int CellWidth, int Height) TimeStripe(int width, int height)
+    {
+        var cell = Math.Max(2, (width / 40) & ~1);
+        var stripeHeight = Math.Min(16, Math.Max(2, (height / 16) & ~1));
+        return (0, height - stripeHeight, cell, stripeHeight);
+    }
+
+    /// <summary>
+    /// The capture time drawn in the stripe: <see cref="VideoFrame.CaptureTimestamp"/> in whole
+    /// milliseconds, low 32 bits (on Linux the Stopwatch is CLOCK_MONOTONIC, which any process can read).
+    /// </summary>
+    public static uint StripeMilliseconds(long captureTimestamp) =>
+        unchecked((uint)(long)((Int128)captureTimestamp * 1000 / Stopwatch.Frequency));
+
+    /// <summary>Reads the time stripe back from a luma plane of <paramref name="width"/>x<paramref name="height"/> (tightly packed).</summary>
+    public static uint ReadTimeStripe(ReadOnlySpan<byte> luma, int width, int height)
+    {
+        var stripe = TimeStripe(width, height);
+        var row = (stripe.Y + (stripe.Height / 2)) * width;
+        uint value = 0;
+        for (var bit = 0; bit < TimeStripeBits; bit++)
+        {
+            var center = row + stripe.X + (bit * stripe.CellWidth) + (stripe.CellWidth / 2);
+            value = (value << 1) | (luma[center] >= 128 ? 1u : 0u);
+        }
+
+        return value;
     }
 
     /// <summary>Renders frame <paramref name="frameNumber"/> at <paramref name="streamTimeMilliseconds"/> into <paramref name="frame"/>.</summary>
@@ -96,6 +135,15 @@ internal static class TestPatternRenderer
         var timeY = (2 * margin) + digitHeight;
         var next = SevenSegmentFont.DrawNumber(canvas, streamTimeMilliseconds / 1000, 4, margin, timeY, small, YuvColor.Yellow);
         SevenSegmentFont.DrawNumber(canvas, streamTimeMilliseconds % 1000, 3, next + margin, timeY, small, YuvColor.Cyan);
+
+        // Time stripe last, over whatever the box left there.
+        var stripe = TimeStripe(width, height);
+        var milliseconds = StripeMilliseconds(frame.CaptureTimestamp);
+        for (var bit = 0; bit < TimeStripeBits && stripe.X + ((bit + 1) * stripe.CellWidth) <= width; bit++)
+        {
+            var one = ((milliseconds >> (TimeStripeBits - 1 - bit)) & 1) != 0;
+            canvas.FillRect(stripe.X + (bit * stripe.CellWidth), stripe.Y, stripe.CellWidth, stripe.Height, one ? YuvColor.White : YuvColor.Black);
+        }
     }
 
     private static int DigitHeight(int height) => Math.Max(16, (height / 9) & ~1);

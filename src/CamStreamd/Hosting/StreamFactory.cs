@@ -19,6 +19,9 @@ public sealed class StreamFactory
     /// <summary>Frames cached beyond one configured GOP (IDR requests only ever shorten a GOP).</summary>
     private const int GopCacheMargin = 30;
 
+    /// <summary>Environment variable naming a raw H.264 file that replaces every stream's source (bench/ only; see <see cref="H264FileSource"/>).</summary>
+    public const string BenchH264Variable = "CAMSTREAMD_BENCH_H264";
+
     private readonly ILoggerFactory _loggerFactory;
     private readonly AccessUnitPool _pool;
     private readonly StreamHubRegistry _registry;
@@ -89,6 +92,12 @@ public sealed class StreamFactory
     private IVideoSource CreateSource(StreamOptions stream, StreamCounters counters, int maxFrameLength, Action<StreamState> stateChanged)
     {
         var source = stream.Source;
+        if (Environment.GetEnvironmentVariable(BenchH264Variable) is { Length: > 0 } clip)
+        {
+            // bench/ only: every stream plays this H.264 file, the bytes the peer server is fed.
+            return new H264FileSource(clip, source.Width, source.Height, source.Fps);
+        }
+
         if (source.Type == SourceTypes.Rtsp)
         {
             var pull = new RtspPullOptions(source.Url!, source.Transport, source.Username, source.Password, maxFrameLength);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CamStreamd.Media;
 
 /// <summary>
@@ -10,7 +12,7 @@ public sealed class HubSubscription : IDisposable
 {
     private readonly StreamHub _hub;
     private readonly AccessUnit?[] _ring;
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly AsyncAutoResetSignal _signal = new();
     private readonly Lock _gate = new();
     private int _head;
     private int _count;
@@ -82,25 +84,22 @@ public sealed class HubSubscription : IDisposable
     /// Waits until a unit may be available or the subscription completes. Returns false once
     /// completed and drained. Spurious wake-ups are possible; call <see cref="TryRead"/> after.
     /// </summary>
-    public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        lock (_gate)
         {
-            lock (_gate)
+            if (_count > 0)
             {
-                if (_count > 0)
-                {
-                    return true;
-                }
-
-                if (_completed)
-                {
-                    return false;
-                }
+                return new ValueTask<bool>(true);
             }
 
-            await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (_completed)
+            {
+                return new ValueTask<bool>(false);
+            }
         }
+
+        return WaitForUnitAsync(cancellationToken);
     }
 
     /// <summary>Leaves the hub and releases whatever is still queued.</summary>
@@ -186,18 +185,27 @@ public sealed class HubSubscription : IDisposable
         Wake();
     }
 
-    private void Wake()
+    private void Wake() => _signal.Set();
+
+    /// <summary>The waiting path; its state machines come from a pool, so a wait allocates nothing in steady state.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WaitForUnitAsync(CancellationToken cancellationToken)
     {
-        try
+        while (true)
         {
-            if (_signal.CurrentCount == 0)
+            await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lock (_gate)
             {
-                _signal.Release();
+                if (_count > 0)
+                {
+                    return true;
+                }
+
+                if (_completed)
+                {
+                    return false;
+                }
             }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Another producer woke the reader first; one pending wake-up is enough.
         }
     }
 

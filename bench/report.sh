@@ -1,0 +1,185 @@
+# Sourced by bench/bench.sh after the parts ran: turns $WORK/*.tsv into tables on stdout and,
+# unless --no-doc, into docs/BENCHMARKS.md (machine, versions, method, figures, targets).
+# shellcheck shell=bash
+
+# Fan-out: one row per transport and client count; CPU in CPU-seconds per second (median of the
+# windows), RSS in MiB, delivered = median per-client receive rate in Mbit/s during the windows.
+fanout_table() {
+  [ -s "$WORK/fanout.tsv" ] || { echo "(not run)"; return 0; }
+  echo "| transport | clients | camstreamd CPU s/s | gst-rtsp-server CPU s/s | floor CPU s/s | camstreamd/gst | camstreamd/floor | RSS MiB camstreamd / gst / floor | per-client Mbit/s camstreamd / gst / floor | load avg (cs / gst / floor) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  awk -F'\t' '
+    { key = $2 SUBSEP $3; cpu[$1, key] = $4; rss[$1, key] = $5; rate[$1, key] = $6; load[$1, key] = $7
+      if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
+    function r(a, b) { return (b + 0 == 0) ? "n/a" : sprintf("%.2f", a / b) }
+    END {
+      for (i = 1; i <= n; i++) {
+        k = order[i]; split(k, p, SUBSEP)
+        c = cpu["camstreamd", k]; g = cpu["gst-rtsp-server", k]; f = cpu["floor", k]
+        if (p[1] == "idle") { printf "| no viewer (see below) | 0 | %.3f | %.3f | - | - | - | %s / %s / - | - | %s / %s / - |\n", c, g, rss["camstreamd", k], rss["gst-rtsp-server", k], load["camstreamd", k], load["gst-rtsp-server", k]; continue }
+        printf "| %s | %s | %.3f | %.3f | %.3f | %s | %s | %s / %s / %s | %s / %s / %s | %s / %s / %s |\n", p[1], p[2], c, g, f, r(c, g), r(c, f),
+          rss["camstreamd", k], rss["gst-rtsp-server", k], rss["floor", k],
+          rate["camstreamd", k], rate["gst-rtsp-server", k], rate["floor", k],
+          load["camstreamd", k], load["gst-rtsp-server", k], load["floor", k]
+      }
+    }' "$WORK/fanout.tsv"
+}
+
+# CPU-seconds per Gbit/s actually delivered (all clients together), per server.
+fanout_per_gbit_table() {
+  [ -s "$WORK/fanout.tsv" ] || { echo "(not run)"; return 0; }
+  echo "| transport | clients | camstreamd CPU-s per Gbit/s | gst-rtsp-server | floor |"
+  echo "|---|---|---|---|---|"
+  awk -F'\t' '
+    $2 == "idle" { next }
+    { key = $2 SUBSEP $3; g = $3 * $6 / 1000; v[$1, key] = (g > 0) ? sprintf("%.3f", $4 / g) : "n/a"
+      if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
+    END { for (i = 1; i <= n; i++) { k = order[i]; split(k, p, SUBSEP)
+      printf "| %s | %s | %s | %s | %s |\n", p[1], p[2], v["camstreamd", k], v["gst-rtsp-server", k], v["floor", k] } }' "$WORK/fanout.tsv"
+}
+
+# Targets: camstreamd within 2x of the floor and below gst-rtsp-server at every client count.
+fanout_verdicts() {
+  [ -s "$WORK/fanout.tsv" ] || return 0
+  awk -F'\t' '
+    $2 == "idle" { next }
+    { key = $2 " " $3 " clients"; cpu[$1, key] = $4; if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
+    END { for (i = 1; i <= n; i++) { k = order[i]; c = cpu["camstreamd", k]; g = cpu["gst-rtsp-server", k]; f = cpu["floor", k]
+      if (f > 0 && c > 2 * f) printf "- NOT MET: fan-out %s: camstreamd %.3f CPU s/s is %.1fx the floor (%.3f); target within 2x\n", k, c, c / f, f
+      if (f == 0 && c > 0) printf "- NOT MET: fan-out %s: the floor used no measurable CPU (%.3f); camstreamd %.3f\n", k, f, c
+      if (c >= g) printf "- NOT MET: fan-out %s: camstreamd %.3f CPU s/s is not below gst-rtsp-server (%.3f)\n", k, c, g } }' "$WORK/fanout.tsv"
+  # A sender that falls behind spends less CPU than one that keeps up: its row understates the cost.
+  awk -F'\t' -v clip="$CLIP_MBIT" '$2 != "idle" && $6 < 0.9 * clip {
+      printf "- %s: fan-out %s %s clients: %s delivered a median %.2f Mbit/s per client of the clip'"'"'s %.2f (it fell behind; its CPU figure understates the cost)\n",
+        ($1 == "camstreamd") ? "NOT MET" : "NOTE", $2, $3, $1, $6, clip }' "$WORK/fanout.tsv"
+}
+
+join_table() {
+  [ -s "$WORK/join.tsv" ] || { echo "(not run)"; return 0; }
+  echo "| server | transport | joins | median s | max s | camstreamd/gst (median) | load avg |"
+  echo "|---|---|---|---|---|---|---|"
+  local server transport
+  for transport in tcp udp; do
+    local gst_median
+    gst_median=$(awk -F'\t' -v t="$transport" '$1 == "gst-rtsp-server" && $2 == t { print $3 }' "$WORK/join.tsv" | median)
+    for server in camstreamd gst-rtsp-server; do
+      local values count med max load
+      values=$(awk -F'\t' -v s="$server" -v t="$transport" '$1 == s && $2 == t { print $3 }' "$WORK/join.tsv")
+      [ -n "$values" ] || continue
+      count=$(wc -l <<<"$values")
+      med=$(median <<<"$values")
+      max=$(sort -g <<<"$values" | tail -n 1)
+      load=$(awk -F'\t' -v s="$server" -v t="$transport" '$1 == s && $2 == t { print $4 }' "$WORK/join.tsv" | median)
+      printf '| %s | %s | %s | %.3f | %.3f | %s | %s |\n' "$server" "$transport" "$count" "$med" "$max" \
+        "$([ "$server" = camstreamd ] && ratio "$med" "$gst_median" || echo 1.00)" "$load"
+    done
+  done
+}
+
+join_verdicts() {
+  [ -s "$WORK/join.tsv" ] || return 0
+  local transport med
+  for transport in tcp udp; do
+    med=$(awk -F'\t' -v t="$transport" '$1 == "camstreamd" && $2 == t { print $3 }' "$WORK/join.tsv" | median)
+    awk -v m="$med" -v t="$transport" 'BEGIN { if (m >= 0.2) printf "- NOT MET: join over %s: median %.3f s; target under 0.2 s with a 4 s GOP\n", t, m }'
+  done
+}
+
+latency_table() {
+  [ -s "$WORK/latency.tsv" ] || { echo "(not run)"; return 0; }
+  echo "| path | samples | median ms | p99 ms | load avg |"
+  echo "|---|---|---|---|---|"
+  local path
+  for path in $(cut -f1 "$WORK/latency.tsv" | sort -u); do
+    local values
+    values=$(awk -F'\t' -v p="$path" '$1 == p { print $2 }' "$WORK/latency.tsv")
+    printf '| %s | %s | %.1f | %.1f | %s |\n' "$path" "$(wc -l <<<"$values")" "$(median <<<"$values")" "$(percentile 99 <<<"$values")" \
+      "$(cat "$WORK/latency.load" 2>/dev/null || echo ?)"
+  done
+}
+
+latency_verdicts() {
+  [ -s "$WORK/latency.tsv" ] || return 0
+  local path med
+  for path in $(cut -f1 "$WORK/latency.tsv" | sort -u | grep '^end-to-end'); do
+    med=$(awk -F'\t' -v p="$path" '$1 == p { print $2 }' "$WORK/latency.tsv" | median)
+    awk -v m="$med" -v p="$path" 'BEGIN { if (m >= 50) printf "- NOT MET: %s latency median %.1f ms; target under 50 ms at 720p30 with x264\n", p, m }'
+  done
+}
+
+hotpath_table() {
+  [ -s "$WORK/hotpath.tsv" ] || { echo "(not run)"; return 0; }
+  echo "| benchmark | per | median ns | allocated bytes | load avg |"
+  echo "|---|---|---|---|---|"
+  awk -F'\t' -v load="$(cat "$WORK/hotpath.load" 2>/dev/null)" '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, load }' "$WORK/hotpath.tsv"
+}
+
+hotpath_verdicts() {
+  [ -s "$WORK/hotpath.tsv" ] || return 0
+  awk -F'\t' '$2 == "packet" && $4 + 0 > 0 { printf "- NOT MET: hot path %s allocates %s bytes per packet in steady state (target 0)\n", $1, $4 }' "$WORK/hotpath.tsv"
+}
+
+versions() {
+  echo "- CPU: $(lscpu | sed -nE 's/^Model name: *//p' | head -n 1), $(nproc) cores; memory $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "- OS: $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "- .NET SDK $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }'); camstreamd $(git describe --always --dirty 2>/dev/null || echo unknown)"
+  echo "- GStreamer $(dpkg-query -W -f='${Version}' libgstreamer1.0-0 2>/dev/null), gst-rtsp-server $(dpkg-query -W -f='${Version}' libgstrtspserver-1.0-0 2>/dev/null), python3-gi $(dpkg-query -W -f='${Version}' python3-gi 2>/dev/null)"
+  echo "- FFmpeg $(ffmpeg -version | sed -nE '1s/ffmpeg version ([^ ]+).*/\1/p'), gcc $(gcc -dumpfullversion)"
+}
+
+VERDICTS=$(fanout_verdicts; join_verdicts; latency_verdicts; hotpath_verdicts)
+
+print_all() {
+  echo "## Fan-out (median of $WINDOWS windows of ${WINDOW_SECONDS} s per cell; clip $CLIP_MBIT Mbit/s)"
+  echo
+  fanout_table
+  echo
+  echo "CPU-seconds per Gbit/s delivered:"
+  echo
+  fanout_per_gbit_table
+  echo
+  echo "## Join time (connect to first complete IDR; GOP 4 s)"
+  echo
+  join_table
+  echo
+  echo "## Latency"
+  echo
+  latency_table
+  echo
+  echo "## Hot path allocations (BenchmarkDotNet, memory diagnoser)"
+  echo
+  hotpath_table
+  echo
+  echo "## Targets not met"
+  echo
+  if [ -n "$VERDICTS" ]; then echo "$VERDICTS"; else echo "- none"; fi
+}
+
+print_all
+
+if [ "$DOC" = 1 ]; then
+  {
+    cat <<EOF
+# Benchmarks
+
+Written by \`./build.sh bench\` (bench/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'); the measurements took
+$(( $(date +%s) - BENCH_STARTED )) s. Rerun it to refresh this page; it needs only loopback.
+
+## Machine and versions
+
+$(versions)
+
+**Noise.** This run shared a 2-core machine with other builds and tests: the load average (1 min)
+sampled at each measurement is printed next to it. Figures taken at a load above the core count
+are inflated by waiting for a CPU and by cache contention; compare rows taken at similar loads, and
+rerun on a quiet machine for figures to quote.
+
+EOF
+    cat bench/METHOD.md
+    echo
+    print_all
+    echo
+    cat bench/READING.md
+  } >docs/BENCHMARKS.md
+  log "wrote docs/BENCHMARKS.md"
+fi
