@@ -23,6 +23,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
     private readonly Socket _rtcp;
     private readonly SocketAddress _clientRtp;
     private readonly SocketAddress _clientRtcp;
+    private readonly UdpBatchSender _batch;
     private readonly CancellationTokenSource _drainCts = new();
     private readonly Task _drainRtp;
     private readonly Task _drainRtcp;
@@ -33,6 +34,8 @@ internal sealed class UdpUnicastTransport : RtpTransport
         _rtcp = rtcp;
         _clientRtp = new IPEndPoint(client.Address, clientPorts.Rtp).Serialize();
         _clientRtcp = new IPEndPoint(client.Address, clientPorts.Rtcp).Serialize();
+        var batchAddress = rtp.AddressFamily == AddressFamily.InterNetwork && client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address;
+        _batch = new UdpBatchSender(new IPEndPoint(batchAddress, clientPorts.Rtp));
         var serverRtp = ((IPEndPoint)rtp.LocalEndPoint!).Port;
         Reply = new TransportSpec
         {
@@ -87,7 +90,9 @@ internal sealed class UdpUnicastTransport : RtpTransport
         var block = unit.Rtp;
         try
         {
-            for (var i = 0; i < block.PacketCount; i++)
+            // One sendmmsg per frame (per 64 packets); whatever a full socket buffer left over goes
+            // through the socket's asynchronous send, which waits for room.
+            for (var i = _batch.Send(_rtp, block); i < block.PacketCount; i++)
             {
                 await _rtp.SendToAsync(block.GetPacketMemory(i), SocketFlags.None, _clientRtp, cancellationToken).ConfigureAwait(false);
             }
@@ -126,6 +131,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
         await _drainCts.CancelAsync().ConfigureAwait(false);
         _rtp.Dispose();
         _rtcp.Dispose();
+        _batch.Dispose();
         await Task.WhenAll(_drainRtp, _drainRtcp).WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _drainCts.Dispose();
     }

@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace CamStreamd.Interop.Libc;
 
 /// <summary>
-/// The glibc calls used for device access (open, close, ioctl, mmap, munmap, poll). Every call
+/// The glibc calls used for device access (open, close, ioctl, mmap, munmap, poll) and for batched
+/// UDP sends (sendmmsg). Every call
 /// records errno (<c>SetLastError</c>); <see cref="Errno"/> turns a failure into a typed exception.
 /// Request codes are <c>unsigned long</c> in glibc's <c>ioctl</c>, passed as a 64-bit value.
 /// </summary>
@@ -28,6 +29,12 @@ internal static unsafe partial class LibcNative
 
     /// <summary><c>MAP_SHARED</c> (mman.h).</summary>
     public const int MAP_SHARED = 1;
+
+    /// <summary><c>MSG_DONTWAIT</c> (sys/socket.h): fail with EAGAIN instead of blocking.</summary>
+    public const int MSG_DONTWAIT = 0x40;
+
+    /// <summary><c>MSG_NOSIGNAL</c> (sys/socket.h): no SIGPIPE.</summary>
+    public const int MSG_NOSIGNAL = 0x4000;
 
     /// <summary><c>MAP_FAILED</c>: <c>(void *)-1</c>.</summary>
     public static readonly nint MapFailed = -1;
@@ -55,4 +62,11 @@ internal static unsafe partial class LibcNative
     /// <summary><c>int poll(struct pollfd *fds, nfds_t nfds, int timeout)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+
+    /// <summary>
+    /// <c>int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags)</c>: sends
+    /// up to <paramref name="count"/> datagrams in one system call; returns how many went, or -1.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "sendmmsg", SetLastError = true)]
+    public static partial int SendMMsg(int fd, MMsgHdr* messages, uint count, int flags);
 }

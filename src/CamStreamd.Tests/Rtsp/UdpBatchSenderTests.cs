@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using CamStreamd.Media;
+using CamStreamd.Rtsp;
+
+namespace CamStreamd.Tests.Rtsp;
+
+/// <summary><c>sendmmsg</c> batches against real UDP sockets on loopback.</summary>
+public sealed class UdpBatchSenderTests
+{
+    [Theory]
+    [InlineData("127.0.0.1", 3)]
+    [InlineData("127.0.0.1", 150)] // three sendmmsg calls of at most 64
+    [InlineData("::1", 70)]
+    public void Every_packet_arrives_once_in_order_with_its_bytes(string address, int packets)
+    {
+        var loopback = IPAddress.Parse(address);
+        using var receiver = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        receiver.ReceiveBufferSize = 4 * 1024 * 1024;
+        receiver.Bind(new IPEndPoint(loopback, 0));
+        using var sender = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        sender.Bind(new IPEndPoint(loopback, 0));
+        var block = Block(packets);
+        using var batch = new UdpBatchSender((IPEndPoint)receiver.LocalEndPoint!);
+
+        Assert.Equal(packets, batch.Send(sender, block));
+        Assert.Equal(1, batch.FramesBatched);
+
+        var buffer = new byte[2048];
+        receiver.ReceiveTimeout = 2000;
+        for (var i = 0; i < packets; i++)
+        {
+            var received = receiver.Receive(buffer);
+            Assert.True(block.GetPacket(i).SequenceEqual(buffer.AsSpan(0, received)), $"datagram {i} differs from packet {i}");
+        }
+
+        Assert.Equal(0, receiver.Available);
+    }
+
+    [Fact]
+    public void A_closed_client_port_drops_the_frame_without_an_exception()
+    {
+        // The datagrams draw ICMP port unreachables (reported as ECONNREFUSED where the kernel
+        // passes them to the socket): either way every frame counts as handled, nothing throws.
+        using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var destination = (IPEndPoint)closed.LocalEndPoint!;
+        closed.Dispose();
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var batch = new UdpBatchSender(destination);
+        var block = Block(5);
+        for (var frame = 0; frame < 5; frame++)
+        {
+            Assert.Equal(5, batch.Send(sender, block));
+            Thread.Sleep(20);
+        }
+
+        Assert.InRange(batch.FramesBatched, 1, 5);
+    }
+
+    [Fact]
+    public void A_disposed_socket_is_refused_not_written()
+    {
+        var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        sender.Dispose();
+        using var batch = new UdpBatchSender(new IPEndPoint(IPAddress.Loopback, 9));
+        Assert.Throws<ObjectDisposedException>(() => batch.Send(sender, Block(2)));
+    }
+
+    private static WirePacketBlock Block(int packets)
+    {
+        var block = new WirePacketBlock();
+        for (var i = 0; i < packets; i++)
+        {
+            var length = 12 + ((i * 397) % 1388);
+            var packet = block.BeginPacket(length);
+            for (var j = 0; j < length; j++)
+            {
+                packet[j] = (byte)(i + (j * 7));
+            }
+
+            block.CommitPacket(length);
+        }
+
+        return block;
+    }
+}
