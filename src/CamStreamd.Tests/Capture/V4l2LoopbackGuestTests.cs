@@ -123,7 +123,7 @@ public partial class V4l2LoopbackGuestTests(ITestOutputHelper output)
                 .Replace("FPS", Fps.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
             var options = new QemuGuestOptions($"cat > /run/guest/config.json <<'CONFIG_EOF'\n{Config}\nCONFIG_EOF\n{guestScript}")
             {
-                Timeout = TimeSpan.FromSeconds(150),
+                Timeout = TimeSpan.FromSeconds(360),
                 Shares = [new QemuShare("clips", clips, ReadOnly: true)],
             };
             var result = await QemuGuest.RunAsync(options);

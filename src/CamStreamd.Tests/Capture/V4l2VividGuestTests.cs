@@ -89,7 +89,7 @@ public partial class V4l2VividGuestTests
         var guestScript = Script.Replace("DLL", DaemonProcess.DaemonDll, StringComparison.Ordinal)
             .Replace("FRAMES", Frames.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         // The script writes the config into the output share first.
-        var options = new QemuGuestOptions($"cat > /run/guest/config.json <<'CONFIG_EOF'\n{Config}\nCONFIG_EOF\n{guestScript}") { Timeout = TimeSpan.FromSeconds(180) };
+        var options = new QemuGuestOptions($"cat > /run/guest/config.json <<'CONFIG_EOF'\n{Config}\nCONFIG_EOF\n{guestScript}") { Timeout = TimeSpan.FromSeconds(360) }; // TCG on a busy 2-core machine took over 180 s
         var result = await QemuGuest.RunAsync(options);
         var results = ResultLine().Matches(result.ScriptLog).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim(), StringComparer.Ordinal);
         var daemonLog = ReadOrEmpty(Path.Combine(result.OutputDirectory, "daemon.log"));
