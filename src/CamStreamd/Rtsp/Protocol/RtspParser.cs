@@ -103,71 +103,28 @@ public static class RtspParser
         }
 
         var headers = new RtspHeaders();
-        long headerBytes = 0;
-        var headerLines = 0;
-        while (true)
+        kind = ReadHeaderBlock(ref reader, headers, out var headersComplete, out var lineRead);
+        if (kind != RtspParseErrorKind.None)
         {
-            if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
-            {
-                return headerBytes + reader.Remaining > MaxHeaderBytes
-                    ? Fail(out error, RtspParseErrorKind.HeadersTooLarge, resynced: false)
-                    : RtspParseResult.Incomplete;
-            }
-
-            headerBytes += line.Length + 1;
-            if (headerBytes > MaxHeaderBytes)
-            {
-                return FailAndResync(ref buffer, ref reader, out error, RtspParseErrorKind.HeadersTooLarge);
-            }
-
-            line = TrimCr(line);
-            if (line.IsEmpty)
-            {
-                break;
-            }
-
-            // Folded continuation lines count too: each one rebuilds its header's value, so
-            // unbounded folds would cost quadratic time and memory within the byte limit.
-            kind = ParseHeaderLine(line, headers);
-            if (kind == RtspParseErrorKind.None && ++headerLines > MaxHeaderCount)
-            {
-                kind = RtspParseErrorKind.TooManyHeaders;
-            }
-
-            if (kind != RtspParseErrorKind.None)
-            {
-                return FailAndResync(ref buffer, ref reader, out error, kind);
-            }
+            return lineRead
+                ? FailAndResync(ref buffer, ref reader, out error, kind)
+                : Fail(out error, kind, resynced: false);
         }
 
-        var contentLength = 0;
-        if (headers.TryGetValue("Content-Length", out var lengthText))
-        {
-            if (!long.TryParse(lengthText.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var declared))
-            {
-                return Fail(ref buffer, ref reader, out error, RtspParseErrorKind.InvalidContentLength);
-            }
-
-            if (declared > MaxContentLength)
-            {
-                return Fail(ref buffer, ref reader, out error, RtspParseErrorKind.ContentTooLarge);
-            }
-
-            contentLength = (int)declared;
-        }
-
-        if (reader.Remaining < contentLength)
+        if (!headersComplete)
         {
             return RtspParseResult.Incomplete;
         }
 
-        var body = ReadOnlyMemory<byte>.Empty;
-        if (contentLength > 0)
+        kind = ReadContentLength(headers, out var contentLength);
+        if (kind != RtspParseErrorKind.None)
         {
-            var bytes = new byte[contentLength];
-            reader.TryCopyTo(bytes);
-            reader.Advance(contentLength);
-            body = bytes;
+            return Fail(ref buffer, ref reader, out error, kind);
+        }
+
+        if (!TryReadBody(ref reader, contentLength, out var body))
+        {
+            return RtspParseResult.Incomplete;
         }
 
         buffer = buffer.Slice(reader.Position);
@@ -177,23 +134,128 @@ public static class RtspParser
 
     private static RtspParseResult TrySkipInterleaved(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader, out InterleavedFrame frame)
     {
+        if (!TryReadInterleavedFrame(ref reader, out frame))
+        {
+            return RtspParseResult.Incomplete;
+        }
+
+        buffer = buffer.Slice(reader.Position);
+        return RtspParseResult.InterleavedFrame;
+    }
+
+    /// <summary>
+    /// Reads one interleaved frame (<c>$</c>, channel, 16-bit length, data; RFC 2326 §10.12) at the
+    /// reader's position; false, with the reader unmoved, until all of it has arrived.
+    /// </summary>
+    internal static bool TryReadInterleavedFrame(ref SequenceReader<byte> reader, out InterleavedFrame frame)
+    {
         frame = default;
         Span<byte> header = stackalloc byte[4];
         if (!reader.TryCopyTo(header))
         {
-            return RtspParseResult.Incomplete;
+            return false;
         }
 
         var length = BinaryPrimitives.ReadUInt16BigEndian(header[2..]);
         if (reader.Remaining < 4 + length)
         {
-            return RtspParseResult.Incomplete;
+            return false;
         }
 
         frame = new InterleavedFrame(header[1], reader.UnreadSequence.Slice(4, length));
         reader.Advance(4 + length);
-        buffer = buffer.Slice(reader.Position);
-        return RtspParseResult.InterleavedFrame;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads header lines up to the blank line that ends the block, within <see cref="MaxHeaderBytes"/>
+    /// and <see cref="MaxHeaderCount"/>. Returns the error, or None with <paramref name="complete"/>
+    /// false while more bytes are needed; <paramref name="lineRead"/> says whether the error was found
+    /// in a whole line, so that the reader stands after it (where a caller can resynchronize).
+    /// </summary>
+    internal static RtspParseErrorKind ReadHeaderBlock(ref SequenceReader<byte> reader, RtspHeaders headers, out bool complete, out bool lineRead)
+    {
+        complete = false;
+        lineRead = false;
+        long headerBytes = 0;
+        var headerLines = 0;
+        while (true)
+        {
+            lineRead = reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n');
+            if (!lineRead)
+            {
+                return headerBytes + reader.Remaining > MaxHeaderBytes ? RtspParseErrorKind.HeadersTooLarge : RtspParseErrorKind.None;
+            }
+
+            headerBytes += line.Length + 1;
+            if (headerBytes > MaxHeaderBytes)
+            {
+                return RtspParseErrorKind.HeadersTooLarge;
+            }
+
+            line = TrimCr(line);
+            if (line.IsEmpty)
+            {
+                complete = true;
+                return RtspParseErrorKind.None;
+            }
+
+            // Folded continuation lines count too: each one rebuilds its header's value, so
+            // unbounded folds would cost quadratic time and memory within the byte limit.
+            var kind = ParseHeaderLine(line, headers);
+            if (kind == RtspParseErrorKind.None && ++headerLines > MaxHeaderCount)
+            {
+                kind = RtspParseErrorKind.TooManyHeaders;
+            }
+
+            if (kind != RtspParseErrorKind.None)
+            {
+                return kind;
+            }
+        }
+    }
+
+    /// <summary>The message's <c>Content-Length</c> (0 when absent), at most <see cref="MaxContentLength"/>.</summary>
+    internal static RtspParseErrorKind ReadContentLength(RtspHeaders headers, out int contentLength)
+    {
+        contentLength = 0;
+        if (!headers.TryGetValue("Content-Length", out var lengthText))
+        {
+            return RtspParseErrorKind.None;
+        }
+
+        if (!long.TryParse(lengthText.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var declared))
+        {
+            return RtspParseErrorKind.InvalidContentLength;
+        }
+
+        if (declared > MaxContentLength)
+        {
+            return RtspParseErrorKind.ContentTooLarge;
+        }
+
+        contentLength = (int)declared;
+        return RtspParseErrorKind.None;
+    }
+
+    /// <summary>Copies the <paramref name="contentLength"/>-byte body out; false, reader unmoved, until it has all arrived.</summary>
+    internal static bool TryReadBody(ref SequenceReader<byte> reader, int contentLength, out ReadOnlyMemory<byte> body)
+    {
+        body = ReadOnlyMemory<byte>.Empty;
+        if (reader.Remaining < contentLength)
+        {
+            return false;
+        }
+
+        if (contentLength > 0)
+        {
+            var bytes = new byte[contentLength];
+            reader.TryCopyTo(bytes);
+            reader.Advance(contentLength);
+            body = bytes;
+        }
+
+        return true;
     }
 
     private static RtspParseResult Fail(out RtspParseError error, RtspParseErrorKind kind, bool resynced)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
@@ -99,69 +98,26 @@ public static class RtspResponseParser
         }
 
         var headers = new RtspHeaders();
-        long headerBytes = 0;
-        var headerLines = 0;
-        while (true)
+        kind = RtspParser.ReadHeaderBlock(ref reader, headers, out var headersComplete, out _);
+        if (kind != RtspParseErrorKind.None)
         {
-            if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
-            {
-                return headerBytes + reader.Remaining > RtspParser.MaxHeaderBytes
-                    ? Fail(out error, RtspParseErrorKind.HeadersTooLarge)
-                    : RtspResponseParseResult.Incomplete;
-            }
-
-            headerBytes += line.Length + 1;
-            if (headerBytes > RtspParser.MaxHeaderBytes)
-            {
-                return Fail(out error, RtspParseErrorKind.HeadersTooLarge);
-            }
-
-            line = RtspParser.TrimCr(line);
-            if (line.IsEmpty)
-            {
-                break;
-            }
-
-            kind = RtspParser.ParseHeaderLine(line, headers);
-            if (kind == RtspParseErrorKind.None && ++headerLines > RtspParser.MaxHeaderCount)
-            {
-                kind = RtspParseErrorKind.TooManyHeaders;
-            }
-
-            if (kind != RtspParseErrorKind.None)
-            {
-                return Fail(out error, kind);
-            }
+            return Fail(out error, kind);
         }
 
-        var contentLength = 0;
-        if (headers.TryGetValue("Content-Length", out var lengthText))
-        {
-            if (!long.TryParse(lengthText.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var declared))
-            {
-                return Fail(out error, RtspParseErrorKind.InvalidContentLength);
-            }
-
-            if (declared > MaxContentLength)
-            {
-                return Fail(out error, RtspParseErrorKind.ContentTooLarge);
-            }
-
-            contentLength = (int)declared;
-        }
-
-        if (reader.Remaining < contentLength)
+        if (!headersComplete)
         {
             return RtspResponseParseResult.Incomplete;
         }
 
-        var body = ReadOnlyMemory<byte>.Empty;
-        if (contentLength > 0)
+        kind = RtspParser.ReadContentLength(headers, out var contentLength);
+        if (kind != RtspParseErrorKind.None)
         {
-            var bytes = new byte[contentLength];
-            reader.TryCopyTo(bytes);
-            reader.Advance(contentLength);
-            body = bytes;
+            return Fail(out error, kind);
+        }
+
+        if (!RtspParser.TryReadBody(ref reader, contentLength, out var body))
+        {
+            return RtspResponseParseResult.Incomplete;
         }
 
         buffer = buffer.Slice(reader.Position);
@@ -171,21 +127,11 @@ public static class RtspResponseParser
 
     private static RtspResponseParseResult TryReadInterleaved(ref ReadOnlySequence<byte> buffer, ref SequenceReader<byte> reader, out InterleavedFrame frame)
     {
-        frame = default;
-        Span<byte> header = stackalloc byte[4];
-        if (!reader.TryCopyTo(header))
+        if (!RtspParser.TryReadInterleavedFrame(ref reader, out frame))
         {
             return RtspResponseParseResult.Incomplete;
         }
 
-        var length = BinaryPrimitives.ReadUInt16BigEndian(header[2..]);
-        if (reader.Remaining < 4 + length)
-        {
-            return RtspResponseParseResult.Incomplete;
-        }
-
-        frame = new InterleavedFrame(header[1], reader.UnreadSequence.Slice(4, length));
-        reader.Advance(4 + length);
         buffer = buffer.Slice(reader.Position);
         return RtspResponseParseResult.InterleavedFrame;
     }
