@@ -51,9 +51,10 @@ public static class EncodeBenchmark
         // JIT's final tier (a throwaway encoder first), not the first seconds of a process.
         using (var warmUp = new FFmpegVideoEncoder(engine, settings, new AccessUnitPool(1024 * 1024)))
         {
+            var warmUpSink = new DiscardingSink();
             for (var i = 0; i < Math.Min(count, WarmUpFrames); i++)
             {
-                warmUp.Encode(frames[i], new DiscardingSink());
+                warmUp.Encode(frames[i], warmUpSink);
             }
         }
 
