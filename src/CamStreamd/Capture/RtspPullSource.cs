@@ -53,6 +53,7 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
     private long _startedAt;
     private long _lastFrameAt;
     private long _lastTimestamp;
+    private int _sessionEnds;
     private bool _disposed;
 
     /// <summary>Creates the source; the first read starts pulling.</summary>
@@ -131,11 +132,13 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
 
             if (_placeholder is null)
             {
+                // Read before SessionUp, so a session that ends after this check still cuts the wait short.
+                var sessionEnds = Volatile.Read(ref _sessionEnds);
                 var now = Stopwatch.GetTimestamp();
                 var deadline = _lastFrameAt == 0 ? _startedAt + ToTicks(StartGrace) : _lastFrameAt + _stallTicks;
                 if (now < deadline && (_writer.SessionUp || _lastFrameAt == 0))
                 {
-                    await WaitForFrameAsync(deadline - now, cancellationToken).ConfigureAwait(false);
+                    await WaitForFrameAsync(deadline - now, sessionEnds, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -209,8 +212,11 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
         return frame;
     }
 
-    /// <summary>Waits until a frame is queued, <paramref name="ticks"/> pass, or cancellation; allocation-free while frames flow.</summary>
-    private async ValueTask WaitForFrameAsync(long ticks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until a frame is queued, <paramref name="ticks"/> pass, the session ends (the count of
+    /// ended sessions differs from <paramref name="sessionEnds"/>), or cancellation; allocation-free while frames flow.
+    /// </summary>
+    private async ValueTask WaitForFrameAsync(long ticks, int sessionEnds, CancellationToken cancellationToken)
     {
         if (cancellationToken != _registeredToken)
         {
@@ -226,6 +232,12 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
         }
 
         _wait.CancelAfter(TimeSpan.FromTicks(Math.Max(1, ticks * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+        if (Volatile.Read(ref _sessionEnds) != sessionEnds)
+        {
+            // The session ended while the wait was being armed: its wake-up may have hit the previous token.
+            return;
+        }
+
         try
         {
             await _queue.Reader.WaitToReadAsync(_wait.Token).ConfigureAwait(false);
@@ -281,7 +293,10 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
             }
             finally
             {
+                // A lost upstream shows the placeholder now, not after the stall timeout: wake the reader.
                 _writer.End();
+                Interlocked.Increment(ref _sessionEnds);
+                CancelWait();
             }
 
             // Attempts start 1, 2, 4 ... s apart (counted from each attempt's start, so the time an

@@ -173,6 +173,7 @@ internal sealed class MetricsWriter
         Counter(text, pulled, "camstreamd_upstream_failures_total", "Upstream attempts or sessions that failed.", s => s.Counters.Upstream!.Failures);
         Counter(text, pulled, "camstreamd_upstream_packets_total", "RTP packets received from the upstream.", s => s.Counters.Upstream!.PacketsReceived);
         Counter(text, pulled, "camstreamd_upstream_packets_lost_total", "RTP packets from the upstream missing after reordering.", s => s.Counters.Upstream!.PacketsLost);
+        Counter(text, pulled, "camstreamd_upstream_keyframe_requests_total", "RTCP picture loss indications sent upstream while waiting for an IDR.", s => s.Counters.Upstream!.KeyframeRequests);
     }
 
     private static void Counter(StringBuilder text, IReadOnlyList<StreamInstance> streams, string name, string help, Func<StreamInstance, long> value)

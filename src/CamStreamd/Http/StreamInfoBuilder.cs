@@ -117,7 +117,8 @@ internal sealed class StreamInfoBuilder
             upstream.AccessUnits,
             upstream.AccessUnitsDropped,
             upstream.Keepalives,
-            upstream.ReceiverReports);
+            upstream.ReceiverReports,
+            upstream.KeyframeRequests);
 
     /// <summary>Converts the counters' monotonic last-frame time to wall-clock time.</summary>
     private static DateTimeOffset? LastFrameTime(long timestamp, DateTimeOffset now)

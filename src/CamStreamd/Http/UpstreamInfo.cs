@@ -15,6 +15,7 @@ namespace CamStreamd.Http;
 /// <param name="AccessUnitsDropped">Access units dropped (damaged by loss, waiting for an IDR, queue full).</param>
 /// <param name="Keepalives">Keepalive requests sent.</param>
 /// <param name="ReceiverReports">RTCP receiver reports sent.</param>
+/// <param name="KeyframeRequests">RTCP picture loss indications sent (asking for an IDR while waiting for one).</param>
 public sealed record UpstreamInfo(
     string State,
     string? Transport,
@@ -29,4 +30,5 @@ public sealed record UpstreamInfo(
     long AccessUnits,
     long AccessUnitsDropped,
     long Keepalives,
-    long ReceiverReports);
+    long ReceiverReports,
+    long KeyframeRequests);

@@ -18,6 +18,7 @@ public sealed class UpstreamCounters
     private long _accessUnitsDropped;
     private long _keepalives;
     private long _receiverReports;
+    private long _keyframeRequests;
     private string? _lastError;
     private string? _transport;
 
@@ -56,6 +57,9 @@ public sealed class UpstreamCounters
 
     /// <summary>RTCP receiver reports sent upstream.</summary>
     public long ReceiverReports => Interlocked.Read(ref _receiverReports);
+
+    /// <summary>Picture loss indications sent upstream (asking for an IDR while waiting for one).</summary>
+    public long KeyframeRequests => Interlocked.Read(ref _keyframeRequests);
 
     /// <summary>Why the last attempt or session ended, or null.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
@@ -104,4 +108,7 @@ public sealed class UpstreamCounters
 
     /// <summary>Counts a receiver report sent.</summary>
     public void AddReceiverReport() => Interlocked.Increment(ref _receiverReports);
+
+    /// <summary>Counts a picture loss indication sent.</summary>
+    public void AddKeyframeRequest() => Interlocked.Increment(ref _keyframeRequests);
 }

@@ -56,6 +56,9 @@ public sealed class H264RtpReceiver
     /// <summary>The reorder buffer, or null.</summary>
     public RtpReorderBuffer? Reorder => _reorder;
 
+    /// <summary>True while the depacketizer drops units until the next IDR (at the start and after loss).</summary>
+    public bool IsWaitingForKeyframe => _depacketizer.IsWaitingForKeyframe;
+
     /// <summary>The SSRC of the media, once a packet came.</summary>
     public uint? SourceSsrc
     {
@@ -130,10 +133,10 @@ public sealed class H264RtpReceiver
     }
 
     /// <summary>
-    /// Writes a compound RTCP packet (RR about the media's SSRC, then SDES CNAME) into
-    /// <paramref name="destination"/>; returns its length, or 0 before the first packet.
+    /// Writes a compound RTCP packet (RR about the media's SSRC, SDES CNAME, then a PLI when
+    /// <paramref name="pictureLoss"/>) into <paramref name="destination"/>; returns its length, or 0 before the first packet.
     /// </summary>
-    public int WriteReceiverReport(Span<byte> destination, uint reporterSsrc, string cname, long now)
+    public int WriteReceiverReport(Span<byte> destination, uint reporterSsrc, string cname, long now, bool pictureLoss = false)
     {
         lock (_gate)
         {
@@ -145,6 +148,11 @@ public sealed class H264RtpReceiver
             var report = _statistics.TakeReport(reporterSsrc, now);
             var length = report.WriteReceiverReport(destination);
             length += RtcpSenderReport.WriteSdesCname(destination[length..], reporterSsrc, cname);
+            if (pictureLoss)
+            {
+                length += RtcpPictureLossIndication.Write(destination[length..], reporterSsrc, _ssrc);
+            }
+
             return length;
         }
     }

@@ -40,6 +40,9 @@ public ref struct RtcpPacketReader
     /// <summary>Packet type APP (§6.7).</summary>
     public const byte PacketTypeApp = 204;
 
+    /// <summary>Payload-specific feedback, e.g. a picture loss indication (RFC 4585 §6.1).</summary>
+    public const byte PacketTypePayloadFeedback = 206;
+
     private ReadOnlySpan<byte> _rest;
     private int _packets;
 

@@ -47,19 +47,24 @@ public sealed class RtspPullOutageTests
         _output.WriteLine($"upstream killed at {killedAt.TotalSeconds:F2} s, back at {backAt.TotalSeconds:F2} s, its pictures decoded again at {firstAgain.TotalSeconds:F2} s ({(firstAgain - backAt).TotalSeconds:F2} s after its return)");
 
         Assert.True(ffmpeg.Running, "the relay's ffmpeg client ended during the outage:\n" + ffmpeg.Log);
-        Assert.True(firstAgain - backAt <= BackWithin, $"upstream pictures came back {(firstAgain - backAt).TotalSeconds:F2} s after the server did\nrelay:\n{_fixture.RelayLogTail}");
+        Assert.True(firstAgain - backAt <= BackWithin, $"upstream pictures came back {(firstAgain - backAt).TotalSeconds:F2} s after the server did\nrelay:\n{OutageLog}");
 
         // One client session throughout, and pictures kept coming during the outage (the placeholder):
         // never a gap of more than 2 s. (showinfo's picture numbers restart when the size changes.)
         Assert.Contains(frames, x => x.At > killedAt && x.At < backAt && (x.Width, x.Height) == placeholderSize);
-        var longestGap = frames.Zip(frames.Skip(1), (a, b) => b.At - a.At).Max();
-        Assert.True(longestGap < TimeSpan.FromSeconds(2), $"ffmpeg decoded nothing for {longestGap.TotalSeconds:F2} s");
+        var gap = frames.Zip(frames.Skip(1), (a, b) => (Before: a, After: b)).MaxBy(p => p.After.At - p.Before.At);
+        var longestGap = gap.After.At - gap.Before.At;
+        _output.WriteLine($"longest gap {longestGap.TotalSeconds:F2} s, from {gap.Before.At.TotalSeconds:F2} s ({gap.Before.Width}x{gap.Before.Height}) to {gap.After.At.TotalSeconds:F2} s ({gap.After.Width}x{gap.After.Height})");
+        Assert.True(longestGap < TimeSpan.FromSeconds(2), $"ffmpeg decoded nothing for {longestGap.TotalSeconds:F2} s, from {gap.Before.At.TotalSeconds:F2} s ({gap.Before.Width}x{gap.Before.Height}) to {gap.After.At.TotalSeconds:F2} s ({gap.After.Width}x{gap.After.Height}); upstream killed at {killedAt.TotalSeconds:F2} s, back at {backAt.TotalSeconds:F2} s\nrelay:\n{OutageLog}");
 
         var upstream = (await _fixture.StreamAsync("outage")).GetProperty("upstream");
         _output.WriteLine(upstream.ToString());
-        _output.WriteLine(string.Join('\n', _fixture.Relay.Output.Split('\n').Where(l => l.Contains("Stream outage", StringComparison.Ordinal) || l.Contains("FormatFollowing", StringComparison.Ordinal))));
+        _output.WriteLine(OutageLog);
         Assert.True(upstream.GetProperty("reconnects").GetInt64() >= 1);
         Assert.True(upstream.GetProperty("failures").GetInt64() >= 1);
         Assert.Equal("playing", upstream.GetProperty("state").GetString());
     }
+
+    /// <summary>The relay's log lines about the outage stream.</summary>
+    private string OutageLog => string.Join('\n', _fixture.Relay.Output.Split('\n').Where(l => l.Contains("outage", StringComparison.Ordinal) || l.Contains("FormatFollowing", StringComparison.Ordinal)));
 }

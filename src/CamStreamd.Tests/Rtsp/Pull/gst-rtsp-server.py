@@ -7,6 +7,9 @@ rtsp://127.0.0.1:PORT/PATH. Prints "LISTENING <port>" once it accepts clients; r
                      [--user U --password P]   (Digest authentication, RFC 2617)
                      [--protocols tcp|udp|all]
                      [--session-timeout SECONDS]   (the Session header's timeout; clients keep alive within it)
+                     [--shared]   (one media for all clients; by default each client gets its own: a shared
+                                   media that several clients DESCRIBE and PLAY at the same moment can
+                                   answer 503 or abort in gst_rtsp_media_get_rates, GStreamer 1.22)
                      [--listen-at UNIX_TIME]   (start up, then bind the port only at that wall-clock time:
                                                 a restart whose outage length does not depend on start-up time)
 """
@@ -36,6 +39,7 @@ def main():
     parser.add_argument("--protocols", default="all", choices=["tcp", "udp", "all"])
     parser.add_argument("--session-timeout", type=int, default=60)
     parser.add_argument("--listen-at", type=float, default=0)
+    parser.add_argument("--shared", action="store_true")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -50,7 +54,7 @@ def main():
         f"! openh264enc gop-size={args.gop} bitrate={args.bitrate} complexity=low "
         "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
     )
-    factory.set_shared(True)
+    factory.set_shared(args.shared)
     protocols = {
         "tcp": GstRtsp.RTSPLowerTrans.TCP,
         "udp": GstRtsp.RTSPLowerTrans.UDP,

@@ -16,4 +16,7 @@ internal static partial class RtspPullLog
 
     [LoggerMessage(EventId = 3303, Level = LogLevel.Debug, Message = "Stream {Stream}: SDP of {Url}:\n{Sdp}")]
     public static partial void Described(ILogger logger, string stream, string url, string sdp);
+
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Debug, Message = "Stream {Stream}: waiting for an IDR; sent a picture loss indication upstream")]
+    public static partial void KeyframeRequested(ILogger logger, string stream);
 }

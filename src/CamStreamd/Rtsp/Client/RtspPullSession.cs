@@ -28,6 +28,9 @@ public sealed class RtspPullSession : IInterleavedReceiver
 
     private const string Cname = "camstreamd";
 
+    /// <summary>Least time between two picture loss indications while waiting for an IDR.</summary>
+    public static readonly TimeSpan KeyframeRequestInterval = TimeSpan.FromSeconds(1);
+
     private readonly RtspPullOptions _options;
     private readonly string _stream;
     private readonly IH264UnitReceiver _sink;
@@ -242,14 +245,21 @@ public sealed class RtspPullSession : IInterleavedReceiver
     {
         var tick = TimeSpan.FromMilliseconds(250);
 
+        // While the relay waits for an IDR (at the start, after loss), a PLI asks the upstream's
+        // encoder for one now instead of at the end of its GOP; checked more often then, asked at
+        // most once per interval, as the encoder may take a frame or two to react.
+        var waitingTick = TimeSpan.FromMilliseconds(50);
+
         // Keepalive at half the session timeout (at least every second), as most clients do.
         var keepaliveEvery = TimeSpan.FromSeconds(Math.Max(1, sessionTimeout / 2.0));
         var started = Stopwatch.GetTimestamp();
         var nextKeepalive = started + ToTicks(keepaliveEvery);
         var nextReport = started + ToTicks(TimeSpan.FromSeconds(1));
+        var nextKeyframeRequest = started;
         while (true)
         {
-            await Task.WhenAny(connection.Closed, media, Task.Delay(tick, cancellationToken)).ConfigureAwait(false);
+            var waiting = _receiver!.IsWaitingForKeyframe;
+            await Task.WhenAny(connection.Closed, media, Task.Delay(waiting ? waitingTick : tick, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (connection.Closed.IsCompleted)
             {
@@ -269,10 +279,16 @@ public sealed class RtspPullSession : IInterleavedReceiver
                 throw new RtspClientException(string.Create(CultureInfo.InvariantCulture, $"{ConfigRedactor.RedactUrl(aggregate)}: no RTP for {_options.MediaTimeout.TotalSeconds:0.#} s"));
             }
 
-            if (now >= nextReport)
+            var askForKeyframe = _receiver.IsWaitingForKeyframe && _receiver.SourceSsrc is not null && now >= nextKeyframeRequest;
+            if (now >= nextReport || askForKeyframe)
             {
                 nextReport = now + ToTicks(_options.ReportInterval);
-                await SendReportAsync(connection, udp, serverRtcp, now, cancellationToken).ConfigureAwait(false);
+                if (askForKeyframe)
+                {
+                    nextKeyframeRequest = now + ToTicks(KeyframeRequestInterval);
+                }
+
+                await SendReportAsync(connection, udp, serverRtcp, now, askForKeyframe, cancellationToken).ConfigureAwait(false);
             }
 
             if (now >= nextKeepalive)
@@ -295,9 +311,9 @@ public sealed class RtspPullSession : IInterleavedReceiver
         }
     }
 
-    private async Task SendReportAsync(RtspClientConnection connection, UdpMediaSockets? udp, IPEndPoint? serverRtcp, long now, CancellationToken cancellationToken)
+    private async Task SendReportAsync(RtspClientConnection connection, UdpMediaSockets? udp, IPEndPoint? serverRtcp, long now, bool pictureLoss, CancellationToken cancellationToken)
     {
-        var length = _receiver!.WriteReceiverReport(_report, _reporterSsrc, Cname, now);
+        var length = _receiver!.WriteReceiverReport(_report, _reporterSsrc, Cname, now, pictureLoss);
         if (length == 0)
         {
             return;
@@ -317,6 +333,11 @@ public sealed class RtspPullSession : IInterleavedReceiver
         }
 
         _counters.AddReceiverReport();
+        if (pictureLoss)
+        {
+            _counters.AddKeyframeRequest();
+            RtspPullLog.KeyframeRequested(_logger, _stream);
+        }
     }
 
     private async Task TeardownAsync(RtspClientConnection connection, string aggregate)
