@@ -155,6 +155,50 @@ public class H264RtpReceiverTests
     }
 
     [Fact]
+    public void While_waiting_for_an_idr_the_report_can_carry_a_picture_loss_indication_about_the_media()
+    {
+        var (frames, _) = Stream(6, 5);
+        var collector = new Collector();
+        var receiver = new H264RtpReceiver(96, 90000, null, 1 << 20, collector, null);
+        var report = new byte[256];
+        Assert.True(receiver.IsWaitingForKeyframe);
+        Assert.Equal(0, receiver.WriteReceiverReport(report, 0xABCD, "c", 0, pictureLoss: true));
+
+        // Joined after the IDR: P frames only, nothing handed on, still waiting.
+        foreach (var packet in frames[1..5].SelectMany(f => f))
+        {
+            receiver.OnRtp(packet, 0);
+        }
+
+        Assert.Empty(collector.Units);
+        Assert.True(receiver.IsWaitingForKeyframe);
+        var length = receiver.WriteReceiverReport(report, 0xABCD, "c", 0, pictureLoss: true);
+        var compound = report.AsSpan(0, length);
+
+        // RR, SDES, then the PLI from us about the sender's SSRC (42), as RFC 4585 §3.1 orders them.
+        var types = new List<(byte Type, int Count)>();
+        var reader = new RtcpPacketReader(compound);
+        while (reader.Next(out var type, out var count, out _) == RtcpParseResult.Ok)
+        {
+            types.Add((type, count));
+        }
+
+        Assert.Equal([(RtcpPacketReader.PacketTypeRr, 1), (RtcpPacketReader.PacketTypeSdes, 1), (RtcpPacketReader.PacketTypePayloadFeedback, RtcpPictureLossIndication.FormatPictureLoss)], types);
+        Assert.Equal([0x81, 206, 0, 2, 0, 0, 0xAB, 0xCD, 0, 0, 0, 42], compound[^RtcpPictureLossIndication.Length..].ToArray());
+        Assert.True(RtcpPictureLossIndication.RequestsKeyframe(compound, 42));
+        Assert.False(RtcpPictureLossIndication.RequestsKeyframe(report.AsSpan(0, receiver.WriteReceiverReport(report, 0xABCD, "c", 0)), 42));
+
+        // The IDR ends the wait.
+        foreach (var packet in frames[5])
+        {
+            receiver.OnRtp(packet, 0);
+        }
+
+        Assert.Single(collector.Units);
+        Assert.False(receiver.IsWaitingForKeyframe);
+    }
+
+    [Fact]
     public void Steady_state_allocates_nothing_per_packet()
     {
         var (frames, _) = Stream(20, 5);

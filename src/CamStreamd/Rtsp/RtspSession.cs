@@ -45,7 +45,7 @@ internal sealed class RtspSession : IRtcpReceiver
         Id = NewId();
         if (hub.Preparer is H264RtpPacketizer packetizer)
         {
-            _rtcp = new RtspSessionRtcp(packetizer, hub.Counters, $"{options.ServerName}-{Id}");
+            _rtcp = new RtspSessionRtcp(packetizer, hub.Counters, $"{options.ServerName}-{Id}", hub.RequestKeyframe);
         }
 
         Touch();

@@ -17,17 +17,27 @@ internal sealed class RtspSessionRtcp
     private readonly StreamCounters _counters;
     private readonly byte[] _buffer;
     private readonly int _sdesLength;
+    private readonly Action? _keyframeRequested;
     private long _lastCumulativeLost;
     private int _fractionLost;
     private long _jitterMicroseconds;
     private long _reportsReceived;
     private long _malformedReceived;
     private long _reportsEchoingSenderReport;
+    private long _keyframeRequestsReceived;
+    private long _keyframeRequestsPassedOn;
+    private long _lastKeyframeRequestPassedOn;
 
-    public RtspSessionRtcp(H264RtpPacketizer clock, StreamCounters counters, string cname)
+    /// <summary>Creates the RTCP side of a session.</summary>
+    /// <param name="clock">The stream's packetizer (SSRC and RTP clock).</param>
+    /// <param name="counters">The stream's counters.</param>
+    /// <param name="cname">Our SDES CNAME.</param>
+    /// <param name="keyframeRequested">Called for a client's PLI or FIR about our stream (at most once per <see cref="KeyframeRequestInterval"/>), or null to ignore them.</param>
+    public RtspSessionRtcp(H264RtpPacketizer clock, StreamCounters counters, string cname, Action? keyframeRequested = null)
     {
         _clock = clock;
         _counters = counters;
+        _keyframeRequested = keyframeRequested;
         _sdesLength = RtcpSenderReport.SdesLength(cname);
         _buffer = new byte[WirePacketBlock.InterleavedHeaderLength + RtcpSenderReport.Length + _sdesLength + RtcpBye.Length];
         // The SDES never changes: write it once (§6.5.1 CNAME stays fixed for the session).
@@ -50,6 +60,19 @@ internal sealed class RtspSessionRtcp
 
     /// <summary>Receiver reports whose LSR field is set, i.e. the client had received one of our sender reports (RFC 3550 §6.4.1).</summary>
     public long ReportsEchoingSenderReport => Interlocked.Read(ref _reportsEchoingSenderReport);
+
+    /// <summary>
+    /// Least time between two keyframe requests of one client passed on to the encoder: a client
+    /// that repeats its PLI every packet cannot make the stream all IDRs (one per second is what a
+    /// decoder that lost a picture needs; the encoder's next IDR answers the repeats).
+    /// </summary>
+    public static readonly TimeSpan KeyframeRequestInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>PLIs and FIRs about our stream received from the client.</summary>
+    public long KeyframeRequestsReceived => Interlocked.Read(ref _keyframeRequestsReceived);
+
+    /// <summary>Of those, the ones passed on to the encoder (the rest came within <see cref="KeyframeRequestInterval"/> of the previous).</summary>
+    public long KeyframeRequestsPassedOn => Interlocked.Read(ref _keyframeRequestsPassedOn);
 
     /// <summary>RTCP packets from the client that did not parse.</summary>
     public long MalformedReceived => Interlocked.Read(ref _malformedReceived);
@@ -79,7 +102,10 @@ internal sealed class RtspSessionRtcp
         return _buffer.AsMemory(0, offset);
     }
 
-    /// <summary>Reads a compound RTCP packet from the client; keeps its report about our SSRC and feeds the stream's counters.</summary>
+    /// <summary>
+    /// Reads a compound RTCP packet from the client; keeps its report about our SSRC and feeds the
+    /// stream's counters; passes a PLI or FIR about our SSRC on (rate-limited).
+    /// </summary>
     public RtcpParseResult OnReceived(ReadOnlySpan<byte> compound)
     {
         var result = RtcpReceiverReport.TryFind(compound, _clock.Ssrc, out var report);
@@ -101,6 +127,19 @@ internal sealed class RtspSessionRtcp
         else if (result != RtcpParseResult.NoReport)
         {
             Interlocked.Increment(ref _malformedReceived);
+        }
+
+        if (_keyframeRequested is not null && RtcpPictureLossIndication.RequestsKeyframe(compound, _clock.Ssrc))
+        {
+            Interlocked.Increment(ref _keyframeRequestsReceived);
+            var now = Stopwatch.GetTimestamp();
+            var last = Interlocked.Read(ref _lastKeyframeRequestPassedOn);
+            if ((last == 0 || Stopwatch.GetElapsedTime(last, now) >= KeyframeRequestInterval)
+                && Interlocked.CompareExchange(ref _lastKeyframeRequestPassedOn, now, last) == last)
+            {
+                Interlocked.Increment(ref _keyframeRequestsPassedOn);
+                _keyframeRequested();
+            }
         }
 
         return result;

@@ -8,7 +8,9 @@ namespace CamStreamd.Tests.Rtsp.Fuzz;
 /// on the odd interleaved channel): <see cref="RtcpPacketReader"/> never throws, never hands out
 /// a packet that is not a whole number of 32-bit words inside the input, stops after
 /// <see cref="RtcpPacketReader.MaxPackets"/>; <see cref="RtcpReceiverReport.TryFind"/> never throws
-/// and a report it finds is about the wanted source and was copied from the input.
+/// and a report it finds is about the wanted source and was copied from the input;
+/// <see cref="RtcpPictureLossIndication.RequestsKeyframe"/> never throws and finds a request only
+/// where a payload-specific feedback packet is.
 /// </summary>
 internal static class RtcpFuzzProperty
 {
@@ -43,6 +45,18 @@ internal static class RtcpFuzzProperty
             FuzzPropertyException.Require(report.CumulativeLost is >= -(1 << 23) and < 1 << 23, "cumulative loss outside 24 bits");
             FuzzPropertyException.Require(report.JitterMicroseconds(90_000) >= 0, "negative jitter");
         }
+
+        if (RtcpPictureLossIndication.RequestsKeyframe(compound, OurSsrc))
+        {
+            var feedback = new RtcpPacketReader(compound);
+            var found = false;
+            while (feedback.Next(out var type, out _, out _) == RtcpParseResult.Ok)
+            {
+                found |= type == RtcpPacketReader.PacketTypePayloadFeedback;
+            }
+
+            FuzzPropertyException.Require(found, "a keyframe request found without a payload-specific feedback packet");
+        }
     }
 
     /// <summary>Valid compounds as clients send them: RR + SDES, SR + RR, SDES alone, RR + BYE, and a few edges.</summary>
@@ -58,12 +72,15 @@ internal static class RtcpFuzzProperty
         rr.AsSpan(8, RtcpReceiverReport.BlockLength).CopyTo(sr.AsSpan(RtcpSenderReport.Length));
         var bye = new byte[RtcpBye.Length];
         RtcpBye.Write(bye, 0xCAFE_0001);
+        var pli = new byte[RtcpPictureLossIndication.Length];
+        RtcpPictureLossIndication.Write(pli, 0xCAFE_0001, OurSsrc);
         return
         [
             [.. rr, .. sdes],
             [.. sr, .. sdes],
             sdes,
             [.. rr, .. sdes, .. bye],
+            [.. rr, .. sdes, .. pli],
             [.. rr[..20]],
             [.. ReceiverReport(0xCAFE_0003, 0xDEAD_BEEF, 7), .. ReceiverReport(0xCAFE_0003, OurSsrc, 0x00FF_FFFF)],
         ];
