@@ -18,7 +18,7 @@ namespace CamStreamd.Capture;
 /// with backoff (1 s doubling to 30 s; back to 1 s after a session that played). The relayed
 /// frames resume on the upstream's next IDR (the depacketizer waits for one).
 /// </summary>
-public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
+public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner, IKeyframeSource
 {
     /// <summary>First wait before reconnecting.</summary>
     public static readonly TimeSpan InitialRetryDelay = TimeSpan.FromSeconds(1);
@@ -44,6 +44,7 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
     private readonly Channel<VideoFrame> _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly RelayedUnitWriter _writer;
+    private readonly UpstreamKeyframeRequest _keyframeRequest = new();
     private readonly long _stallTicks;
     private CancellationTokenSource _wait = new();
     private CancellationToken _registeredToken;
@@ -154,6 +155,9 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
 
     /// <inheritdoc/>
     public void ReturnFrame(VideoFrame frame) => _writer.Return(frame);
+
+    /// <summary>A viewer wants an IDR: the playing session asks the upstream with a PLI (a new session asks anyway).</summary>
+    public void RequestKeyframe() => _keyframeRequest.Set();
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -269,7 +273,8 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner
             var attemptStart = Stopwatch.GetTimestamp();
             try
             {
-                var session = new RtspPullSession(_options, _stream, _writer, _upstream, _logger);
+                _keyframeRequest.Clear();
+                var session = new RtspPullSession(_options, _stream, _writer, _upstream, _logger, _keyframeRequest);
                 session.TrackReady += _writer.Begin;
                 await session.RunAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -21,6 +21,7 @@ public sealed partial class StreamPipeline
     private readonly Func<IVideoEncoder> _encoderFactory;
     private readonly ILogger _logger;
     private IVideoEncoder? _encoder;
+    private IKeyframeSource? _keyframeSource;
     private int _state = (int)StreamState.Starting;
 
     /// <summary>Creates the pipeline of <paramref name="hub"/>.</summary>
@@ -31,7 +32,11 @@ public sealed partial class StreamPipeline
         _sourceFactory = sourceFactory;
         _encoderFactory = encoderFactory;
         _logger = logger;
-        hub.KeyframeRequested += () => Volatile.Read(ref _encoder)?.RequestKeyframe();
+        hub.KeyframeRequested += () =>
+        {
+            Volatile.Read(ref _encoder)?.RequestKeyframe();
+            Volatile.Read(ref _keyframeSource)?.RequestKeyframe();
+        };
     }
 
     /// <summary>The hub this pipeline feeds.</summary>
@@ -70,6 +75,7 @@ public sealed partial class StreamPipeline
             try
             {
                 source = _sourceFactory();
+                Volatile.Write(ref _keyframeSource, source as IKeyframeSource);
                 LogSourceOpened(Hub.Name, source.GetType().Name, source.Width, source.Height, source.Fps);
                 await PumpAsync(source, cancellationToken).ConfigureAwait(false);
             }
@@ -88,6 +94,7 @@ public sealed partial class StreamPipeline
             }
             finally
             {
+                Volatile.Write(ref _keyframeSource, null);
                 if (source is not null)
                 {
                     await source.DisposeAsync().ConfigureAwait(false);

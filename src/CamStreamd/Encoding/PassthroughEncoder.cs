@@ -83,6 +83,6 @@ public sealed partial class PassthroughEncoder : IVideoEncoder
     public void Dispose() => _disposed = true;
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information,
-        Message = "passthrough: an IDR was requested, but the camera decides when keyframes come (its GOP setting); viewers wait for the next one")]
+        Message = "passthrough: an IDR was requested; passthrough cannot make one: a camera sends its next at its GOP setting, a relayed RTSP upstream is asked with an RTCP PLI")]
     private static partial void LogCannotForceIdr(ILogger logger);
 }

@@ -36,6 +36,7 @@ public sealed class RtspPullSession : IInterleavedReceiver
     private readonly IH264UnitReceiver _sink;
     private readonly UpstreamCounters _counters;
     private readonly ILogger _logger;
+    private readonly UpstreamKeyframeRequest? _viewerRequest;
     private readonly uint _reporterSsrc = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
     private readonly byte[] _report = new byte[256];
     private H264RtpReceiver? _receiver;
@@ -43,7 +44,13 @@ public sealed class RtspPullSession : IInterleavedReceiver
     private long _lastInterleaved;
 
     /// <summary>Creates a session (nothing happens before <see cref="RunAsync"/>).</summary>
-    public RtspPullSession(RtspPullOptions options, string stream, IH264UnitReceiver sink, UpstreamCounters counters, ILogger logger)
+    /// <param name="options">URL, transport, credentials and timeouts.</param>
+    /// <param name="stream">The relayed stream's name (for logs).</param>
+    /// <param name="sink">Where access units go.</param>
+    /// <param name="counters">Upstream totals.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="viewerRequest">IDRs the relay's viewers want, passed upstream as a PLI; or null.</param>
+    public RtspPullSession(RtspPullOptions options, string stream, IH264UnitReceiver sink, UpstreamCounters counters, ILogger logger, UpstreamKeyframeRequest? viewerRequest = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
@@ -54,6 +61,7 @@ public sealed class RtspPullSession : IInterleavedReceiver
         _sink = sink;
         _counters = counters;
         _logger = logger;
+        _viewerRequest = viewerRequest;
     }
 
     /// <summary>Raised after SETUP, before PLAY (so before any media), with the track the SDP described (its SPS/PPS seed the relay).</summary>
@@ -245,9 +253,9 @@ public sealed class RtspPullSession : IInterleavedReceiver
     {
         var tick = TimeSpan.FromMilliseconds(250);
 
-        // While the relay waits for an IDR (at the start, after loss), a PLI asks the upstream's
-        // encoder for one now instead of at the end of its GOP; checked more often then, asked at
-        // most once per interval, as the encoder may take a frame or two to react.
+        // While the relay waits for an IDR (at the start, after loss) or a viewer wants one, a PLI
+        // asks the upstream's encoder for one now instead of at the end of its GOP; checked more
+        // often then, asked at most once per interval, as the encoder may take a frame or two to react.
         var waitingTick = TimeSpan.FromMilliseconds(50);
 
         // Keepalive at half the session timeout (at least every second), as most clients do.
@@ -258,7 +266,7 @@ public sealed class RtspPullSession : IInterleavedReceiver
         var nextKeyframeRequest = started;
         while (true)
         {
-            var waiting = _receiver!.IsWaitingForKeyframe;
+            var waiting = WantsKeyframe;
             await Task.WhenAny(connection.Closed, media, Task.Delay(waiting ? waitingTick : tick, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (connection.Closed.IsCompleted)
@@ -279,13 +287,14 @@ public sealed class RtspPullSession : IInterleavedReceiver
                 throw new RtspClientException(string.Create(CultureInfo.InvariantCulture, $"{ConfigRedactor.RedactUrl(aggregate)}: no RTP for {_options.MediaTimeout.TotalSeconds:0.#} s"));
             }
 
-            var askForKeyframe = _receiver.IsWaitingForKeyframe && _receiver.SourceSsrc is not null && now >= nextKeyframeRequest;
+            var askForKeyframe = WantsKeyframe && _receiver!.SourceSsrc is not null && now >= nextKeyframeRequest;
             if (now >= nextReport || askForKeyframe)
             {
                 nextReport = now + ToTicks(_options.ReportInterval);
                 if (askForKeyframe)
                 {
                     nextKeyframeRequest = now + ToTicks(KeyframeRequestInterval);
+                    _viewerRequest?.Clear();
                 }
 
                 await SendReportAsync(connection, udp, serverRtcp, now, askForKeyframe, cancellationToken).ConfigureAwait(false);
@@ -310,6 +319,9 @@ public sealed class RtspPullSession : IInterleavedReceiver
             }
         }
     }
+
+    /// <summary>True while an IDR is wanted: the depacketizer waits for one, or a viewer asked.</summary>
+    private bool WantsKeyframe => _receiver!.IsWaitingForKeyframe || (_viewerRequest?.IsSet ?? false);
 
     private async Task SendReportAsync(RtspClientConnection connection, UdpMediaSockets? udp, IPEndPoint? serverRtcp, long now, bool pictureLoss, CancellationToken cancellationToken)
     {
