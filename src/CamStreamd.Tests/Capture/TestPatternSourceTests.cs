@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using CamStreamd.Capture;
 using CamStreamd.Media;
+using CamStreamd.Tests.Rtsp.TestSupport;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace CamStreamd.Tests.Capture;
@@ -140,6 +142,30 @@ public class TestPatternSourceTests
         Assert.Equal(0, source.SkippedFrames);
         Assert.Equal(1, source.FramesAllocated);
         Assert.Equal(0, clock.ActiveTimers);
+    }
+
+    [Fact]
+    public async Task Falling_behind_is_warned_at_most_every_10_s_with_the_skips_summed()
+    {
+        var clock = new ManualTimeProvider();
+        using var log = new ListLoggerFactory();
+        await using var source = new TestPatternSource(64, 48, 30, clock, log.CreateLogger<TestPatternSource>());
+        var start = clock.GetTimestamp();
+        (await source.ReadFrameAsync(CancellationToken.None)).Release();
+
+        // Read once a second for 20 s: each read skips 29 frames. The first is said at once,
+        // the next ten (2 s .. 11 s) together at 11 s, the last nine wait for the next warning.
+        for (var i = 1; i <= 20; i++)
+        {
+            clock.AdvanceTo(start + Offset(30L * i, 30, 1));
+            (await source.ReadFrameAsync(CancellationToken.None)).Release();
+        }
+
+        Assert.Equal(29 * 20, source.SkippedFrames);
+        var warnings = log.WithId(3101);
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains("skipped 29 frames, continuing at frame 30 ", warnings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("skipped 290 frames, continuing at frame 330 ", warnings[1].Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -28,6 +28,8 @@ public sealed partial class TestPatternSource : IVideoSource
     private long _start;
     private long _next;
     private long _skipped;
+    private long _skippedUnlogged;
+    private long _lastSkipLog;
     private bool _started;
     private bool _disposed;
 
@@ -76,6 +78,9 @@ public sealed partial class TestPatternSource : IVideoSource
     /// <inheritdoc/>
     public double Fps { get; }
 
+    /// <summary>Least time between two "fell behind" warnings; the skips in between are summed into the next one.</summary>
+    public static readonly TimeSpan SkipWarningInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>Frames skipped because the reader fell a frame period or more behind.</summary>
     public long SkippedFrames => Interlocked.Read(ref _skipped);
 
@@ -100,7 +105,16 @@ public sealed partial class TestPatternSource : IVideoSource
             // A later frame is already due: jump to the frame due now rather than bursting.
             var skipped = current - _next;
             Interlocked.Add(ref _skipped, skipped);
-            LogSkipped(_logger, skipped, current);
+            _skippedUnlogged += skipped;
+
+            // A machine that is busy for minutes would otherwise log a warning per late frame.
+            if (_lastSkipLog == 0 || _time.GetElapsedTime(_lastSkipLog, now) >= SkipWarningInterval)
+            {
+                LogSkipped(_logger, _skippedUnlogged, current, SkipWarningInterval.TotalSeconds);
+                _skippedUnlogged = 0;
+                _lastSkipLog = now;
+            }
+
             _next = current;
         }
 
@@ -130,8 +144,8 @@ public sealed partial class TestPatternSource : IVideoSource
         return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Test pattern reader fell behind: skipped {Skipped} frames, continuing at frame {FrameNumber}")]
-    private static partial void LogSkipped(ILogger logger, long skipped, long frameNumber);
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Test pattern reader fell behind: skipped {Skipped} frames, continuing at frame {FrameNumber} (said at most every {IntervalSeconds} s)")]
+    private static partial void LogSkipped(ILogger logger, long skipped, long frameNumber, double intervalSeconds);
 
     private long DueTime(long frame) => _start + (long)Math.Round(frame * _ticksPerFrame);
 
