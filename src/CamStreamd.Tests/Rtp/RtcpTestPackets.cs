@@ -17,6 +17,14 @@ internal static class RtcpTestPackets
         return packet;
     }
 
+    /// <summary>A viewer's keyframe request as a compound packet: RR about <paramref name="media"/>, SDES, then a PLI (RFC 4585 §3.1 order).</summary>
+    public static byte[] PictureLossCompound(uint reporter, uint media)
+    {
+        var pli = new byte[CamStreamd.Rtp.RtcpPictureLossIndication.Length];
+        CamStreamd.Rtp.RtcpPictureLossIndication.Write(pli, reporter, media);
+        return [.. ReceiverReport(reporter, media, 0, 0, 1, 0), .. Sdes(reporter, "viewer"), .. pli];
+    }
+
     /// <summary>An SDES with one CNAME chunk (what follows an RR in a compound packet).</summary>
     public static byte[] Sdes(uint ssrc, string cname)
     {

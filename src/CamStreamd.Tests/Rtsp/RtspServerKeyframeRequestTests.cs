@@ -1,4 +1,3 @@
-using CamStreamd.Rtp;
 using CamStreamd.Rtsp;
 using CamStreamd.Tests.Rtp;
 using CamStreamd.Tests.Rtsp.TestSupport;
@@ -29,26 +28,19 @@ public class RtspServerKeyframeRequestTests(RtspClipFixture clips)
         await Task.Delay(200);
         var before = Volatile.Read(ref requests);
 
-        await SendAsync(client, Compound(0x77, ssrc + 1));
-        await SendAsync(client, Compound(0x77, ssrc));
-        await SendAsync(client, Compound(0x77, ssrc));
-        await SendAsync(client, Compound(0x77, ssrc));
+        await SendAsync(client, RtcpTestPackets.PictureLossCompound(0x77, ssrc + 1));
+        await SendAsync(client, RtcpTestPackets.PictureLossCompound(0x77, ssrc));
+        await SendAsync(client, RtcpTestPackets.PictureLossCompound(0x77, ssrc));
+        await SendAsync(client, RtcpTestPackets.PictureLossCompound(0x77, ssrc));
         await WaitUntilAsync(() => Volatile.Read(ref requests) > before);
         await Task.Delay(300);
         Assert.Equal(before + 1, Volatile.Read(ref requests));
 
         // A second later the next request goes through again.
         await Task.Delay(RtspSessionRtcp.KeyframeRequestInterval);
-        await SendAsync(client, Compound(0x77, ssrc));
+        await SendAsync(client, RtcpTestPackets.PictureLossCompound(0x77, ssrc));
         await WaitUntilAsync(() => Volatile.Read(ref requests) > before + 1);
         Assert.Equal(before + 2, Volatile.Read(ref requests));
-    }
-
-    private static byte[] Compound(uint reporter, uint media)
-    {
-        var pli = new byte[RtcpPictureLossIndication.Length];
-        RtcpPictureLossIndication.Write(pli, reporter, media);
-        return [.. RtcpTestPackets.ReceiverReport(reporter, media, 0, 0, 1, 0), .. RtcpTestPackets.Sdes(reporter, "viewer"), .. pli];
     }
 
     private static Task SendAsync(RawRtspClient client, byte[] rtcp) =>

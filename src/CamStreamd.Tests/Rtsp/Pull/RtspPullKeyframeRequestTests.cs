@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using CamStreamd.Rtp;
 using CamStreamd.Tests.Rtp;
 using CamStreamd.Tests.Rtsp.TestSupport;
 using Xunit.Abstractions;
@@ -82,9 +81,7 @@ public sealed class RtspPullKeyframeRequestTests(PullFixture fixture, ITestOutpu
             await viewer.ReadInterleavedAsync();
         }
 
-        var pli = new byte[RtcpPictureLossIndication.Length];
-        RtcpPictureLossIndication.Write(pli, 0x77, ssrc);
-        byte[] rtcp = [.. RtcpTestPackets.ReceiverReport(0x77, ssrc, 0, 0, 1, 0), .. RtcpTestPackets.Sdes(0x77, "viewer"), .. pli];
+        var rtcp = RtcpTestPackets.PictureLossCompound(0x77, ssrc);
         await viewer.SendRawAsync([0x24, 1, (byte)(rtcp.Length >> 8), (byte)rtcp.Length, .. rtcp]);
         var asked = Stopwatch.StartNew();
         await ReadUntilIdrAsync(viewer, TimeSpan.FromSeconds(4), "an IDR after the viewer's PLI");
