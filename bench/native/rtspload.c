@@ -304,6 +304,29 @@ static int on_rtp(const unsigned char *p, size_t len) {
   return 0;
 }
 
+/* The next whole interleaved frame at *pos of buffer[0..have) ('$', channel, 16-bit length,
+ * RFC 2326 section 10.12), skipping RTSP messages between frames (e.g. a server request).
+ * Returns 1 with the channel and payload and *pos past the frame, 0 when more bytes are needed. */
+static int next_interleaved(const unsigned char *buffer, size_t have, size_t *pos,
+                            int *channel, const unsigned char **payload, size_t *len) {
+  while (have - *pos >= 4) {
+    if (buffer[*pos] != '$') {
+      const unsigned char *end = memmem(buffer + *pos, have - *pos, "\r\n\r\n", 4);
+      if (!end) return 0;
+      *pos = (size_t)(end + 4 - buffer);
+      continue;
+    }
+    size_t n = (size_t)((buffer[*pos + 2] << 8) | buffer[*pos + 3]);
+    if (have - *pos < 4 + n) return 0;
+    *channel = buffer[*pos + 1];
+    *payload = buffer + *pos + 4;
+    *len = n;
+    *pos += 4 + n;
+    return 1;
+  }
+  return 0;
+}
+
 static void join(const char *url, int tcp) {
   double start = now_seconds();
   struct session *s = &sessions[0];
@@ -314,19 +337,11 @@ static void join(const char *url, int tcp) {
   for (;;) {
     if (now_seconds() - start > 15) { errno = 0; die("no complete IDR within 15 s"); }
     if (tcp) {
-      /* Interleaved frames: '$', channel, 16-bit length (RFC 2326 §10.12). */
-      size_t pos = 0;
-      while (have - pos >= 4) {
-        if (buffer[pos] != '$') { /* an RTSP message (e.g. a server request): skip to its end */
-          unsigned char *end = memmem(buffer + pos, have - pos, "\r\n\r\n", 4);
-          if (!end) break;
-          pos = (size_t)(end + 4 - buffer);
-          continue;
-        }
-        size_t len = (size_t)((buffer[pos + 2] << 8) | buffer[pos + 3]);
-        if (have - pos < 4 + len) break;
-        if (buffer[pos + 1] == 0 && on_rtp(buffer + pos + 4, len)) goto done;
-        pos += 4 + len;
+      size_t pos = 0, len;
+      int channel;
+      const unsigned char *p;
+      while (next_interleaved(buffer, have, &pos, &channel, &p, &len)) {
+        if (channel == 0 && on_rtp(p, len)) goto done;
       }
       memmove(buffer, buffer + pos, have - pos);
       have -= pos;
@@ -382,24 +397,16 @@ static void wire(const char *url, double seconds) {
   size_t have = leftover_len;
   memcpy(buffer, leftover, leftover_len);
   while (now_seconds() - start < seconds && !stop) {
-    size_t pos = 0;
-    while (have - pos >= 4) {
-      if (buffer[pos] != '$') {
-        unsigned char *end = memmem(buffer + pos, have - pos, "\r\n\r\n", 4);
-        if (!end) break;
-        pos = (size_t)(end + 4 - buffer);
-        continue;
-      }
-      size_t len = (size_t)((buffer[pos + 2] << 8) | buffer[pos + 3]);
-      if (have - pos < 4 + len) break;
-      const unsigned char *p = buffer + pos + 4;
-      if (buffer[pos + 1] == 1) on_rtcp(p, len);
-      if (buffer[pos + 1] == 0 && len >= 12 && (p[1] & 0x80) && have_sr && now_seconds() - start > 2) {
+    size_t pos = 0, len;
+    int channel;
+    const unsigned char *p;
+    while (next_interleaved(buffer, have, &pos, &channel, &p, &len)) {
+      if (channel == 1) on_rtcp(p, len);
+      if (channel == 0 && len >= 12 && (p[1] & 0x80) && have_sr && now_seconds() - start > 2) {
         uint32_t rtp = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
         double capture = sr_wall + (double)(int32_t)(rtp - sr_rtp) / 90000.0;
         printf("%.3f\n", (wall_seconds() - capture) * 1000);
       }
-      pos += 4 + len;
     }
     memmove(buffer, buffer + pos, have - pos);
     have -= pos;
