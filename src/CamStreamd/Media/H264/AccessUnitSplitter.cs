@@ -17,11 +17,11 @@ public static class AccessUnitSplitter
         var units = new List<(int Offset, int Length)>();
         var unitStart = -1;
         var sawSlice = false;
-        var position = NextStartCode(stream, 0, out var codeLength);
+        var position = AnnexBReader.FindStartCode(stream, 0, out var codeLength);
         while (position >= 0)
         {
             var header = position + codeLength;
-            var next = NextStartCode(stream, header, out var nextCodeLength);
+            var next = AnnexBReader.FindStartCode(stream, header, out var nextCodeLength);
             if (header < stream.Length)
             {
                 var type = stream[header] & 0x1F;
@@ -54,23 +54,5 @@ public static class AccessUnitSplitter
         }
 
         return units;
-    }
-
-    /// <summary>The offset of the next start code (its first zero byte) at or after <paramref name="from"/>, or -1.</summary>
-    private static int NextStartCode(ReadOnlySpan<byte> stream, int from, out int length)
-    {
-        for (var i = from; i + 2 < stream.Length; i++)
-        {
-            if (stream[i] == 0 && stream[i + 1] == 0 && stream[i + 2] == 1)
-            {
-                // A 4-byte start code owns the zero before it.
-                var start = i > from && stream[i - 1] == 0 ? i - 1 : i;
-                length = i + 3 - start;
-                return start;
-            }
-        }
-
-        length = 0;
-        return -1;
     }
 }

@@ -50,8 +50,12 @@ public ref struct AnnexBReader
     /// <summary>NAL unit type: the low five bits of the header byte (H.264 §7.3.1).</summary>
     public static int NalType(ReadOnlySpan<byte> nalUnit) => nalUnit.IsEmpty ? -1 : nalUnit[0] & 0x1F;
 
-    /// <summary>Finds the next 00 00 01 at or after <paramref name="from"/>; reports 4 when a zero byte precedes it.</summary>
-    private static int FindStartCode(ReadOnlySpan<byte> data, int from, out int codeLength)
+    /// <summary>
+    /// Finds the next 00 00 01 at or after <paramref name="from"/>: the offset of the start code
+    /// (of the zero before it when there is one after <paramref name="from"/>, which makes it a
+    /// 4-byte code), or -1; <paramref name="codeLength"/> is 3 or 4.
+    /// </summary>
+    internal static int FindStartCode(ReadOnlySpan<byte> data, int from, out int codeLength)
     {
         var i = from;
         while (i + 2 < data.Length)
