@@ -2,6 +2,7 @@ using CamStreamd.Capture;
 using CamStreamd.Configuration;
 using CamStreamd.Encoding;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -2,7 +2,6 @@ using CamStreamd.Configuration;
 using CamStreamd.Encoding;
 using CamStreamd.Media;
 using CamStreamd.Media.H264;
-using CamStreamd.Tests.Interop;
 
 namespace CamStreamd.Tests.Encoding;
 

@@ -1,4 +1,3 @@
-using CamStreamd.Configuration;
 using CamStreamd.Encoding;
 using CamStreamd.Media;
 using CamStreamd.Media.H264;

@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using CamStreamd.Capture;
 using CamStreamd.Configuration;
 using CamStreamd.Hosting;
 using CamStreamd.Http;
+using CamStreamd.Media;
+using CamStreamd.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

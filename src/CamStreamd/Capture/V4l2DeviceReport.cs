@@ -66,7 +66,7 @@ public static class V4l2DeviceReport
         output.WriteLine($"  driver: {description.Driver}, bus: {description.BusInfo}, {(description.IsMultiplanar ? "multi-planar" : "single-planar")}");
         foreach (var format in V4l2Enumeration.Formats(device, description.BufferType))
         {
-            var supported = V4l2PixelFormats.TryMap(format.PixelFormat, out var mapped) ? $"-> {mapped}" : "(not supported by camstreamd)";
+            var supported = V4l2PixelFormatMap.TryMap(format.PixelFormat, out var mapped) ? $"-> {mapped}" : "(not supported by camstreamd)";
             output.WriteLine($"  {format.FourCc} {format.Description} {supported}");
             var shown = 0;
             foreach (var size in format.Sizes)

@@ -67,7 +67,7 @@ public sealed partial class V4l2Source : IVideoSource
         _bufferType = description.BufferType;
         var formats = V4l2Enumeration.Formats(device, _bufferType);
         var chosen = V4l2Negotiator.ChooseFormat(formats, options.Format, options.Engine, device.Path);
-        if (!V4l2PixelFormats.TryMap(chosen.PixelFormat, out var pixelFormat))
+        if (!V4l2PixelFormatMap.TryMap(chosen.PixelFormat, out var pixelFormat))
         {
             throw new CameraConfigurationException($"{device.Path}: format {chosen.FourCc} is not supported");
         }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using CamStreamd.Configuration;
 using CamStreamd.Interop.Systemd;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

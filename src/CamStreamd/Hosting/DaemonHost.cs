@@ -1,4 +1,3 @@
-using System.Reflection;
 using CamStreamd.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,10 +13,6 @@ public static class DaemonHost
     /// stays under 5 s, far inside systemd's TimeoutStopSec.
     /// </summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(4);
-
-    /// <summary>The informational version of the daemon (e.g. <c>0.1.0+abc123</c>).</summary>
-    public static string Version { get; } =
-        typeof(DaemonHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>
     /// Runs the daemon; returns <see cref="ExitCodes.Ok"/> after a normal stop, <see cref="ExitCodes.Config"/>
@@ -55,7 +50,7 @@ public static class DaemonHost
         // Disposing the host disposes the Serilog provider, which flushes the logger.
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DaemonHost).FullName!);
-        HostingLog.Starting(logger, Version, config.Source, string.Join(", ", config.Options.Streams.Select(s => s.Name)));
+        HostingLog.Starting(logger, BuildInfo.Version, config.Source, string.Join(", ", config.Options.Streams.Select(s => s.Name)));
         foreach (var notice in config.Notices)
         {
             HostingLog.ConfigNotice(logger, notice.Key, notice.Message);

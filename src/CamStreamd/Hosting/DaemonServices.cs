@@ -4,6 +4,7 @@ using CamStreamd.Gpio;
 using CamStreamd.Http;
 using CamStreamd.Media;
 using CamStreamd.Rtsp;
+using CamStreamd.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -1,8 +1,6 @@
-using System.Net;
-using System.Net.NetworkInformation;
-using System.Net.Sockets;
 using CamStreamd.Media;
 using CamStreamd.Rtsp;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +35,7 @@ public sealed partial class StartupBanner : IHostedService
         var endPoint = server.LocalEndPoint;
         foreach (var name in _registry.Names.Order(StringComparer.Ordinal))
         {
-            foreach (var host in HostsFor(endPoint.Address))
+            foreach (var host in ListenHosts.For(endPoint.Address))
             {
                 LogStreamUrl(name, $"rtsp://{host}:{endPoint.Port}/{name}");
             }
@@ -48,33 +46,6 @@ public sealed partial class StartupBanner : IHostedService
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>The addresses a viewer can use: the bound one, or loopback and each interface's IPv4 address for a wildcard bind.</summary>
-    internal static IEnumerable<string> HostsFor(IPAddress bound)
-    {
-        if (!bound.Equals(IPAddress.Any) && !bound.Equals(IPAddress.IPv6Any))
-        {
-            yield return bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound}]" : bound.ToString();
-            yield break;
-        }
-
-        yield return "127.0.0.1";
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
-        {
-            if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback)
-            {
-                continue;
-            }
-
-            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
-            {
-                if (unicast.Address.AddressFamily == AddressFamily.InterNetwork)
-                {
-                    yield return unicast.Address.ToString();
-                }
-            }
-        }
-    }
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Stream {Stream}: {Url}")]
     private partial void LogStreamUrl(string stream, string url);

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using CamStreamd.Capture;
+using CamStreamd.Media;
+using CamStreamd.Streams;
 
 namespace CamStreamd.Hosting;
 

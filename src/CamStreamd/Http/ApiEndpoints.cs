@@ -1,7 +1,7 @@
 using System.Text.Json;
-using CamStreamd.Capture;
 using CamStreamd.Configuration;
-using CamStreamd.Hosting;
+using CamStreamd.Media;
+using CamStreamd.Streams;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -48,7 +48,7 @@ internal sealed class ApiEndpoints
         var failed = streams.Any(s => s.State == StreamState.Failed);
         var uptime = Math.Round((_time.GetUtcNow() - _startedAt).TotalSeconds, 3);
         context.Response.StatusCode = failed ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
-        return WriteJsonAsync(context, new HealthResponse(failed ? "failed" : "ok", DaemonHost.Version, uptime, streams), HttpJsonContext.Default.HealthResponse);
+        return WriteJsonAsync(context, new HealthResponse(failed ? "failed" : "ok", BuildInfo.Version, uptime, streams), HttpJsonContext.Default.HealthResponse);
     }
 
     /// <summary><c>GET /api/streams</c>.</summary>

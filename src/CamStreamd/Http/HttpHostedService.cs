@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using CamStreamd.Configuration;
-using CamStreamd.Hosting;
 using CamStreamd.Rtsp;
+using CamStreamd.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -101,7 +101,7 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
         _sampler = sampler;
         sampler.Start();
         LocalEndPoint = BoundEndPoint(app);
-        foreach (var host in StartupBanner.HostsFor(LocalEndPoint.Address))
+        foreach (var host in ListenHosts.For(LocalEndPoint.Address))
         {
             _logger.Listening($"http://{host}:{LocalEndPoint.Port}/");
         }

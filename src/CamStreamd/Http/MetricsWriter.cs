@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using CamStreamd.Capture;
-using CamStreamd.Hosting;
+using CamStreamd.Configuration;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 
 namespace CamStreamd.Http;
 
@@ -40,7 +40,7 @@ internal sealed class MetricsWriter
         var text = new StringBuilder(8192);
 
         Family(text, "camstreamd_build_info", "gauge", "Version of the running daemon (always 1).");
-        Sample(text, "camstreamd_build_info", [("version", DaemonHost.Version)], 1);
+        Sample(text, "camstreamd_build_info", [("version", BuildInfo.Version)], 1);
 
         Family(text, "camstreamd_stream_state", "gauge", "1 for the state each stream is in, 0 for the others.");
         foreach (var stream in streams)

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
-using CamStreamd.Hosting;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

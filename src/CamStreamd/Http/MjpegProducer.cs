@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CamStreamd.Configuration;
-using CamStreamd.Encoding;
-using CamStreamd.Hosting;
-using CamStreamd.Media;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace CamStreamd.Http;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using CamStreamd.Configuration;
-using CamStreamd.Hosting;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace CamStreamd.Http;

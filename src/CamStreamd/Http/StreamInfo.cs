@@ -1,4 +1,4 @@
-using CamStreamd.Capture;
+using CamStreamd.Media;
 
 namespace CamStreamd.Http;
 

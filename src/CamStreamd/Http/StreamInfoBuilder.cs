@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CamStreamd.Configuration;
-using CamStreamd.Hosting;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 
 namespace CamStreamd.Http;
 

@@ -1,5 +1,5 @@
-using CamStreamd.Hosting;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 
 namespace CamStreamd.Http;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CamStreamd.Capture;
+using CamStreamd.Media;
 
 namespace CamStreamd.Http;
 

@@ -1,4 +1,3 @@
-using CamStreamd.Media.H264;
 
 namespace CamStreamd.Rtp;
 

@@ -1,6 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-using CamStreamd.Media;
-
 namespace CamStreamd.Interop.V4l2;
 
 /// <summary>The V4L2 fourccs camstreamd captures (<c>v4l2_fourcc(a, b, c, d)</c> = a | b&lt;&lt;8 | c&lt;&lt;16 | d&lt;&lt;24).</summary>
@@ -39,19 +36,4 @@ public static class V4l2PixelFormats
             span[i] = char.IsAsciiLetterOrDigit(c) || c == ' ' ? c : '?';
         }
     });
-
-    /// <summary>The <see cref="VideoPixelFormat"/> frames of <paramref name="fourcc"/> carry, when camstreamd takes it.</summary>
-    public static bool TryMap(uint fourcc, [NotNullWhen(true)] out VideoPixelFormat? format)
-    {
-        format = fourcc switch
-        {
-            Nv12 or Nv12M => VideoPixelFormat.Nv12,
-            Yuv420 or Yuv420M => VideoPixelFormat.I420,
-            Yuyv => VideoPixelFormat.Yuyv,
-            Mjpeg or Jpeg => VideoPixelFormat.Mjpeg,
-            H264 => VideoPixelFormat.H264,
-            _ => null,
-        };
-        return format is not null;
-    }
 }

@@ -4,9 +4,10 @@ using CamStreamd.Encoding;
 using CamStreamd.Media;
 using CamStreamd.Rtp;
 using CamStreamd.Rtsp.Client;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Logging;
 
-namespace CamStreamd.Hosting;
+namespace CamStreamd.Streams;
 
 /// <summary>
 /// Turns one configured stream into its running parts: a <see cref="StreamHub"/> (with the

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using CamStreamd.Capture;
+using CamStreamd.Media;
+using CamStreamd.Streams;
 
-namespace CamStreamd.Hosting;
+namespace CamStreamd.Streams;
 
 /// <summary>
 /// Whether one stream's pipeline counts as healthy for the systemd watchdog: frames (camera or

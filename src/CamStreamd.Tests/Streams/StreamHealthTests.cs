@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using CamStreamd.Capture;
-using CamStreamd.Hosting;
+using CamStreamd.Media;
+using CamStreamd.Streams;
 
-namespace CamStreamd.Tests.Hosting;
+namespace CamStreamd.Tests.Streams;
 
 /// <summary>When a pipeline counts as healthy for the watchdog.</summary>
 public sealed class StreamHealthTests

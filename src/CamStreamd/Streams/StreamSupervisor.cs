@@ -1,9 +1,10 @@
 using CamStreamd.Configuration;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace CamStreamd.Hosting;
+namespace CamStreamd.Streams;
 
 /// <summary>
 /// Runs the daemon's streams and changes them while it runs: the configured streams start with
@@ -250,7 +251,7 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
         var cts = new CancellationTokenSource();
         stream.RunCancellation = cts;
         stream.StartedAt = _time.GetUtcNow();
-        stream.Pipeline.SetState(Capture.StreamState.Starting);
+        stream.Pipeline.SetState(StreamState.Starting);
         stream.RunTask = Task.Run(() => stream.Pipeline.RunAsync(cts.Token), CancellationToken.None);
         LogStreamStarted(stream.Name);
     }
@@ -280,7 +281,7 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
         stream.RunCancellation = null;
         stream.RunTask = null;
         stream.StartedAt = null;
-        stream.Pipeline.SetState(Capture.StreamState.Stopped);
+        stream.Pipeline.SetState(StreamState.Stopped);
         LogStreamStopped(stream.Name);
     }
 

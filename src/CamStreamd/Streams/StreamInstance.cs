@@ -1,8 +1,8 @@
-using CamStreamd.Capture;
 using CamStreamd.Configuration;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 
-namespace CamStreamd.Hosting;
+namespace CamStreamd.Streams;
 
 /// <summary>
 /// One stream as the <see cref="StreamSupervisor"/> runs it: its settings, hub and pipeline, and

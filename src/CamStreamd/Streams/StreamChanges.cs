@@ -1,4 +1,6 @@
-namespace CamStreamd.Hosting;
+using CamStreamd.Streams;
+
+namespace CamStreamd.Streams;
 
 /// <summary>What <see cref="StreamSupervisor.ApplyAsync"/> did, by stream name.</summary>
 /// <param name="Added">Streams that are new in the configuration and were started.</param>

@@ -1,10 +1,9 @@
-using CamStreamd.Capture;
 using CamStreamd.Configuration;
-using CamStreamd.Hosting;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CamStreamd.Tests.Hosting;
+namespace CamStreamd.Tests.Streams;
 
 public sealed class StreamSupervisorTests
 {

@@ -1,9 +1,10 @@
 using CamStreamd.Capture;
 using CamStreamd.Encoding;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace CamStreamd.Tests.Capture;
+namespace CamStreamd.Tests.Streams;
 
 public class StreamPipelineTests
 {

@@ -1,8 +1,10 @@
+using CamStreamd.Capture;
 using CamStreamd.Encoding;
 using CamStreamd.Media;
+using CamStreamd.Streams;
 using Microsoft.Extensions.Logging;
 
-namespace CamStreamd.Capture;
+namespace CamStreamd.Streams;
 
 /// <summary>
 /// One stream's capture loop: source → encoder → hub. The source paces the loop; the encoder

@@ -1,4 +1,6 @@
-namespace CamStreamd.Capture;
+using CamStreamd.Media;
+
+namespace CamStreamd.Media;
 
 /// <summary>Where a stream's pipeline is (reported by the HTTP API, metrics and the systemd watchdog).</summary>
 public enum StreamState
