@@ -12,7 +12,7 @@ public class ConfigCheckTests
         using var error = new StringWriter();
 
         var path = Path.Combine(Path.GetTempPath(), $"camstreamd-check-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, """{ "streams": [ { "name": "mix", "source": { "type": "composite" } } ] }""");
+        File.WriteAllText(path, """{ "streams": [ { "name": "mix", "source": { "type": "composite", "layout": "grid", "inputs": [ { "url": "rtsp://127.0.0.1:9/x" } ] } } ] }""");
         try
         {
             var code = ConfigCheck.Run(path, output, error);
@@ -20,7 +20,8 @@ public class ConfigCheckTests
             Assert.Equal(ExitCodes.Ok, code);
             var reread = ConfigLoader.Parse(output.ToString());
             Assert.Equal("composite", reread.Options.Streams[0].Source.Type);
-            Assert.Contains("notice: streams[0].source.type:", error.ToString(), StringComparison.Ordinal);
+            Assert.Equal("rtsp://127.0.0.1:9/x", reread.Options.Streams[0].Source.Inputs![0].Url);
+            Assert.DoesNotContain("notice:", error.ToString(), StringComparison.Ordinal);
         }
         finally
         {

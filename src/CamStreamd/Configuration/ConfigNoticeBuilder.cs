@@ -14,7 +14,7 @@ internal static class ConfigNoticeBuilder
         {
             var stream = options.Streams[i];
             var source = stream.Source;
-            if (source.Type is not (SourceTypes.TestPattern or SourceTypes.V4l2 or SourceTypes.Rtsp))
+            if (source.Type is not (SourceTypes.TestPattern or SourceTypes.V4l2 or SourceTypes.Rtsp or SourceTypes.Composite))
             {
                 notices.Add(new(
                     $"streams[{i}].source.type",

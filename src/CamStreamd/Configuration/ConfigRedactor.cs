@@ -23,6 +23,11 @@ internal static class ConfigRedactor
             {
                 Password = s.Source.Password is null ? null : Mask,
                 Url = RedactUrl(s.Source.Url),
+                Inputs = s.Source.Inputs is null ? null : [.. s.Source.Inputs.Select(i => i with
+                {
+                    Password = i.Password is null ? null : Mask,
+                    Url = RedactUrl(i.Url),
+                })],
             },
         })],
     };

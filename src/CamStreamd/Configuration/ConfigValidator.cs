@@ -211,6 +211,8 @@ public static class ConfigValidator
                 }
             }
         }
+
+        CompositeValidator.Validate(errors, streams);
     }
 
     private static void ValidateSource(List<string> errors, string key, SourceOptions source)

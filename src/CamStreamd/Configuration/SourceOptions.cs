@@ -11,6 +11,10 @@ namespace CamStreamd.Configuration;
 /// <param name="Transport"><c>transport</c>: <c>tcp</c> or <c>udp</c> (type <c>rtsp</c>).</param>
 /// <param name="Username"><c>username</c> for the upstream server (type <c>rtsp</c>).</param>
 /// <param name="Password"><c>password</c> for the upstream server; printed as <c>***</c> by <c>check-config</c>.</param>
+/// <param name="Inputs"><c>inputs</c>: the tiles of a composite (type <c>composite</c>, at least one).</param>
+/// <param name="Layout"><c>layout</c>: <c>grid</c> lays the inputs out evenly, in place of their rectangles (type <c>composite</c>).</param>
+/// <param name="HoldSeconds"><c>holdSeconds</c>: how long a lost input's last picture stays before its tile turns black (type <c>composite</c>, 1..3600).</param>
+/// <param name="Background"><c>background</c>: colour of the uncovered canvas and letterbox bars, a name (<c>black</c>, <c>white</c>, <c>gray</c>, ...) or <c>#RRGGBB</c> (type <c>composite</c>).</param>
 public sealed record SourceOptions(
     string Type = "",
     string Device = "/dev/video0",
@@ -21,4 +25,8 @@ public sealed record SourceOptions(
     string? Url = null,
     string Transport = "tcp",
     string? Username = null,
-    string? Password = null);
+    string? Password = null,
+    IReadOnlyList<CompositeInputOptions>? Inputs = null,
+    string? Layout = null,
+    double HoldSeconds = 10,
+    string Background = "black");

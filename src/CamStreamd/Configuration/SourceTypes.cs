@@ -12,7 +12,7 @@ public static class SourceTypes
     /// <summary>Pull from an upstream RTSP server.</summary>
     public const string Rtsp = "rtsp";
 
-    /// <summary>A composite of other streams (later).</summary>
+    /// <summary>A composite: several cameras or streams tiled into one picture.</summary>
     public const string Composite = "composite";
 
     /// <summary>Every accepted value.</summary>
