@@ -43,6 +43,7 @@ public sealed class FolderDependencyTests
         ("Capture", "Media"),
         ("Capture", "Rtp"), // depacketizer of the RTSP pull
         ("Capture", "Rtsp"), // the RTSP client of the pull source
+        ("Capture", "Encoding"), // the composite decodes its H.264 inputs and scales them into its canvas
 
         // Encoders and decoders.
         ("Encoding", "Configuration"),

@@ -28,6 +28,9 @@ public sealed class StreamCounters
     /// <summary>The upstream connection's totals and state when the stream pulls from an RTSP server, else null (set once, before the pipeline starts).</summary>
     public UpstreamCounters? Upstream { get; set; }
 
+    /// <summary>The inputs of a composite stream, else null.</summary>
+    public IReadOnlyList<CompositeInputCounters>? CompositeInputs { get; set; }
+
     /// <summary>Frames taken from the source.</summary>
     public long FramesCaptured => Interlocked.Read(ref _framesCaptured);
 

@@ -12,8 +12,7 @@ namespace CamStreamd.Streams;
 /// <summary>
 /// Turns one configured stream into its running parts: a <see cref="StreamHub"/> (with the
 /// stream's RTP packetizer, registered by name) and the <see cref="StreamPipeline"/> that feeds
-/// it. Sources that do not exist yet (composite) fall back to the test pattern; the
-/// configuration notices already said so.
+/// it.
 /// </summary>
 public sealed class StreamFactory
 {
@@ -34,6 +33,9 @@ public sealed class StreamFactory
         _pool = pool;
         _registry = registry;
     }
+
+    /// <summary>The other streams' raw frames for composite inputs <c>{"stream": name}</c> (null: such tiles show NO SIGNAL).</summary>
+    public ICompositeFrameTap? FrameTap { get; set; }
 
     /// <summary>Builds and registers the hub of <paramref name="stream"/> and returns its pipeline.</summary>
     public StreamPipeline Create(StreamOptions stream, RtspOptions rtsp)
@@ -103,6 +105,11 @@ public sealed class StreamFactory
         {
             var pull = new RtspPullOptions(source.Url!, source.Transport, source.Username, source.Password, maxFrameLength);
             return new RtspPullSource(pull, stream.Name, source.Width, source.Height, source.Fps, counters, stateChanged, _loggerFactory.CreateLogger<RtspPullSource>());
+        }
+
+        if (source.Type == SourceTypes.Composite)
+        {
+            return CompositeSourceBuilder.Create(stream, counters, maxFrameLength, FrameTap, _loggerFactory);
         }
 
         if (source.Type != SourceTypes.V4l2)
