@@ -18,6 +18,7 @@ namespace CamStreamd.Http;
 /// <param name="UptimeSeconds">Seconds since <paramref name="StartedAt"/>, or 0 while stopped.</param>
 /// <param name="Urls">Where to watch it.</param>
 /// <param name="Upstream">The upstream connection of a pulled stream (<c>source.type</c> <c>rtsp</c>); omitted for other sources.</param>
+/// <param name="Inputs">The inputs of a composite stream (<c>source.type</c> <c>composite</c>), in tile order; omitted for other sources.</param>
 public sealed record StreamInfo(
     string Name,
     StreamState State,
@@ -33,4 +34,5 @@ public sealed record StreamInfo(
     DateTimeOffset? StartedAt,
     double UptimeSeconds,
     StreamUrls Urls,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpstreamInfo? Upstream = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpstreamInfo? Upstream = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CompositeInputInfo>? Inputs = null);

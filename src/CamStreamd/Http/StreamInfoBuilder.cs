@@ -97,8 +97,24 @@ internal sealed class StreamInfoBuilder
                 host is null || rtspPort is null ? null : $"rtsp://{host}:{rtspPort}/{escaped}",
                 $"/streams/{escaped}/mjpeg",
                 $"/streams/{escaped}/snapshot.jpg"),
-            Upstream(counters.Upstream));
+            Upstream(counters.Upstream),
+            Inputs(counters.CompositeInputs));
     }
+
+    /// <summary>The inputs of a composite stream, or null.</summary>
+    private static List<CompositeInputInfo>? Inputs(IReadOnlyList<CompositeInputCounters>? inputs) => inputs?.Select(i => new CompositeInputInfo(
+            i.Name,
+            i.Kind,
+            i.Source,
+            i.State,
+            Math.Round(i.MeasuredFps, 2),
+            i.LastPictureAgeSeconds is { } age ? Math.Round(age, 3) : null,
+            i.Decoder,
+            i.Pictures,
+            i.Failures,
+            i.LastError,
+            Upstream(i.Upstream)))
+        .ToList();
 
     /// <summary>The upstream part of a pulled stream, or null.</summary>
     private static UpstreamInfo? Upstream(UpstreamCounters? upstream) => upstream is null

@@ -38,6 +38,9 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
         _registry = registry;
         _time = time;
         _logger = logger;
+
+        // Composite inputs {"stream": name} take the raw frames of the streams this supervisor runs.
+        _factory.FrameTap ??= new SupervisorFrameTap(this);
     }
 
     /// <summary>Every stream, started or not, in the order added.</summary>
