@@ -10,6 +10,7 @@ rtsp://127.0.0.1:PORT/PATH. Prints "LISTENING <port>" once it accepts clients; r
                      [--shared]   (one media for all clients; by default each client gets its own: a shared
                                    media that several clients DESCRIBE and PLAY at the same moment can
                                    answer 503 or abort in gst_rtsp_media_get_rates, GStreamer 1.22)
+                     [--color RRGGBB]   (a solid colour instead of the moving ball: the composite tests)
                      [--listen-at UNIX_TIME]   (start up, then bind the port only at that wall-clock time:
                                                 a restart whose outage length does not depend on start-up time)
 """
@@ -40,6 +41,7 @@ def main():
     parser.add_argument("--session-timeout", type=int, default=60)
     parser.add_argument("--listen-at", type=float, default=0)
     parser.add_argument("--shared", action="store_true")
+    parser.add_argument("--color")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -48,8 +50,9 @@ def main():
     server.set_service(str(args.port))
 
     factory = GstRtspServer.RTSPMediaFactory()
+    pattern = f"pattern=solid-color foreground-color=0xff{args.color}" if args.color else "pattern=ball"
     factory.set_launch(
-        "( videotestsrc is-live=true pattern=ball "
+        f"( videotestsrc is-live=true {pattern} "
         f"! video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1,format=I420 "
         f"! openh264enc gop-size={args.gop} bitrate={args.bitrate} complexity=low "
         "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"

@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CamStreamd.Tests.EndToEnd;
+using CamStreamd.Tests.Rtsp.Pull;
+using Xunit.Abstractions;
+
+namespace CamStreamd.Tests.Composite;
+
+/// <summary>
+/// Four real RTSP cameras (gst-rtsp-server, each one solid colour) tiled by the daemon into one
+/// 640x480 stream, watched by a real ffmpeg viewer from start to end. One camera is killed: its
+/// tile holds the last picture, turns black after holdSeconds, and comes back when the camera
+/// restarts; the other tiles keep their colours in every picture and the viewer decodes
+/// throughout without an error at the composite's own pace.
+/// </summary>
+[Collection(CompositeCameraGroup.Name)]
+public sealed class CompositeCameraTests
+{
+    private const int Width = 640;
+    private const int Height = 480;
+
+    // The viewer scales each picture to a quarter (less to pipe and inspect on a busy machine).
+    private const int ViewWidth = 160;
+    private const int ViewHeight = 120;
+    private const double Fps = 15;
+    private const int HoldSeconds = 3;
+
+    // BT.601 limited range, as videotestsrc converts them (checked: ff0000 decodes to 81,90,240).
+    private static readonly (string Name, string Rgb, (int Y, int U, int V) Yuv)[] Cameras =
+    [
+        ("red", "ff0000", (81, 90, 240)),
+        ("green", "00ff00", (145, 54, 34)),
+        ("blue", "0000ff", (41, 240, 110)),
+        ("white", "ffffff", (235, 128, 128)),
+    ];
+
+    private static readonly (int Y, int U, int V) Black = (16, 128, 128);
+
+    private readonly ITestOutputHelper _output;
+
+    public CompositeCameraTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public async Task Four_cameras_tile_by_colour_and_a_killed_one_holds_turns_black_and_returns_while_the_others_and_the_pace_never_falter()
+    {
+        var servers = new GstRtspServerProcess[Cameras.Length];
+        DaemonProcess? daemon = null;
+        try
+        {
+            var starts = Cameras.Select(c => GstRtspServerProcess.StartAsync(320, 240, 30, 30, color: c.Rgb)).ToArray();
+            for (var i = 0; i < servers.Length; i++)
+            {
+                servers[i] = await starts[i];
+            }
+
+            // UDP: the pull session's supervising loop spins a core over TCP until its fix (another
+            // branch) lands, and four such loops starve a 2-core machine; then switch to "tcp".
+            var inputs = string.Join(",\n", Cameras.Select((c, i) => $$"""{ "url": "{{servers[i].Url}}", "name": "{{c.Name}}", "transport": "udp" }"""));
+            daemon = await DaemonProcess.StartAsync($$"""
+                {
+                  "rtsp": { "listenAddress": "127.0.0.1", "port": 0 },
+                  "http": { "listenAddress": "127.0.0.1", "port": 0 },
+                  "streams": [
+                    { "name": "mix",
+                      "source": { "type": "composite", "width": {{Width}}, "height": {{Height}}, "fps": {{Fps}}, "holdSeconds": {{HoldSeconds}},
+                                  "layout": "grid", "inputs": [ {{inputs}} ] },
+                      "encoder": { "engine": "x264", "bitrate": 1000000, "gop": 15 } }
+                  ]
+                }
+                """);
+
+            // Every picture the viewer decodes: each tile's colour (centre for pictures, a corner
+            // away from the NO SIGNAL text for black), with the picture's index and arrival time.
+            var clock = Stopwatch.StartNew();
+            var seen = new List<(TimeSpan At, long Index, string[] Tiles)>();
+            var detail = new Dictionary<long, string>();
+            await using var viewer = RawVideoViewer.Start(daemon.Url("mix"), ViewWidth, ViewHeight, (picture, index) =>
+            {
+                var tiles = new string[4];
+                for (var t = 0; t < 4; t++)
+                {
+                    var (x, y) = ((t % 2) * 80, (t / 2) * 60);
+                    tiles[t] = Classify(picture, x + 4, y + 4);
+                }
+
+                lock (seen)
+                {
+                    seen.Add((clock.Elapsed, index, tiles));
+                    detail[index] = string.Join(',', Enumerable.Range(0, 4).Select(t => Describe(picture, ((t % 2) * 80) + 4, ((t / 2) * 60) + 4) + "~" + Describe(picture, ((t % 2) * 80) + 40, ((t / 2) * 60) + 30)));
+                }
+            });
+
+            string[] Latest()
+            {
+                lock (seen)
+                {
+                    return seen.Count == 0 ? [] : seen[^1].Tiles;
+                }
+            }
+
+            async Task WaitForAsync(Func<string[], bool> condition, TimeSpan timeout, string what)
+            {
+                var deadline = Stopwatch.StartNew();
+                while (!condition(Latest()))
+                {
+                    Assert.True(deadline.Elapsed < timeout, $"timed out after {timeout.TotalSeconds} s waiting for {what}; tiles now: {string.Join(',', Latest())}; viewer running {viewer.Running}\n{string.Join('\n', viewer.Log.TakeLast(20))}\ndaemon:\n{Tail(daemon.Output)}");
+                    await Task.Delay(50);
+                }
+            }
+
+            await WaitForAsync(t => t.SequenceEqual(Cameras.Select(c => c.Name)), TimeSpan.FromSeconds(40), "every camera's colour in its tile");
+            var allUpAt = clock.Elapsed;
+            var inputsJson = await InputsAsync(daemon);
+            Assert.All(Enumerable.Range(0, 4), i =>
+            {
+                Assert.Equal(Cameras[i].Name, inputsJson[i].GetProperty("name").GetString());
+                Assert.Equal("live", inputsJson[i].GetProperty("state").GetString());
+                Assert.Equal("software", inputsJson[i].GetProperty("decoder").GetString());
+            });
+
+            // Kill camera 1 (green): held at once, black within holdSeconds (+ a little), the others untouched.
+            await servers[1].KillAsync();
+            var killedAt = clock.Elapsed;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.Equal("green", Latest()[1]);
+            await WaitForAsync(t => t[1] == "black", TimeSpan.FromSeconds(HoldSeconds + 5), "the killed camera's tile to turn black");
+            var blackAt = clock.Elapsed;
+            Assert.True(blackAt - killedAt >= TimeSpan.FromSeconds(HoldSeconds - 0.5), $"black {(blackAt - killedAt).TotalSeconds:F2} s after the kill, before holdSeconds");
+            Assert.Equal("noSignal", (await InputsAsync(daemon))[1].GetProperty("state").GetString());
+
+            // Restart it: the tile comes back.
+            await servers[1].RestartAsync(DateTimeOffset.UtcNow);
+            var restartedAt = clock.Elapsed;
+            await WaitForAsync(t => t[1] == "green", TimeSpan.FromSeconds(40), "the restarted camera's tile");
+            var backAt = clock.Elapsed;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            _output.WriteLine($"all up {allUpAt.TotalSeconds:F1} s, killed {killedAt.TotalSeconds:F1} s, black {blackAt.TotalSeconds:F1} s, restarted {restartedAt.TotalSeconds:F1} s, back {backAt.TotalSeconds:F1} s");
+
+            // In every picture from the first full one: tiles 0, 2, 3 kept their colours, tile 1 was only ever green or black.
+            List<(TimeSpan At, long Index, string[] Tiles)> pictures;
+            lock (seen)
+            {
+                pictures = [.. seen.Where(s => s.At >= allUpAt)];
+            }
+
+            foreach (var (at, index, tiles) in pictures)
+            {
+                foreach (var t in (int[])[0, 2, 3])
+                {
+                    Assert.True(tiles[t] == Cameras[t].Name, $"picture {index} at {at.TotalSeconds:F2} s: tile {t} is {tiles[t]}, not {Cameras[t].Name}; pictures around it: {string.Join(" | ", pictures.Where(p => Math.Abs(p.Index - index) <= 3).Select(p => $"{p.Index}: {detail[p.Index]}"))}\ndaemon:\n{Tail(daemon.Output)}");
+                }
+
+                Assert.True(tiles[1] is "green" or "black", $"picture {index} at {at.TotalSeconds:F2} s: tile 1 is {tiles[1]}");
+            }
+
+            // The viewer decoded throughout, at the composite's pace, without an error.
+            Assert.True(viewer.Running, "the viewer ended:\n" + string.Join('\n', viewer.Log));
+            var errors = viewer.Log.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.Contains("corrupt", StringComparison.OrdinalIgnoreCase) || l.Contains("concealing", StringComparison.OrdinalIgnoreCase)).ToList();
+            Assert.True(errors.Count == 0, "the viewer reported errors:\n" + string.Join('\n', errors));
+            var pts = viewer.Pts;
+            var gaps = pts.Zip(pts.Skip(1), (a, b) => b - a).ToList();
+            var longest = gaps.Max();
+            var expected = (pts[^1] - pts[0]) * Fps;
+            _output.WriteLine($"{pts.Count} pictures over {pts[^1] - pts[0]:F1} s of stream time ({expected:F0} expected at {Fps} fps); longest pts gap {longest:F3} s");
+            var gapAt = gaps.IndexOf(longest);
+            var api = await new HttpClient { BaseAddress = daemon.HttpBase }.GetStringAsync("/api/streams/mix");
+            _output.WriteLine(api);
+            Assert.True(longest <= 3 / Fps + 0.001, $"a gap of {longest:F3} s in the composite's timestamps after picture {gapAt} (pts {pts[gapAt]:F3} s of {pts[^1]:F3} s; all up at {allUpAt.TotalSeconds:F1} s)\n{api}\ndaemon:\n{Tail(daemon.Output)}");
+            Assert.True(pts.Count >= expected * 0.95, $"{pts.Count} pictures where {expected:F0} were due");
+
+            var metrics = await new HttpClient { BaseAddress = daemon.HttpBase }.GetStringAsync("/metrics");
+            Assert.Contains("camstreamd_composite_input_pictures_total{stream=\"mix\",input=\"green\"}", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (daemon is not null)
+            {
+                await daemon.DisposeAsync();
+            }
+
+            foreach (var server in servers)
+            {
+                if (server is not null)
+                {
+                    await server.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    private static async Task<JsonElement[]> InputsAsync(DaemonProcess daemon)
+    {
+        using var http = new HttpClient { BaseAddress = daemon.HttpBase };
+        var json = JsonDocument.Parse(await http.GetStringAsync("/api/streams/mix")).RootElement.Clone();
+        return [.. json.GetProperty("inputs").EnumerateArray()];
+    }
+
+    /// <summary>The nearest reference colour of the 8x8 block at (<paramref name="x"/>, <paramref name="y"/>), or "other".</summary>
+    private static string Classify(byte[] picture, int x, int y)
+    {
+        int sy = 0, su = 0, sv = 0;
+        for (var r = 0; r < 8; r++)
+        {
+            for (var c = 0; c < 8; c++)
+            {
+                sy += picture[((y + r) * ViewWidth) + x + c];
+            }
+        }
+
+        var chroma = ViewWidth * ViewHeight;
+        for (var r = 0; r < 4; r++)
+        {
+            for (var c = 0; c < 4; c++)
+            {
+                var i = (((y / 2) + r) * (ViewWidth / 2)) + (x / 2) + c;
+                su += picture[chroma + i];
+                sv += picture[chroma + (chroma / 4) + i];
+            }
+        }
+
+        var (py, pu, pv) = (sy / 64, su / 16, sv / 16);
+        var best = $"other({py},{pu},{pv})";
+        var bestDistance = 30 * 30;
+        foreach (var (name, yuv) in Cameras.Select(c => (c.Name, c.Yuv)).Append(("black", Black)))
+        {
+            var d = ((py - yuv.Y) * (py - yuv.Y)) + ((pu - yuv.U) * (pu - yuv.U)) + ((pv - yuv.V) * (pv - yuv.V));
+            if (d < bestDistance)
+            {
+                (best, bestDistance) = (name, d);
+            }
+        }
+
+        return best;
+    }
+
+    private static string Describe(byte[] picture, int x, int y)
+    {
+        var chroma = ViewWidth * ViewHeight;
+        var i = ((y / 2) * (ViewWidth / 2)) + (x / 2);
+        return $"{picture[(y * ViewWidth) + x]}/{picture[chroma + i]}/{picture[chroma + (chroma / 4) + i]}";
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+}
