@@ -64,10 +64,59 @@ public sealed class CompositeCameraTests
                     { "name": "mix",
                       "source": { "type": "composite", "width": {{Width}}, "height": {{Height}}, "fps": {{Fps}}, "holdSeconds": {{HoldSeconds}},
                                   "layout": "grid", "inputs": [ {{inputs}} ] },
-                      "encoder": { "engine": "x264", "bitrate": 1000000, "gop": 15 } }
+                      "encoder": { "engine": "x264", "bitrate": 1000000, "gop": 15 } },
+                    { "name": "tp", "source": { "type": "testPattern", "width": 320, "height": 240, "fps": 15 }, "encoder": { "engine": "x264", "gop": 15 } },
+                    { "name": "local",
+                      "source": { "type": "composite", "width": 320, "height": 120, "fps": 5,
+                                  "inputs": [ { "stream": "tp", "x": 0, "y": 0, "width": 160, "height": 120 },
+                                              { "url": "{{servers[0].Url}}", "transport": "udp", "x": 160, "y": 0, "width": 160, "height": 120 } ] },
+                      "encoder": { "engine": "x264", "gop": 5 } }
                   ]
                 }
                 """);
+
+            // Before any viewer: the daemon with every input live uses a bounded share of the CPU
+            // (decoding 4 inputs and encoding 15 fps; a spinning loop would take a whole core).
+            using (var api = new HttpClient { BaseAddress = daemon.HttpBase })
+            {
+                var live = Stopwatch.StartNew();
+                while (!(await InputsAsync(daemon)).All(i => i.GetProperty("state").GetString() == "live"))
+                {
+                    Assert.True(live.Elapsed < TimeSpan.FromSeconds(40), "inputs not live: " + await api.GetStringAsync("/api/streams/mix"));
+                    await Task.Delay(100);
+                }
+
+                var cpu0 = ProcessCpu.Seconds(daemon.ProcessId);
+                var wall = Stopwatch.StartNew();
+                await Task.Delay(TimeSpan.FromSeconds(5));
+                var cpuPerSecond = (ProcessCpu.Seconds(daemon.ProcessId) - cpu0) / wall.Elapsed.TotalSeconds;
+                var captured = JsonDocument.Parse(await api.GetStringAsync("/api/streams/mix")).RootElement.GetProperty("frames").GetProperty("captured").GetInt64();
+                _output.WriteLine($"no viewer: daemon CPU {cpuPerSecond:F3} s/s, RSS {ProcessCpu.RssMiB(daemon.ProcessId):F1} MiB (composite 640x480 at 15 fps of 4 decoded 320x240 30 fps inputs, plus a 320x240 test pattern and a 2-input composite at 5 fps); {captured} composite frames so far");
+                Assert.True(cpuPerSecond < 1.0, $"the daemon used {cpuPerSecond:F2} CPU-s per second with no viewer");
+
+                // The local composite: the test pattern's raw frames (copied, no decoder) and the pulled red camera.
+                var local = JsonDocument.Parse(await api.GetStringAsync("/api/streams/local")).RootElement.GetProperty("inputs").EnumerateArray().ToArray();
+                Assert.Equal(("tp", "stream", "none"), (local[0].GetProperty("name").GetString(), local[0].GetProperty("kind").GetString(), local[0].GetProperty("decoder").GetString()));
+                Assert.Equal("live", local[0].GetProperty("state").GetString());
+                Assert.Equal("live", local[1].GetProperty("state").GetString());
+                Assert.True(local[0].GetProperty("measuredFps").GetDouble() > 5, "the test pattern input: " + local[0]);
+
+                // On pixels: the right half is the red camera, the left half the test pattern (bars: a wide spread of luma).
+                var shown = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                await using (RawVideoViewer.Start(daemon.Url("local"), 320, 120, (picture, _) =>
+                {
+                    var red = Math.Abs(picture[(60 * 320) + 240] - Cameras[0].Yuv.Y) <= 6;
+                    var row = picture.AsSpan(60 * 320, 160);
+                    var spread = row.ToArray().Max() - row.ToArray().Min();
+                    if (red && spread > 100)
+                    {
+                        shown.TrySetResult($"right luma {picture[(60 * 320) + 240]}, left spread {spread}");
+                    }
+                }))
+                {
+                    _output.WriteLine("local composite: " + await shown.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+                }
+            }
 
             // Every picture the viewer decodes: each tile's colour (centre for pictures, a corner
             // away from the NO SIGNAL text for black), with the picture's index and arrival time.
@@ -163,9 +212,9 @@ public sealed class CompositeCameraTests
             var expected = (pts[^1] - pts[0]) * Fps;
             _output.WriteLine($"{pts.Count} pictures over {pts[^1] - pts[0]:F1} s of stream time ({expected:F0} expected at {Fps} fps); longest pts gap {longest:F3} s");
             var gapAt = gaps.IndexOf(longest);
-            var api = await new HttpClient { BaseAddress = daemon.HttpBase }.GetStringAsync("/api/streams/mix");
-            _output.WriteLine(api);
-            Assert.True(longest <= 3 / Fps + 0.001, $"a gap of {longest:F3} s in the composite's timestamps after picture {gapAt} (pts {pts[gapAt]:F3} s of {pts[^1]:F3} s; all up at {allUpAt.TotalSeconds:F1} s)\n{api}\ndaemon:\n{Tail(daemon.Output)}");
+            var apiJson = await new HttpClient { BaseAddress = daemon.HttpBase }.GetStringAsync("/api/streams/mix");
+            _output.WriteLine(apiJson);
+            Assert.True(longest <= 3 / Fps + 0.001, $"a gap of {longest:F3} s in the composite's timestamps after picture {gapAt} (pts {pts[gapAt]:F3} s of {pts[^1]:F3} s; all up at {allUpAt.TotalSeconds:F1} s)\n{apiJson}\ndaemon:\n{Tail(daemon.Output)}");
             Assert.True(pts.Count >= expected * 0.95, $"{pts.Count} pictures where {expected:F0} were due");
 
             var metrics = await new HttpClient { BaseAddress = daemon.HttpBase }.GetStringAsync("/metrics");
