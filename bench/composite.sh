@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Composite benchmark: four 640x360 30 fps inputs (one gst-rtsp-server serving a pre-encoded clip,
+# bench/gst-rtsp-server.py, pulled four times) into a 1280x720 15 fps 2x2 composite encoded with
+# x264 (ultrafast, zerolatency, 3 Mbit/s, GOP 30), by camstreamd (source.type composite) and by
+# ffmpeg (-filter_complex xstack, then fps=15 and libx264 with the same settings), in the same run,
+# alternating. Prints each one's CPU-seconds per second (utime+stime, all threads, from
+# /proc/PID/stat over windows after a warm-up; median), CPU-milliseconds per composed frame
+# (CPU-s/s divided by 15) and the ratio camstreamd / ffmpeg (target <= 0.7).
+#   bench/composite.sh [--no-build]      knobs: BENCH_WINDOWS (3), BENCH_WINDOW_SECONDS (3), BENCH_ROUNDS (2)
+# Inputs are pulled over UDP by both (the pull session's TCP loop is being fixed on another branch).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "${1:-}" = "--no-build" ] || dotnet build src/CamStreamd -c Release -nologo -v quiet -clp:NoSummary >/dev/null
+WINDOWS=${BENCH_WINDOWS:-3}
+WINDOW_SECONDS=${BENCH_WINDOW_SECONDS:-3}
+ROUNDS=${BENCH_ROUNDS:-2}
+DLL=src/CamStreamd/bin/Release/net10.0/camstreamd.dll
+HZ=$(getconf CLK_TCK)
+WORK=$(mktemp -d /tmp/camstreamd-composite-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+log() { printf '[composite-bench] %s\n' "$*" >&2; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+wait_for() { # FILE REGEX PID SECONDS
+  for _ in $(seq $(( $4 * 10 ))); do
+    grep -Eq "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { cat "$1" >&2; return 1; }
+    sleep 0.1
+  done
+  cat "$1" >&2; return 1
+}
+measure() { # PID -> median CPU-s/s over WINDOWS windows
+  local pid=$1 i a b t0 t1
+  for i in $(seq "$WINDOWS"); do
+    a=$(cpu_ticks "$pid"); t0=$(date +%s.%N); sleep "$WINDOW_SECONDS"; b=$(cpu_ticks "$pid"); t1=$(date +%s.%N)
+    awk -v a="$a" -v b="$b" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.4f\n", (b - a) / hz / (t1 - t0) }'
+  done | median
+}
+
+CLIP=$WORK/clip.h264
+ffmpeg -v error -f lavfi -i "testsrc2=size=640x360:rate=30" -t 10 -c:v libx264 -preset veryfast -bf 0 -g 30 -pix_fmt yuv420p -b:v 1M -f h264 "$CLIP"
+/usr/bin/python3 bench/gst-rtsp-server.py "$CLIP" 30 >"$WORK/gst.log" 2>&1 &
+GST=$!; PIDS+=("$GST")
+wait_for "$WORK/gst.log" '^port [0-9]+' "$GST" 30
+URL="rtsp://127.0.0.1:$(awk '/^port/ { print $2 }' "$WORK/gst.log")/cam0"
+
+run_camstreamd() {
+  local inputs="" i
+  for i in 0 1 2 3; do inputs+="${inputs:+,}{ \"url\": \"$URL\", \"transport\": \"udp\", \"name\": \"in$i\" }"; done
+  cat >"$WORK/c.json" <<JSON
+{ "rtsp": { "listenAddress": "127.0.0.1", "port": 0 }, "http": { "listenAddress": "127.0.0.1", "port": 0 },
+  "streams": [ { "name": "mix", "source": { "type": "composite", "width": 1280, "height": 720, "fps": 15, "layout": "grid", "inputs": [ $inputs ] },
+                 "encoder": { "engine": "x264", "bitrate": 3000000, "gop": 30 } } ] }
+JSON
+  dotnet "$DLL" --config "$WORK/c.json" >"$WORK/c.log" 2>&1 &
+  local pid=$!; PIDS+=("$pid")
+  wait_for "$WORK/c.log" 'in3.*playing' "$pid" 60
+  sleep 3 # every input decoding, the encoder warm
+  measure "$pid"
+  # The inputs' measured rates and the composite's, so a starved input cannot flatter the figure.
+  local http
+  http=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$WORK/c.log" | head -n 1)
+  curl -s "$http/api/streams/mix" | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin); print("inputs fps", [i["measuredFps"] for i in s["inputs"]], "composite fps", s["measured"]["captureFps"], file=sys.stderr)'
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+run_ffmpeg() {
+  ffmpeg -nostdin -v error -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" \
+    -filter_complex "[0:v][1:v][2:v][3:v]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,fps=15[v]" -map "[v]" \
+    -c:v libx264 -preset ultrafast -tune zerolatency -b:v 3M -g 30 -bf 0 -stats -f null - >"$WORK/f.log" 2>&1 &
+  local pid=$!; PIDS+=("$pid")
+  sleep 6 # connected, decoding, the encoder warm
+  kill -0 "$pid" || { cat "$WORK/f.log" >&2; return 1; }
+  measure "$pid"
+  grep -a -oE 'frame= *[0-9]+' "$WORK/f.log" | tail -n 1 >&2 || true
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+C=(); F=()
+for r in $(seq "$ROUNDS"); do
+  C+=("$(run_camstreamd)"); log "round $r camstreamd ${C[-1]} CPU-s/s"
+  F+=("$(run_ffmpeg)"); log "round $r ffmpeg ${F[-1]} CPU-s/s"
+done
+c=$(printf '%s\n' "${C[@]}" | median); f=$(printf '%s\n' "${F[@]}" | median)
+printf '| composite 4x 640x360@30 -> 1280x720@15, x264 | camstreamd %.3f CPU-s/s, %.1f ms/frame | ffmpeg xstack %.3f CPU-s/s, %.1f ms/frame | ratio %.2f (target <= 0.7) | load %s |\n' \
+  "$c" "$(awk -v c="$c" 'BEGIN { print c * 1000 / 15 }')" "$f" "$(awk -v f="$f" 'BEGIN { print f * 1000 / 15 }')" "$(awk -v c="$c" -v f="$f" 'BEGIN { print c / f }')" "$(cut -d' ' -f1 /proc/loadavg)"
