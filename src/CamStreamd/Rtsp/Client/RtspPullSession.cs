@@ -37,11 +37,14 @@ public sealed class RtspPullSession : IInterleavedReceiver
     private readonly UpstreamCounters _counters;
     private readonly ILogger _logger;
     private readonly UpstreamKeyframeRequest? _viewerRequest;
+    private readonly TimeProvider _time;
     private readonly uint _reporterSsrc = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
     private readonly byte[] _report = new byte[256];
     private H264RtpReceiver? _receiver;
     private (int Rtp, int Rtcp) _channels = (0, 1);
     private long _lastInterleaved;
+    private long _wakeups;
+    private int _asleep;
 
     /// <summary>Creates a session (nothing happens before <see cref="RunAsync"/>).</summary>
     /// <param name="options">URL, transport, credentials and timeouts.</param>
@@ -50,7 +53,8 @@ public sealed class RtspPullSession : IInterleavedReceiver
     /// <param name="counters">Upstream totals.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="viewerRequest">IDRs the relay's viewers want, passed upstream as a PLI; or null.</param>
-    public RtspPullSession(RtspPullOptions options, string stream, IH264UnitReceiver sink, UpstreamCounters counters, ILogger logger, UpstreamKeyframeRequest? viewerRequest = null)
+    /// <param name="time">Clock of the deadlines and arrival times; <see cref="TimeProvider.System"/> when null.</param>
+    public RtspPullSession(RtspPullOptions options, string stream, IH264UnitReceiver sink, UpstreamCounters counters, ILogger logger, UpstreamKeyframeRequest? viewerRequest = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
@@ -62,10 +66,17 @@ public sealed class RtspPullSession : IInterleavedReceiver
         _counters = counters;
         _logger = logger;
         _viewerRequest = viewerRequest;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Raised after SETUP, before PLAY (so before any media), with the track the SDP described (its SPS/PPS seed the relay).</summary>
     public event Action<SdpH264Track>? TrackReady;
+
+    /// <summary>How many times the supervising loop woke up (tests: an idle session wakes only at its deadlines).</summary>
+    internal long SuperviseWakeups => Interlocked.Read(ref _wakeups);
+
+    /// <summary>True while the supervising loop waits (tests step a fake clock only while it sleeps).</summary>
+    internal bool SupervisorAsleep => Volatile.Read(ref _asleep) != 0;
 
     /// <summary>Runs the session until <paramref name="cancellationToken"/> is cancelled (then TEARDOWN) or it fails (throws).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -94,12 +105,12 @@ public sealed class RtspPullSession : IInterleavedReceiver
             var server = connection.RemoteAddress.IsIPv4MappedToIPv6 ? connection.RemoteAddress.MapToIPv4() : connection.RemoteAddress;
             if (_options.UseUdp)
             {
-                udp = UdpMediaSockets.Open(server.AddressFamily);
+                udp = UdpMediaSockets.Open(server.AddressFamily, _time);
             }
 
             var (sessionTimeout, serverRtcp) = await SetupAsync(connection, RtspUrl.ResolveControl(baseUrl, track.Control), udp, server, cancellationToken).ConfigureAwait(false);
             aggregate = RtspUrl.ResolveControl(baseUrl, track.SessionControl);
-            var reorder = udp is null ? null : new RtpReorderBuffer(RtpReorderBuffer.DefaultCapacity, Stopwatch.Frequency / 20);
+            var reorder = udp is null ? null : new RtpReorderBuffer(RtpReorderBuffer.DefaultCapacity, _time.TimestampFrequency / 20);
             _receiver = new H264RtpReceiver(track.PayloadType, track.ClockRate, reorder, _options.MaxAccessUnitSize, _sink, _counters);
             connection.SetReceiver(this);
             TrackReady?.Invoke(track);
@@ -146,7 +157,7 @@ public sealed class RtspPullSession : IInterleavedReceiver
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         if (channel == _channels.Rtp)
         {
             Interlocked.Exchange(ref _lastInterleaved, now);
@@ -260,14 +271,17 @@ public sealed class RtspPullSession : IInterleavedReceiver
 
         // Keepalive at half the session timeout (at least every second), as most clients do.
         var keepaliveEvery = TimeSpan.FromSeconds(Math.Max(1, sessionTimeout / 2.0));
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var nextKeepalive = started + ToTicks(keepaliveEvery);
         var nextReport = started + ToTicks(TimeSpan.FromSeconds(1));
         var nextKeyframeRequest = started;
         while (true)
         {
             var waiting = WantsKeyframe;
-            await Task.WhenAny(connection.Closed, media, Task.Delay(waiting ? waitingTick : tick, cancellationToken)).ConfigureAwait(false);
+            Volatile.Write(ref _asleep, 1);
+            await Task.WhenAny(connection.Closed, media, Task.Delay(waiting ? waitingTick : tick, _time, cancellationToken)).ConfigureAwait(false);
+            Volatile.Write(ref _asleep, 0);
+            Interlocked.Increment(ref _wakeups);
             cancellationToken.ThrowIfCancellationRequested();
             if (connection.Closed.IsCompleted)
             {
@@ -279,10 +293,10 @@ public sealed class RtspPullSession : IInterleavedReceiver
                 throw new RtspClientException($"{ConfigRedactor.RedactUrl(aggregate)}: receiving UDP failed ({media.Exception?.InnerException?.Message})");
             }
 
-            var now = Stopwatch.GetTimestamp();
+            var now = _time.GetTimestamp();
             var last = udp?.LastPacketTimestamp ?? Interlocked.Read(ref _lastInterleaved);
             var quietSince = last == 0 ? started : last;
-            if (Stopwatch.GetElapsedTime(quietSince, now) > _options.MediaTimeout)
+            if (_time.GetElapsedTime(quietSince, now) > _options.MediaTimeout)
             {
                 throw new RtspClientException(string.Create(CultureInfo.InvariantCulture, $"{ConfigRedactor.RedactUrl(aggregate)}: no RTP for {_options.MediaTimeout.TotalSeconds:0.#} s"));
             }
@@ -365,5 +379,5 @@ public sealed class RtspPullSession : IInterleavedReceiver
         }
     }
 
-    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 }

@@ -17,12 +17,14 @@ public sealed class UdpMediaSockets : IDisposable
 
     private readonly Socket _rtp;
     private readonly Socket _rtcp;
+    private readonly TimeProvider _time;
     private long _lastPacket;
 
-    private UdpMediaSockets(Socket rtp, Socket rtcp)
+    private UdpMediaSockets(Socket rtp, Socket rtcp, TimeProvider time)
     {
         _rtp = rtp;
         _rtcp = rtcp;
+        _time = time;
         RtpPort = ((IPEndPoint)rtp.LocalEndPoint!).Port;
         RtcpPort = ((IPEndPoint)rtcp.LocalEndPoint!).Port;
     }
@@ -33,14 +35,14 @@ public sealed class UdpMediaSockets : IDisposable
     /// <summary>Our RTCP port (RTP + 1).</summary>
     public int RtcpPort { get; }
 
-    /// <summary>When the last RTP datagram came (<see cref="Stopwatch"/> ticks), 0 before the first.</summary>
+    /// <summary>When the last RTP datagram came (ticks of the sockets' <see cref="TimeProvider"/>), 0 before the first.</summary>
     public long LastPacketTimestamp => Interlocked.Read(ref _lastPacket);
 
     /// <summary>Datagrams from other addresses, ignored.</summary>
     public long ForeignDatagrams { get; private set; }
 
-    /// <summary>Binds an even/odd pair of free ports for <paramref name="family"/>.</summary>
-    public static UdpMediaSockets Open(AddressFamily family)
+    /// <summary>Binds an even/odd pair of free ports for <paramref name="family"/>; arrivals are stamped by <paramref name="time"/> (<see cref="TimeProvider.System"/> when null).</summary>
+    public static UdpMediaSockets Open(AddressFamily family, TimeProvider? time = null)
     {
         var any = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
         for (var attempt = 0; attempt < MaxBindAttempts; attempt++)
@@ -58,7 +60,7 @@ public sealed class UdpMediaSockets : IDisposable
 
                     // Room for a burst of a large keyframe while the loop is busy.
                     rtp.ReceiveBufferSize = 2 * 1024 * 1024;
-                    return new UdpMediaSockets(rtp, rtcp);
+                    return new UdpMediaSockets(rtp, rtcp, time ?? TimeProvider.System);
                 }
             }
             catch (SocketException)
@@ -111,7 +113,7 @@ public sealed class UdpMediaSockets : IDisposable
                     continue;
                 }
 
-                var now = Stopwatch.GetTimestamp();
+                var now = _time.GetTimestamp();
                 if (isRtp)
                 {
                     Interlocked.Exchange(ref _lastPacket, now);
