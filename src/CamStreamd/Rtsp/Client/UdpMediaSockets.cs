@@ -75,13 +75,16 @@ public sealed class UdpMediaSockets : IDisposable
         throw new RtspClientException($"no free even/odd UDP port pair for RTP/RTCP after {MaxBindAttempts} attempts");
     }
 
-    /// <summary>Receives RTP and RTCP from <paramref name="server"/> into <paramref name="receiver"/> until cancelled or a socket fails.</summary>
-    public Task RunAsync(IPAddress server, H264RtpReceiver receiver, CancellationToken cancellationToken)
+    /// <summary>
+    /// Receives RTP and RTCP from <paramref name="server"/> into <paramref name="receiver"/> until
+    /// cancelled or a socket fails; <paramref name="afterRtp"/> runs after each RTP packet taken.
+    /// </summary>
+    public Task RunAsync(IPAddress server, H264RtpReceiver receiver, Action? afterRtp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(receiver);
-        var rtp = Task.Run(() => ReceiveLoopAsync(_rtp, server, receiver, isRtp: true, cancellationToken), CancellationToken.None);
-        var rtcp = Task.Run(() => ReceiveLoopAsync(_rtcp, server, receiver, isRtp: false, cancellationToken), CancellationToken.None);
+        var rtp = Task.Run(() => ReceiveLoopAsync(_rtp, server, receiver, afterRtp, cancellationToken), CancellationToken.None);
+        var rtcp = Task.Run(() => ReceiveLoopAsync(_rtcp, server, receiver, null, cancellationToken), CancellationToken.None);
         return Task.WhenAll(rtp, rtcp);
     }
 
@@ -96,12 +99,13 @@ public sealed class UdpMediaSockets : IDisposable
         _rtcp.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(Socket socket, IPAddress server, H264RtpReceiver receiver, bool isRtp, CancellationToken cancellationToken)
+    private async Task ReceiveLoopAsync(Socket socket, IPAddress server, H264RtpReceiver receiver, Action? afterRtp, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxDatagram];
         var from = new SocketAddress(socket.AddressFamily);
         Span<byte> serverBytes = stackalloc byte[16];
         var expected = server.TryWriteBytes(serverBytes, out var written) ? serverBytes[..written].ToArray() : [];
+        var isRtp = socket == _rtp;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -118,6 +122,7 @@ public sealed class UdpMediaSockets : IDisposable
                 {
                     Interlocked.Exchange(ref _lastPacket, now);
                     receiver.OnRtp(buffer.AsSpan(0, length), now);
+                    afterRtp?.Invoke();
                 }
                 else
                 {
