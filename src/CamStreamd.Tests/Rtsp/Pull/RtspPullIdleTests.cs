@@ -78,6 +78,10 @@ public sealed class RtspPullIdleTests(ITestOutputHelper output)
             Assert.InRange(reported, reportDeadlines - 1, reportDeadlines + 1);
             Assert.InRange(kept, keepaliveDeadlines - 1, keepaliveDeadlines + 1);
             Assert.False(run.IsCompleted, $"the session ended: {run.Exception?.InnerException?.Message}");
+
+            // Stopping ends the session promptly (the UDP receive thread included).
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
         }
         finally
         {
