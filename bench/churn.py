@@ -48,6 +48,31 @@ def connect(port, rcvbuf=None):
     return s
 
 
+# Longer than both server timeouts for a viewer that takes nothing (RTSP send stall 5 s, MJPEG 10 s),
+# counted from when the socket buffers are full (about a second at these rates for MJPEG; the kernel's
+# autotuned TCP buffers can hold many seconds of 1 Mbit/s RTSP, so those are often not cut off).
+STALL_SECONDS = 14
+
+
+def stall_end(s, counts):
+    """After a stall: drain what the buffers hold; a reset or end of stream within 20 s means the server cut us off."""
+    s.settimeout(2)
+    deadline = time.monotonic() + 20
+    try:
+        while time.monotonic() < deadline:
+            if not s.recv(65536):
+                counts.add("stalled_cut_off")
+                break
+        else:
+            counts.add("stalled_kept")
+    except socket.timeout:
+        counts.add("stalled_silent")  # connected, but nothing more for 2 s
+    except OSError:
+        counts.add("stalled_cut_off")
+    finally:
+        s.close()
+
+
 def reset(s):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     s.close()
@@ -152,18 +177,8 @@ def rtsp_tcp(args, counts, leave):
         counts.add(f"rtsp_tcp_{leave}")
         if leave == "stall":
             # Read nothing: the server's writes stop making progress and it disconnects us (5 s).
-            deadline = time.monotonic() + 20
-            client.sock.settimeout(1)
-            time.sleep(6)
-            while time.monotonic() < deadline:
-                try:
-                    if not client.sock.recv(65536):
-                        counts.add("stalled_cut_off")
-                        break
-                except (socket.timeout, ConnectionError, OSError):
-                    counts.add("stalled_cut_off")
-                    break
-            client.sock.close()
+            time.sleep(STALL_SECONDS)
+            stall_end(client.sock, counts)
             return
         end = time.monotonic() + random.uniform(0.5, 3)
         while time.monotonic() < end:
@@ -229,18 +244,8 @@ def mjpeg(args, counts, leave):
         counts.add(f"mjpeg_{leave}")
         if leave == "stall":
             # Read nothing: the daemon cuts a viewer that takes no data for 10 s.
-            s.settimeout(1)
-            time.sleep(11)
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                try:
-                    if not s.recv(65536):
-                        counts.add("stalled_cut_off")
-                        break
-                except (socket.timeout, OSError):
-                    counts.add("stalled_cut_off")
-                    break
-            s.close()
+            time.sleep(STALL_SECONDS)
+            stall_end(s, counts)
             return
         end = time.monotonic() + random.uniform(0.5, 3)
         while time.monotonic() < end:

@@ -47,7 +47,7 @@ cat >"$WORK/camstreamd.json" <<JSON
 {
   "rtsp": { "listenAddress": "127.0.0.1", "port": 0, "sessionTimeoutSeconds": 10 },
   "http": { "listenAddress": "127.0.0.1", "port": 0 },
-  "logging": { "level": "Warning" },
+  "logging": { "level": "Information" },
   "streams": [ { "name": "cam0",
     "source": { "type": "testPattern", "width": 640, "height": 360, "fps": 15 },
     "encoder": { "engine": "x264", "bitrate": 1000000, "gop": 30 } } ]
@@ -55,11 +55,13 @@ cat >"$WORK/camstreamd.json" <<JSON
 JSON
 dotnet "$DLL" --config "$WORK/camstreamd.json" >"$WORK/daemon.log" 2>&1 &
 SERVER_PID=$!
+READY=0
 for _ in $(seq 600); do
-  grep -q 'Stream cam0: rtsp://' "$WORK/daemon.log" && grep -q 'HTTP listening on' "$WORK/daemon.log" && break
+  grep -q "Stream cam0: rtsp://" "$WORK/daemon.log" && grep -q "HTTP listening on" "$WORK/daemon.log" && { READY=1; break; }
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/daemon.log" >&2; exit 1; }
   sleep 0.1
 done
+[ "$READY" = 1 ] || { log "the daemon did not start serving within 60 s"; cat "$WORK/daemon.log" >&2; exit 1; }
 RTSP_PORT=$(sed -nE 's#.*Stream cam0: rtsp://[^:/]+:([0-9]+)/.*#\1#p' "$WORK/daemon.log" | head -n1)
 HTTP_PORT=$(sed -nE 's#.*HTTP listening on http://[^:/]+:([0-9]+)/.*#\1#p' "$WORK/daemon.log" | head -n1)
 API="http://127.0.0.1:$HTTP_PORT"
@@ -146,7 +148,7 @@ print(f"Sessions served in the soak: **{served}** (client count: RTSP PLAY answe
 kinds = [k for k in counts if k.startswith(("rtsp_tcp_", "rtsp_udp_", "mjpeg_")) and not k.startswith("mjpeg_status")]
 print(", ".join(f"{k} {counts[k]}" for k in sorted(kinds)) + ".")
 print(f"Rude connections: silent {counts.get('rude_silent', 0)}, half-sent {counts.get('rude_half', 0)}. "
-      f"Stalled viewers cut off by the server: {counts.get('stalled_cut_off', 0)}. "
+      f"Stalled viewers (14 s without reading) cut off by the server: {counts.get('stalled_cut_off', 0)}, still served after it: {counts.get('stalled_kept', 0)}, left silent: {counts.get('stalled_silent', 0)}. "
       f"Client errors: {counts.get('errors', 0)} ({', '.join(f'{k[6:]} {v}' for k, v in sorted(counts.items()) if k.startswith('error_')) or 'none'}).")
 refusals = ", ".join(f"{k[len('mjpeg_status_'):]} x{v}" for k, v in sorted(counts.items()) if k.startswith("mjpeg_status_"))
 if refusals:
@@ -156,6 +158,7 @@ print("Budgets at the end (since start, warm-up included): " + "; ".join(
     f"{n}: evicted {b['evicted']}, closed under pressure {b['closedUnderPressure']}, refused {b['refusedFull'] + b['refusedPerAddress']}"
     for n, b in budgets.items()) + ".")
 print(f"Idle CPU after the warm-up: $IDLE_CPU CPU-s/s.")
+print("RSS (MiB) each minute of the soak: $(awk 'NR % 6 == 1 { printf "%s%.1f", (n++ ? ", " : ""), $1 / 1024 }' "$WORK/series").")
 PY
 )
 echo "$REPORT"
