@@ -233,6 +233,8 @@ print_all() {
 print_all
 
 if [ "$DOC" = 1 ]; then
+  # The churn soak (bench/churn.sh) writes its own section; carry it over.
+  CHURN_SECTION=$(sed -n '/^<!-- churn:begin -->$/,/^<!-- churn:end -->$/p' docs/BENCHMARKS.md 2>/dev/null || true)
   {
     cat <<EOF
 # Benchmarks
@@ -255,6 +257,10 @@ EOF
     print_all
     echo
     cat bench/READING.md
+    if [ -n "$CHURN_SECTION" ]; then
+      echo
+      echo "$CHURN_SECTION"
+    fi
   } >docs/BENCHMARKS.md
   log "wrote docs/BENCHMARKS.md"
 fi
