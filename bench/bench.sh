@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks behind docs/BENCHMARKS.md, in one run (./build.sh bench installs the packages
 # and calls this). Loopback only. Prints a table per part and rewrites docs/BENCHMARKS.md.
-#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency"]
+#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency memory"]
 # Knobs (environment): BENCH_CLIENTS ("1 50 200"), BENCH_WINDOWS (3 windows per figure),
 # BENCH_WINDOW_SECONDS (1.5), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (8).
 #
@@ -14,6 +14,7 @@
 #    while one other viewer keeps each server's shared stream running; median and max.
 # 3. Latency (camstreamd, test pattern + x264): capture to wire from RTP time + RTCP SR, and end
 #    to end from the capture time the test pattern draws in its pixels; median and p99.
+# 5. Memory (bench/memory.sh): RSS and start-to-ready, NativeAOT vs JIT vs gst-rtsp-server, 0/10/200 viewers.
 # 4. Hot path: BenchmarkDotNet (bench/CamStreamd.Benchmarks), allocated bytes per packet.
 # Needs: the .NET 10 SDK, ffmpeg, gcc, python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-{good,bad}.
 set -euo pipefail
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 BUILD=1
 DOC=1
-PARTS="fanout join hotpath latency"
+PARTS="fanout join hotpath latency memory"
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0; shift ;;
@@ -272,6 +273,9 @@ part_latency() {
   log "latency: $(grep -c . "$WORK/latency.tsv") samples"
 }
 
+# shellcheck source=bench/memory.sh
+source bench/memory.sh
+
 # ---- build and inputs ----
 if [ "$BUILD" = 1 ]; then
   log "building (Release)"
@@ -294,6 +298,7 @@ for part in $PARTS; do
     join) part_join ;;
     hotpath) part_hotpath ;;
     latency) part_latency ;;
+    memory) part_memory ;;
     *) log "unknown part $part" ;;
   esac
 done
@@ -302,3 +307,9 @@ done
 mkdir -p docs
 # shellcheck source=bench/report.sh
 source bench/report.sh
+if [ -s "$WORK/memory.tsv" ]; then
+  echo; echo "Memory and start (bench/memory.sh):"; memory_table
+  if [ "$DOC" = 1 ]; then
+    { echo; echo "## Memory and start to ready"; echo; echo "One 1280x720 30 fps stream, TCP viewers; RSS from /proc/PID/status, start to READY=1 (bench/memory.sh)."; echo; memory_table; } >>docs/BENCHMARKS.md
+  fi
+fi
