@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks behind docs/BENCHMARKS.md, in one run (./build.sh bench installs the packages
 # and calls this). Loopback only. Prints a table per part and rewrites docs/BENCHMARKS.md.
-#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency idle"]
+#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency idle memory"]
 #   bench/bench.sh idle          the idle/steady-cost part alone (same as --parts idle)
 # Knobs (environment): BENCH_CLIENTS ("1 50 200"), BENCH_WINDOWS (3 windows per figure),
 # BENCH_WINDOW_SECONDS (1.5), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (8),
@@ -17,6 +17,7 @@
 #    while one other viewer keeps each server's shared stream running; median and max.
 # 3. Latency (camstreamd, test pattern + x264): capture to wire from RTP time + RTCP SR, and end
 #    to end from the capture time the test pattern draws in its pixels; median and p99.
+# 5. Memory (bench/memory.sh): RSS and start-to-ready, NativeAOT vs JIT vs gst-rtsp-server, 0/10/200 viewers.
 # 4. Hot path: BenchmarkDotNet (bench/CamStreamd.Benchmarks), allocated bytes per packet.
 # 5. Idle: CPU-s/s and RSS of the daemon with one stream and no viewer, per source kind (test
 #    pattern + x264, H.264 file passthrough, RTSP pull of gst-rtsp-server over TCP and UDP), and
@@ -27,10 +28,10 @@ cd "$(dirname "$0")/.."
 
 BUILD=1
 DOC=1
-PARTS="fanout join hotpath latency idle"
+PARTS="fanout join hotpath latency idle memory"
 while [ $# -gt 0 ]; do
   case "$1" in
-    fanout|join|hotpath|latency|idle) PARTS=$1; shift ;;
+    fanout|join|hotpath|latency|idle|memory) PARTS=$1; shift ;;
     --no-build) BUILD=0; shift ;;
     --no-doc) DOC=0; shift ;;
     --parts) PARTS=$2; shift 2 ;;
@@ -345,6 +346,9 @@ part_idle() {
   stop_pid "$gst"
 }
 
+# shellcheck source=bench/memory.sh
+source bench/memory.sh
+
 # ---- build and inputs ----
 if [ "$BUILD" = 1 ]; then
   log "building (Release)"
@@ -368,6 +372,7 @@ for part in $PARTS; do
     hotpath) part_hotpath ;;
     latency) part_latency ;;
     idle) part_idle ;;
+    memory) part_memory ;;
     *) log "unknown part $part" ;;
   esac
 done
@@ -376,3 +381,9 @@ done
 mkdir -p docs
 # shellcheck source=bench/report.sh
 source bench/report.sh
+if [ -s "$WORK/memory.tsv" ]; then
+  echo; echo "Memory and start (bench/memory.sh):"; memory_table
+  if [ "$DOC" = 1 ]; then
+    { echo; echo "## Memory and start to ready"; echo; echo "One 1280x720 30 fps stream, TCP viewers; RSS from /proc/PID/status, start to READY=1 (bench/memory.sh)."; echo; memory_table; } >>docs/BENCHMARKS.md
+  fi
+fi
