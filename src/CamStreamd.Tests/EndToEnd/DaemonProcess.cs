@@ -78,11 +78,16 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     /// and waits until RTSP and HTTP listen; inside the network namespace
     /// <paramref name="networkNamespace"/> (<c>ip netns exec</c>) when given.
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <remarks>
+    /// <paramref name="wrapper"/>, when given, is a command that ends by exec'ing its arguments
+    /// (<c>dotnet camstreamd.dll …</c> follow it), so the process is still the daemon's: e.g.
+    /// <c>unshare -m sh -c 'mount …; exec "$0" "$@"'</c> for a mount namespace of its own.
+    /// </remarks>
+    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? wrapper = null)
     {
         var configPath = Path.Combine(Path.GetTempPath(), $"camstreamd-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
-        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
+        var info = new ProcessStartInfo(networkNamespace is null ? wrapper?[0] ?? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -92,6 +97,14 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
         {
             // ip execs the command in place, so the process (and its pid for SIGTERM) is the daemon's.
             foreach (var argument in (string[])["netns", "exec", networkNamespace, "dotnet"])
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
+        if (wrapper is not null && networkNamespace is null)
+        {
+            foreach (var argument in wrapper.Skip(1).Append("dotnet"))
             {
                 info.ArgumentList.Add(argument);
             }

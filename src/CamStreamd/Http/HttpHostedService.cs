@@ -95,6 +95,7 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
         var mjpeg = new MjpegEndpoints(_supervisor, producers, _loggerFactory.CreateLogger<MjpegEndpoints>(), _stopping.Token);
         var metrics = new MetricsWriter(_supervisor, sampler, producers);
         Map(app, api, mjpeg, metrics);
+        new OutputEndpoints(_options, _supervisor, _loggerFactory.CreateLogger<OutputEndpoints>()).Map(app);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;

@@ -94,6 +94,7 @@ internal sealed class MetricsWriter
         Gauge(text, streams, "camstreamd_configured_frames_per_second", "Configured frame rate.", s => s.Options.Source.Fps);
 
         WriteUpstream(text, streams);
+        OutputMetrics.Write(text, streams);
         ProcessMetrics.Write(text);
         return text.ToString();
     }

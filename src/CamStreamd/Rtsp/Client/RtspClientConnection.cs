@@ -102,9 +102,38 @@ public sealed class RtspClientConnection : IAsyncDisposable
     /// returns the response. When the server answers 401 and an <see cref="Authorizer"/> can answer
     /// its challenge (first time, or a stale nonce), the request is sent once more with credentials.
     /// </summary>
-    public async Task<RtspResponseMessage> SendAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, Func<ClientAuthorizer?>? authorizerForChallenge, CancellationToken cancellationToken)
+    public Task<RtspResponseMessage> SendAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, Func<ClientAuthorizer?>? authorizerForChallenge, CancellationToken cancellationToken) =>
+        SendCoreAsync(method, uri, headers, default, authorizerForChallenge, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync"/>, with a body (a publisher's ANNOUNCE carries its SDP): the
+    /// <paramref name="headers"/> must include Content-Type; Content-Length is added here.
+    /// </summary>
+    public Task<RtspResponseMessage> SendWithBodyAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, ReadOnlyMemory<byte> body, Func<ClientAuthorizer?>? authorizerForChallenge, CancellationToken cancellationToken) =>
+        SendCoreAsync(method, uri, headers, body, authorizerForChallenge, cancellationToken);
+
+    /// <summary>
+    /// Writes wire-ready bytes (a publisher's interleaved RTP frames) in one write, between
+    /// requests. <paramref name="cancellationToken"/> bounds the wait: the caller passes a reusable
+    /// timeout, so nothing is allocated per frame.
+    /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        var response = await SendOnceAsync(method, uri, headers, cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<RtspResponseMessage> SendCoreAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, ReadOnlyMemory<byte> body, Func<ClientAuthorizer?>? authorizerForChallenge, CancellationToken cancellationToken)
+    {
+        var response = await SendOnceAsync(method, uri, headers, body, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != RtspStatus.Unauthorized)
         {
             return response;
@@ -125,7 +154,7 @@ public sealed class RtspClientConnection : IAsyncDisposable
         }
 
         Authorizer.Accept(challenge);
-        return await SendOnceAsync(method, uri, headers, cancellationToken).ConfigureAwait(false);
+        return await SendOnceAsync(method, uri, headers, body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes one interleaved frame ('$', channel, length, data).</summary>
@@ -168,7 +197,7 @@ public sealed class RtspClientConnection : IAsyncDisposable
         _closing.Dispose();
     }
 
-    private async Task<RtspResponseMessage> SendOnceAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
+    private async Task<RtspResponseMessage> SendOnceAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var pending = new TaskCompletionSource<RtspResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         int cseq;
@@ -206,10 +235,17 @@ public sealed class RtspClientConnection : IAsyncDisposable
             sb.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
         }
 
+        if (!body.IsEmpty)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n");
+        }
+
         sb.Append("\r\n");
         try
         {
-            await WriteAsync(System.Text.Encoding.UTF8.GetBytes(sb.ToString()), cancellationToken).ConfigureAwait(false);
+            var head = System.Text.Encoding.UTF8.GetBytes(sb.ToString());
+            var message = body.IsEmpty ? head : [.. head, .. body.Span];
+            await WriteAsync(message, cancellationToken).ConfigureAwait(false);
             return await pending.Task.WaitAsync(ResponseTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
