@@ -28,7 +28,7 @@ mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/lib/camstreamd" "$root/lib/sy
   "$root/etc" "$root/usr/share/camstreamd" "$root/usr/share/doc/camstreamd"
 
 # FFmpeg: any supported major (5.1 = 59, 6.x = 60, 7.x = 61); the daemon picks the one installed.
-depends="adduser, init-system-helpers (>= 1.54~), libavcodec59 | libavcodec60 | libavcodec61, libavutil57 | libavutil58 | libavutil59, libswscale6 | libswscale7 | libswscale8"
+depends="adduser, init-system-helpers (>= 1.54~), libavcodec59 | libavcodec60 | libavcodec61, libavutil57 | libavutil58 | libavutil59, libswscale6 | libswscale7 | libswscale8, libavformat59 | libavformat60 | libavformat61"
 publish=(dotnet publish src/CamStreamd/CamStreamd.csproj -c Release -nologo -v quiet -p:DebugType=none -p:GenerateDocumentationFile=false)
 if [ "$flavor" = self-contained ]; then
   # ReadyToRun: our own code is compiled ahead of time too (the runtime's already is), so a slow

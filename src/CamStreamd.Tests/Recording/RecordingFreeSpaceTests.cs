@@ -6,7 +6,7 @@ namespace CamStreamd.Tests.Recording;
 
 /// <summary>
 /// The free-space floor on a small filesystem: the daemon runs in a mount namespace of its own
-/// (<c>unshare -m</c>) with a 12 MB tmpfs over its recordings directory and
+/// (<c>unshare -m</c>) with an 8 MB tmpfs over its recordings directory and
 /// <c>minFreeMegabytes</c> 6. Oldest segments go first; when the test then fills the filesystem
 /// (through <c>/proc/PID/root</c>, the daemon's view) nothing is left to delete and recording pauses
 /// with a log line, while an RTSP viewer of the stream keeps decoding; freeing space resumes it.
@@ -25,7 +25,7 @@ public sealed class RecordingFreeSpaceTests : IDisposable
     {
         // 640x360 at 3 Mbit/s fills the 6 MB above the floor in well under a minute.
         var config = RecordingTests.Config("floor", _directory, "\"segmentSeconds\": 1, \"partSeconds\": 0.5, \"minFreeMegabytes\": 6", 640, 360, 3_000_000);
-        string[] wrapper = ["unshare", "-m", "--propagation", "private", "sh", "-c", $"mount -t tmpfs -o size=12m camstreamd-test {_directory} && exec \"$0\" \"$@\""];
+        string[] wrapper = ["unshare", "-m", "--propagation", "private", "sh", "-c", $"mount -t tmpfs -o size=8m camstreamd-test {_directory} && exec \"$0\" \"$@\""];
         await using var daemon = await DaemonProcess.StartAsync(config, wrapper: wrapper);
         using var api = new HttpClient { BaseAddress = daemon.HttpBase, Timeout = TimeSpan.FromSeconds(20) };
         var inside = $"/proc/{daemon.ProcessId}/root{_directory}";
