@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks behind docs/BENCHMARKS.md, in one run (./build.sh bench installs the packages
 # and calls this). Loopback only. Prints a table per part and rewrites docs/BENCHMARKS.md.
-#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency"]
+#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency record"]
 # Knobs (environment): BENCH_CLIENTS ("1 50 200"), BENCH_WINDOWS (3 windows per figure),
 # BENCH_WINDOW_SECONDS (1.5), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (8).
 #
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 BUILD=1
 DOC=1
-PARTS="fanout join hotpath latency"
+PARTS="fanout join hotpath latency record"
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) BUILD=0; shift ;;
@@ -294,6 +294,7 @@ for part in $PARTS; do
     join) part_join ;;
     hotpath) part_hotpath ;;
     latency) part_latency ;;
+    record) bench/record.sh "$CLIP" >"$WORK/record.md" ;;
     *) log "unknown part $part" ;;
   esac
 done

@@ -150,6 +150,8 @@ print_all() {
   echo
   hotpath_table
   echo
+  # Part "record" (bench/record.sh) writes its own section.
+  if [ -s "$WORK/record.md" ]; then cat "$WORK/record.md"; echo; fi
   echo "## Targets not met"
   echo
   if [ -n "$VERDICTS" ]; then echo "$VERDICTS"; else echo "- none"; fi
