@@ -29,6 +29,9 @@ public sealed class PublishTarget : IAsyncDisposable
     /// <summary>How often a target checks for the stream's first keyframe before it can announce (only before the first one).</summary>
     private static readonly TimeSpan DescriptionPoll = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Longest wait between two such checks.</summary>
+    private static readonly TimeSpan MaxDescriptionPoll = TimeSpan.FromSeconds(5);
+
     private readonly StreamHub _hub;
     private readonly Func<StreamDescription, CancellationToken, Task<IPublishConnection>> _connect;
     private readonly ILogger _logger;
@@ -143,9 +146,12 @@ public sealed class PublishTarget : IAsyncDisposable
     {
         Counters.SetState(PublishState.Waiting);
         StreamDescription? description;
+        var poll = DescriptionPoll;
         while ((description = _hub.Description) is null)
         {
-            await Task.Delay(DescriptionPoll, cancellationToken).ConfigureAwait(false);
+            // Only before the stream's first keyframe ever; a stream kept stopped is looked at every 5 s.
+            await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
+            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxDescriptionPoll.Ticks));
         }
 
         Counters.SetState(PublishState.Connecting);

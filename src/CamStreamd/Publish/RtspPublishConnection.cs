@@ -126,6 +126,7 @@ internal sealed class RtspPublishConnection : IPublishConnection
     }
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> SendAsync(AccessUnit unit, CancellationToken cancellationToken)
     {
         var rtp = unit.Rtp;
