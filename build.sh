@@ -25,7 +25,7 @@ if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
 else
   RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6 libavformat59)
 fi
-TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev libavformat-dev util-linux
+TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev libavformat-dev util-linux openssl glib-networking
   qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils linux-headers-amd64 make curl
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
   chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0 systemd udev

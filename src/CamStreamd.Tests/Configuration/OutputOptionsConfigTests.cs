@@ -9,7 +9,6 @@ public sealed class OutputOptionsConfigTests
     {
         { "'publish':[{'url':'http://h/x'}]", "streams[0].publish[0].url: unsupported scheme \"http\"; use rtsp://, rtsps://, rtmp:// or srt://" },
         { "'publish':[{'url':'ftp://u:secret@h/x'}]", "(got \"ftp://u:***@h/x\")" },
-        { "'publish':[{'url':'rtsps://h/x'}]", "streams[0].publish[0].url: rtsps:// (RTSP over TLS) is not supported for publishing yet" },
         { "'publish':[{'url':'not a url'}]", "streams[0].publish[0].url: must be an absolute URL with a host" },
         { "'publish':[{}]", "streams[0].publish[0].url: required" },
         { "'publish':[{'url':'rtsp://h/x','transport':'sctp'}]", "streams[0].publish[0].transport: must be one of tcp, udp (got \"sctp\")" },
@@ -45,11 +44,11 @@ public sealed class OutputOptionsConfigTests
         var json = """
             {"streams":[{"name":"cam0","source":{"type":"testPattern"},
               "publish":[{"url":"rtsp://u:p@127.0.0.1:8554/up"},{"url":"rtsp://h/x","transport":"udp","username":"a","password":"b"},
-                         {"url":"rtmp://127.0.0.1/live/cam0"},{"url":"srt://127.0.0.1:9000?streamid=publish:cam0"}],
+                         {"url":"rtmp://127.0.0.1/live/cam0"},{"url":"srt://127.0.0.1:9000?streamid=publish:cam0"},{"url":"rtsps://h:322/x"}],
               "record":{}}]}
             """;
         var stream = ConfigLoader.Parse(json).Options.Streams[0];
-        Assert.Equal(4, stream.Publish!.Count);
+        Assert.Equal(5, stream.Publish!.Count);
         Assert.Equal("tcp", stream.Publish[0].Transport);
         Assert.Equal("udp", stream.Publish[1].Transport);
         Assert.Equal(new RecordOptions("/var/lib/camstreamd/recordings", 60, 1, 0, 256), stream.Record);

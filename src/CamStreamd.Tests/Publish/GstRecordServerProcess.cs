@@ -31,7 +31,7 @@ internal sealed class GstRecordServerProcess : IAsyncDisposable
     public string Directory { get; }
 
     /// <summary>The URL to publish to (no credentials).</summary>
-    public string Url => $"rtsp://127.0.0.1:{Port}/up";
+    public string Url => $"{(_arguments.Contains("--tls-cert") ? "rtsps" : "rtsp")}://127.0.0.1:{Port}/up";
 
     /// <summary>Each session's file, in the order sessions started.</summary>
     public IReadOnlyList<string> Files
@@ -59,7 +59,7 @@ internal sealed class GstRecordServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a server taking <paramref name="protocols"/> (tcp, udp, all); Digest when <paramref name="user"/> is given.</summary>
-    public static async Task<GstRecordServerProcess> StartAsync(string directory, string protocols = "all", string? user = null, string? password = null)
+    public static async Task<GstRecordServerProcess> StartAsync(string directory, string protocols = "all", string? user = null, string? password = null, (string Cert, string Key)? tls = null)
     {
         System.IO.Directory.CreateDirectory(directory);
         var script = Path.Combine(AppContext.BaseDirectory, "Publish", "gst-rtsp-record-server.py");
@@ -67,6 +67,7 @@ internal sealed class GstRecordServerProcess : IAsyncDisposable
         [
             script, "--dir", directory, "--protocols", protocols,
             .. user is null ? Array.Empty<string>() : ["--user", user, "--password", password ?? string.Empty],
+            .. tls is { } pair ? ["--tls-cert", pair.Cert, "--tls-key", pair.Key] : Array.Empty<string>(),
         ];
         var server = new GstRecordServerProcess(directory, arguments);
         await server.StartOnAsync(0);

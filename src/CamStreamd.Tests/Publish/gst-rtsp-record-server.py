@@ -7,6 +7,7 @@ per session; runs until killed.
 
   gst-rtsp-record-server.py --port 0 --path up --dir DIR [--user U --password P] [--protocols tcp|udp|all]
                             [--listen-at UNIX_TIME]   (start, then bind the port only at that wall-clock time)
+                            [--tls-cert PEM --tls-key PEM]   (rtsps://: RTSP over TLS)
 """
 import argparse
 import os
@@ -18,7 +19,7 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
 def main():
@@ -30,6 +31,8 @@ def main():
     parser.add_argument("--password")
     parser.add_argument("--protocols", default="all", choices=["tcp", "udp", "all"])
     parser.add_argument("--listen-at", type=float, default=0)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -69,6 +72,20 @@ def main():
         permissions.add_permission_for_role("user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
         permissions.add_permission_for_role("user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True)
         factory.set_permissions(permissions)
+
+    if args.tls_cert:
+        # TLS only: every client gets the "user" role, so no password is asked.
+        auth = GstRtspServer.RTSPAuth()
+        auth.set_tls_certificate(Gio.TlsCertificate.new_from_files(args.tls_cert, args.tls_key))
+        token = GstRtspServer.RTSPToken()
+        token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "user")
+        auth.set_default_token(token)
+        server.set_auth(auth)
+        permissions = GstRtspServer.RTSPPermissions()
+        permissions.add_permission_for_role("user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
+        permissions.add_permission_for_role("user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True)
+        factory.set_permissions(permissions)
+        factory.set_profiles(GstRtsp.RTSPProfile.AVP)
 
     server.get_mount_points().add_factory("/" + args.path, factory)
     delay = args.listen_at - time.time()

@@ -58,11 +58,6 @@ internal static class OutputOptionsValidator
             }
             else
             {
-                if (url.Scheme == "rtsps")
-                {
-                    errors.Add($"{itemKey}.url: rtsps:// (RTSP over TLS) is not supported for publishing yet; use rtsp:// (got {shown})");
-                }
-
                 if (url.Scheme is "rtmp" or "srt" && target.Transport != "tcp")
                 {
                     errors.Add($"{itemKey}.transport: only for rtsp:// targets (rtmp:// runs over TCP, srt:// over UDP; got \"{target.Transport}\")");

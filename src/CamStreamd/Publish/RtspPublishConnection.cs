@@ -21,6 +21,9 @@ internal sealed class RtspPublishConnection : IPublishConnection
     /// <summary>Longest wait for one access unit to be taken by the server.</summary>
     public static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The rtsps:// default port (RFC 7826 §19.2).</summary>
+    public const int TlsDefaultPort = 322;
+
     private readonly RtspClientConnection _connection;
     private readonly RtpUdpSender? _udp;
     private readonly string _url;
@@ -52,16 +55,29 @@ internal sealed class RtspPublishConnection : IPublishConnection
     /// <summary>Connects to the target and brings the session to RECORD.</summary>
     public static async Task<RtspPublishConnection> OpenAsync(PublishTargetOptions target, StreamDescription description, string stream, ILogger logger, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
-        if (!RtspUrl.TryParse(target.Url!, out var url, out var reason))
+        // rtsps:// (RFC 7826 §19.2, default port 322): the same exchange inside TLS.
+        var tls = target.Url!.StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase);
+        var plain = tls ? "rtsp://" + target.Url!["rtsps://".Length..] : target.Url!;
+        if (tls && Uri.TryCreate(target.Url, UriKind.Absolute, out var given) && given.IsDefaultPort)
+        {
+            plain = new UriBuilder(plain) { Port = TlsDefaultPort }.Uri.OriginalString;
+        }
+
+        if (!RtspUrl.TryParse(plain, out var url, out var reason))
         {
             throw new PublishException(reason);
+        }
+
+        if (tls)
+        {
+            url = url with { RequestUrl = "rtsps://" + url.RequestUrl["rtsp://".Length..] };
         }
 
         var user = target.Username ?? url.Username;
         var password = target.Password ?? url.Password ?? string.Empty;
         Func<ClientAuthorizer?> credentials = () => user is null ? null : new ClientAuthorizer(user, password);
         var shown = ConfigRedactor.RedactUrl(url.RequestUrl)!;
-        var connection = await RtspClientConnection.ConnectAsync(url.Host, url.Port, connectTimeout, cancellationToken).ConfigureAwait(false);
+        var connection = await RtspClientConnection.ConnectAsync(url.Host, url.Port, connectTimeout, tls, cancellationToken).ConfigureAwait(false);
         RtpUdpSender? udp = null;
         try
         {

@@ -24,7 +24,7 @@ public sealed class RtspClientConnection : IAsyncDisposable
     // Interleaved frames are at most 64 KB; a frame split across pipe segments is copied here.
     private readonly byte[] _scratch = new byte[ushort.MaxValue];
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
@@ -38,10 +38,10 @@ public sealed class RtspClientConnection : IAsyncDisposable
     private Exception? _failure;
     private int _disposed;
 
-    private RtspClientConnection(Socket socket)
+    private RtspClientConnection(Socket socket, Stream? stream = null)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = stream ?? new NetworkStream(socket, ownsSocket: false);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
     }
 
@@ -64,7 +64,15 @@ public sealed class RtspClientConnection : IAsyncDisposable
     public ClientAuthorizer? Authorizer { get; set; }
 
     /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> within <paramref name="timeout"/>.</summary>
-    public static async Task<RtspClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<RtspClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ConnectAsync(host, port, timeout, tls: false, cancellationToken);
+
+    /// <summary>
+    /// Connects as <see cref="ConnectAsync(string, int, TimeSpan, CancellationToken)"/>; with
+    /// <paramref name="tls"/> (rtsps://, RFC 7826 §19.2) the connection is TLS, the server's
+    /// certificate checked against the system's trust store and <paramref name="host"/>.
+    /// </summary>
+    public static async Task<RtspClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, bool tls, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -89,7 +97,25 @@ public sealed class RtspClientConnection : IAsyncDisposable
             throw;
         }
 
-        var connection = new RtspClientConnection(socket);
+        Stream? secure = null;
+        if (tls)
+        {
+            var ssl = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+            try
+            {
+                await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = host }, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                socket.Dispose();
+                throw new RtspClientException($"TLS with {host}:{port} failed: {e.Message}", e);
+            }
+
+            secure = ssl;
+        }
+
+        var connection = new RtspClientConnection(socket, secure);
         connection._readLoop = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
         return connection;
     }
