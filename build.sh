@@ -21,11 +21,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # the host's kernel, which has no headers) and caches the module in ~/.cache/camstreamd.
 # systemd and udev: the systemd QEMU guest boots the host's own systemd (udev gives /dev/video* group video).
 if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
-  RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8)
+  RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8 libavformat61)
 else
-  RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6)
+  RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6 libavformat59)
 fi
-TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev
+TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev libavformat-dev util-linux openssl glib-networking
   qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils linux-headers-amd64 make curl
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
   chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0 systemd udev
@@ -96,6 +96,8 @@ setup_tests() {
   apt_install "${TEST_PACKAGES[@]}"
   add_arm64_architecture
   apt_install "${ARM64_TEST_PACKAGES[@]}"
+  # nginx with libnginx-mod-rtmp for the RTMP publishing test: unpacked into ~/.cache/camstreamd, never installed.
+  tests/nginx/fetch-nginx-rtmp.sh >/dev/null
 }
 
 build() {

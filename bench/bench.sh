@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks behind docs/BENCHMARKS.md, in one run (./build.sh bench installs the packages
 # and calls this). Loopback only. Prints a table per part and rewrites docs/BENCHMARKS.md.
-#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency idle memory"]
+#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency idle memory record"]
 #   bench/bench.sh idle          the idle/steady-cost part alone (same as --parts idle)
 # Knobs (environment): BENCH_CLIENTS ("1 50 200"), BENCH_WINDOWS (3 windows per figure),
 # BENCH_WINDOW_SECONDS (1.5), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (8),
@@ -28,10 +28,10 @@ cd "$(dirname "$0")/.."
 
 BUILD=1
 DOC=1
-PARTS="fanout join hotpath latency idle memory"
+PARTS="fanout join hotpath latency idle memory record"
 while [ $# -gt 0 ]; do
   case "$1" in
-    fanout|join|hotpath|latency|idle|memory) PARTS=$1; shift ;;
+    fanout|join|hotpath|latency|idle|memory|record) PARTS=$1; shift ;;
     --no-build) BUILD=0; shift ;;
     --no-doc) DOC=0; shift ;;
     --parts) PARTS=$2; shift 2 ;;
@@ -373,6 +373,7 @@ for part in $PARTS; do
     latency) part_latency ;;
     idle) part_idle ;;
     memory) part_memory ;;
+    record) bench/record.sh "$CLIP" >"$WORK/record.md" ;;
     *) log "unknown part $part" ;;
   esac
 done

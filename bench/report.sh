@@ -225,6 +225,8 @@ print_all() {
   echo
   section "Idle" idle "## Idle and steady cost (one stream, no viewer; median of $IDLE_WINDOWS windows of ${IDLE_WINDOW_SECONDS} s; clip $CLIP_MBIT Mbit/s)" idle_table
   echo
+  # Part "record" (bench/record.sh) writes its own section.
+  if [ -s "$WORK/record.md" ]; then cat "$WORK/record.md"; echo; fi
   echo "## Targets not met"
   echo
   if [ -n "$VERDICTS" ]; then echo "$VERDICTS"; else echo "- none"; fi

@@ -51,7 +51,7 @@ build_one() {
   glibc=$(readelf -V -W "$root/usr/bin/camstreamd" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
   [ -n "$glibc" ] || { echo "build-deb.sh: no GLIBC_ version found in the $arch binary" >&2; exit 70; }
   local depends="adduser, init-system-helpers (>= 1.54~), libc6 (>= $glibc), libssl3 | libssl3t64"
-  depends="$depends, libavcodec59 | libavcodec60 | libavcodec61, libavutil57 | libavutil58 | libavutil59, libswscale6 | libswscale7 | libswscale8"
+  depends="$depends, libavcodec59 | libavcodec60 | libavcodec61, libavutil57 | libavutil58 | libavutil59, libswscale6 | libswscale7 | libswscale8, libavformat59 | libavformat60 | libavformat61"
   local suggests="libgpiod2 | libgpiod3"
 
   install -m 0644 systemd/camstreamd.service "$root/lib/systemd/system/camstreamd.service"

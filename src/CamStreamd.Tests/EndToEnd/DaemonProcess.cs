@@ -79,9 +79,18 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     /// <paramref name="networkNamespace"/> (<c>ip netns exec</c>) when given. <paramref name="command"/>
     /// replaces <c>dotnet camstreamd.dll</c> (e.g. a packaged binary under <c>qemu-aarch64-static</c>).
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? command = null)
+    /// <remarks>
+    /// <paramref name="wrapper"/>, when given, is a command that ends by exec'ing its arguments
+    /// (the daemon's command follows it), so the process is still the daemon's: e.g.
+    /// <c>unshare -m sh -c 'mount …; exec "$0" "$@"'</c> for a mount namespace of its own.
+    /// </remarks>
+    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? command = null, IReadOnlyList<string>? wrapper = null)
     {
         command ??= ["dotnet", DaemonDll];
+        if (wrapper is not null && networkNamespace is null)
+        {
+            command = [.. wrapper, .. command];
+        }
         var configPath = Path.Combine(Path.GetTempPath(), $"camstreamd-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
         var info = new ProcessStartInfo(networkNamespace is null ? command[0] : "ip")

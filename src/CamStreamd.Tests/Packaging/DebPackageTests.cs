@@ -191,7 +191,11 @@ public sealed partial class DebPackageTests(AotDebFixture package)
             var key = prefix + property.Name;
             keys.Add(key);
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            var element = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
+            // A list is IReadOnlyList<T> itself or a class implementing it (streams[].publish is a PublishTargetList).
+            var list = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)
+                ? type
+                : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyList<>));
+            var element = list?.GetGenericArguments()[0];
             if (element is not null && element.Namespace == typeof(CamStreamdOptions).Namespace)
             {
                 Collect(CamStreamdJsonContext.Default.GetTypeInfo(element)!, key + "[].", keys, depth + 1);

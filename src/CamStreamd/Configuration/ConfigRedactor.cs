@@ -24,6 +24,11 @@ internal static class ConfigRedactor
                 Password = s.Source.Password is null ? null : Mask,
                 Url = RedactUrl(s.Source.Url),
             },
+            Publish = s.Publish is null ? null : new PublishTargetList(s.Publish.Select(t => t is null ? t! : t with
+            {
+                Password = t.Password is null ? null : Mask,
+                Url = RedactUrl(t.Url),
+            })),
         })],
     };
 

@@ -216,6 +216,8 @@ public static class ConfigValidator
                     errors.Add($"{key}.encoder.device: must be an absolute device path such as /dev/dri/renderD128 (got {Quote(encoder.Device)})");
                 }
             }
+
+            OutputOptionsValidator.Validate(errors, key, stream);
         }
     }
 

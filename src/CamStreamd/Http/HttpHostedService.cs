@@ -122,6 +122,7 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
             var body = new ConnectionsResponse([.. Budgets().Select(ConnectionBudgetInfo.Of)]);
             return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, HttpJsonContext.Default.ConnectionsResponse, context.RequestAborted);
         });
+        new OutputEndpoints(_options, _supervisor, _loggerFactory.CreateLogger<OutputEndpoints>()).Map(app);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;

@@ -99,6 +99,7 @@ internal sealed class MetricsWriter
 
         WriteUpstream(text, streams);
         ConnectionBudgetMetrics.Write(text, _budgets(), _rtspUnanswered());
+        OutputMetrics.Write(text, streams);
         ProcessMetrics.Write(text);
         return text.ToString();
     }

@@ -18,6 +18,8 @@ namespace CamStreamd.Http;
 /// <param name="UptimeSeconds">Seconds since <paramref name="StartedAt"/>, or 0 while stopped.</param>
 /// <param name="Urls">Where to watch it.</param>
 /// <param name="Upstream">The upstream connection of a pulled stream (<c>source.type</c> <c>rtsp</c>); omitted for other sources.</param>
+/// <param name="Publish">The stream's publish targets (<c>streams[].publish</c>); omitted for a stream without any.</param>
+/// <param name="Recording">The stream's recorder (<c>streams[].record</c>); omitted for a stream not recorded.</param>
 public sealed record StreamInfo(
     string Name,
     StreamState State,
@@ -33,4 +35,6 @@ public sealed record StreamInfo(
     DateTimeOffset? StartedAt,
     double UptimeSeconds,
     StreamUrls Urls,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpstreamInfo? Upstream = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpstreamInfo? Upstream = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PublishTargetInfo>? Publish = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] RecordingInfo? Recording = null);

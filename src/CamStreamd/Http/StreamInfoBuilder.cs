@@ -97,7 +97,9 @@ internal sealed class StreamInfoBuilder
                 host is null || rtspPort is null ? null : $"rtsp://{host}:{rtspPort}/{escaped}",
                 $"/streams/{escaped}/mjpeg",
                 $"/streams/{escaped}/snapshot.jpg"),
-            Upstream(counters.Upstream));
+            Upstream(counters.Upstream),
+            OutputMetrics.PublishInfo(stream),
+            OutputMetrics.RecordingInfo(stream));
     }
 
     /// <summary>The upstream part of a pulled stream, or null.</summary>
