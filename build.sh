@@ -5,7 +5,7 @@
 #   ./build.sh test [ARGS]    setup, build and run every test (ARGS go to `dotnet test`, e.g. --filter)
 #   ./build.sh run [ARGS]     setup, build and run the daemon (ARGS go to camstreamd, e.g. --config FILE)
 #   ./build.sh bench [ARGS]   setup, build and run the benchmarks (bench/bench.sh; writes docs/BENCHMARKS.md)
-#   ./build.sh deb            build artifacts/deb/camstreamd_<version>_<arch>.deb (DEB_ARCH, DEB_FLAVOR: packaging/debian/build-deb.sh)
+#   ./build.sh deb            build the NativeAOT packages artifacts/deb/camstreamd_<version>_{amd64,arm64}.deb (packaging/debian/build-deb.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,19 +21,33 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # the host's kernel, which has no headers) and caches the module in ~/.cache/camstreamd.
 # systemd and udev: the systemd QEMU guest boots the host's own systemd (udev gives /dev/video* group video).
 if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
-  RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8)
+  RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8 libavformat61)
 else
-  RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6)
+  RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6 libavformat59)
 fi
-TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev
+TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev libavformat-dev util-linux openssl glib-networking
   qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils linux-headers-amd64 make curl
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
   chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0 systemd udev
-  lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static)
+  lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static
+  clang-14 binutils)
+
+# The packages (./build.sh deb, and the package tests): NativeAOT links with clang-14 for both
+# architectures; arm64 with the aarch64 cross binutils and libc.
+DEB_PACKAGES=(clang-14 binutils gcc-aarch64-linux-gnu libc6-dev-arm64-cross dpkg file)
+
+# The arm64 binary run under qemu-aarch64-static in the tests loads Debian's arm64 libraries,
+# installed multiarch (dpkg --add-architecture arm64): FFmpeg as the package depends on it, and
+# libssl for .NET's cryptography.
+if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
+  ARM64_TEST_PACKAGES=(libavcodec61:arm64 libavutil59:arm64 libswscale8:arm64 libssl3t64:arm64)
+else
+  ARM64_TEST_PACKAGES=(libavcodec59:arm64 libavutil57:arm64 libswscale6:arm64 libssl3:arm64)
+fi
 
 # Benchmarks (./build.sh bench): the peer server (gst-rtsp-server through Debian's python3-gi),
 # ffmpeg for the clip, GStreamer and ffmpeg as decoding latency clients, gcc for the load client and floor writer.
-BENCH_PACKAGES=(ffmpeg gcc libc6-dev python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
+BENCH_PACKAGES=(ffmpeg gcc libc6-dev clang-14 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }
@@ -69,9 +83,21 @@ setup() {
   apt_install "${RUNTIME_PACKAGES[@]}"
 }
 
+add_arm64_architecture() {
+  dpkg --print-foreign-architectures | grep -qx arm64 && return 0
+  log "adding the arm64 architecture to dpkg (multiarch libraries for the qemu-user test)"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo dpkg --add-architecture arm64
+}
+
 setup_tests() {
   setup
   apt_install "${TEST_PACKAGES[@]}"
+  add_arm64_architecture
+  apt_install "${ARM64_TEST_PACKAGES[@]}"
+  # nginx with libnginx-mod-rtmp for the RTMP publishing test: unpacked into ~/.cache/camstreamd, never installed.
+  tests/nginx/fetch-nginx-rtmp.sh >/dev/null
 }
 
 build() {
@@ -114,7 +140,7 @@ case "$command" in
   test) setup_tests; build; run_tests "$@" ;;
   run) setup; build; run_daemon "$@" ;;
   bench) setup; apt_install "${BENCH_PACKAGES[@]}"; build; bench/bench.sh --no-build "$@" ;;
-  deb) require_dotnet; packaging/debian/build-deb.sh ;;
+  deb) require_dotnet; apt_install "${DEB_PACKAGES[@]}"; packaging/debian/build-deb.sh ;;
   *)
     sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     exit 64

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The benchmarks behind docs/BENCHMARKS.md, in one run (./build.sh bench installs the packages
 # and calls this). Loopback only. Prints a table per part and rewrites docs/BENCHMARKS.md.
-#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency"]
+#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency idle memory record"]
+#   bench/bench.sh idle          the idle/steady-cost part alone (same as --parts idle)
 # Knobs (environment): BENCH_CLIENTS ("1 50 200"), BENCH_WINDOWS (3 windows per figure),
-# BENCH_WINDOW_SECONDS (1.5), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (8).
+# BENCH_WINDOW_SECONDS (1.5), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (8),
+# BENCH_IDLE_WINDOWS (4), BENCH_IDLE_WINDOW_SECONDS (2.5).
+# A run of some parts only keeps the other parts' sections of docs/BENCHMARKS.md from the last run.
 #
 # 1. Fan-out: camstreamd, gst-rtsp-server (bench/gst-rtsp-server.py) and the floor writer
 #    (bench/native/floorwriter.c) each send the same pre-encoded clip (1280x720, 30 fps,
@@ -14,20 +17,25 @@
 #    while one other viewer keeps each server's shared stream running; median and max.
 # 3. Latency (camstreamd, test pattern + x264): capture to wire from RTP time + RTCP SR, and end
 #    to end from the capture time the test pattern draws in its pixels; median and p99.
+# 5. Memory (bench/memory.sh): RSS and start-to-ready, NativeAOT vs JIT vs gst-rtsp-server, 0/10/200 viewers.
 # 4. Hot path: BenchmarkDotNet (bench/CamStreamd.Benchmarks), allocated bytes per packet.
+# 5. Idle: CPU-s/s and RSS of the daemon with one stream and no viewer, per source kind (test
+#    pattern + x264, H.264 file passthrough, RTSP pull of gst-rtsp-server over TCP and UDP), and
+#    of rtspload receiving the same upstream stream (the floor of a relay).
 # Needs: the .NET 10 SDK, ffmpeg, gcc, python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-{good,bad}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD=1
 DOC=1
-PARTS="fanout join hotpath latency"
+PARTS="fanout join hotpath latency idle memory record"
 while [ $# -gt 0 ]; do
   case "$1" in
+    fanout|join|hotpath|latency|idle|memory|record) PARTS=$1; shift ;;
     --no-build) BUILD=0; shift ;;
     --no-doc) DOC=0; shift ;;
     --parts) PARTS=$2; shift 2 ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+    *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
   esac
 done
 CLIENTS=${BENCH_CLIENTS:-"1 50 200"}
@@ -35,6 +43,8 @@ WINDOWS=${BENCH_WINDOWS:-3}
 WINDOW_SECONDS=${BENCH_WINDOW_SECONDS:-1.5}
 JOINS=${BENCH_JOINS:-5}
 LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-8}
+IDLE_WINDOWS=${BENCH_IDLE_WINDOWS:-4}
+IDLE_WINDOW_SECONDS=${BENCH_IDLE_WINDOW_SECONDS:-2.5}
 FPS=30
 GOP=120
 CONFIGURATION=Release
@@ -63,6 +73,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit 
 # Nearest-rank percentile P of the numbers on stdin.
 percentile() { sort -g | awk -v p="$1" '{ v[NR] = $1 } END { r = int(p / 100 * NR); if (r < p / 100 * NR) r++; if (r < 1) r = 1; print v[r] }'; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# CPU time of a single-threaded process in ns (schedstat: 10 ms ticks cannot resolve a light client).
+cpu_ns() { awk '{ print $1 }' "/proc/$1/schedstat"; }
 rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
@@ -93,6 +105,7 @@ JSON
   CAMSTREAMD_BENCH_H264=$clip \
     dotnet "$DLL" --config "$WORK/camstreamd.json" >"$out" 2>&1 &
   SERVER_PID=$!
+  SERVER_LOG=$out
   PIDS+=("$SERVER_PID")
   local line
   # The banner names the stream's URL once the stream runs (the listener opens before it).
@@ -272,6 +285,70 @@ part_latency() {
   log "latency: $(grep -c . "$WORK/latency.tsv") samples"
 }
 
+# CPU-s/s (median of IDLE_WINDOWS windows) and RSS of PID, nobody watching; appends a row to
+# $WORK/idle.tsv: kind cpu_median rss_mib load windows note. CLOCK "ticks" (all threads, 10 ms
+# resolution, /proc/PID/stat) or "ns" (the main thread's schedstat: for single-threaded rtspload).
+idle_measure() {
+  local kind=$1 pid=$2 clock=$3 note=""
+  sleep 2 # start-up work (JIT, first GOP, the pull's PLI round) stays out of the windows
+  local before after since now cpus=() load read=cpu_ticks per_second=$HZ
+  [ "$clock" = ns ] && { read=cpu_ns; per_second=1000000000; }
+  load=$(load_average)
+  before=$($read "$pid")
+  since=$(date +%s%N)
+  for _ in $(seq "$IDLE_WINDOWS"); do
+    sleep "$IDLE_WINDOW_SECONDS"
+    after=$($read "$pid")
+    now=$(date +%s%N)
+    cpus+=("$(awk -v a="$after" -v b="$before" -v hz="$per_second" -v ns="$((now - since))" 'BEGIN { printf "%.4f", (a - b) / hz / (ns / 1e9) }')")
+    before=$after
+    since=$now
+  done
+  local rss cpu
+  rss=$(rss_mib "$pid")
+  cpu=$(printf '%s\n' "${cpus[@]}" | median)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$cpu" "$rss" "$load" "${cpus[*]}" "$note" >>"$WORK/idle.tsv"
+  log "idle $kind: cpu ${cpu} s/s (windows ${cpus[*]}), rss ${rss} MiB, load $load${note:+ ($note)}"
+}
+
+# One daemon per source kind, one stream, no viewer. The relays pull the bench's gst-rtsp-server
+# (the clip, 1280x720 at 30 fps, ~4 Mbit/s); rtspload playing the same URL with one session is
+# what receiving that stream costs at least (the floor of a relay, per transport).
+part_idle() {
+  : >"$WORK/idle.tsv"
+  start_camstreamd "" '{ "type": "testPattern", "width": 1280, "height": 720, "fps": 30 }' \
+    '{ "engine": "x264", "bitrate": 4000000, "gop": 120 }'
+  idle_measure "test pattern + x264" "$SERVER_PID" ticks
+  stop_pid "$SERVER_PID"
+  start_camstreamd "$CLIP" "$CLIP_SOURCE" "$CLIP_ENCODER"
+  idle_measure "H.264 file passthrough" "$SERVER_PID" ticks
+  stop_pid "$SERVER_PID"
+  start_gst
+  local upstream=$URL gst=$SERVER_PID transport
+  for transport in tcp udp; do
+    start_camstreamd "" "{ \"type\": \"rtsp\", \"url\": \"$upstream\", \"transport\": \"$transport\", \"width\": 1280, \"height\": 720, \"fps\": 30 }" \
+      '{ "engine": "auto", "gop": 120 }'
+    wait_line "$SERVER_LOG" 'pulling .* playing' "$SERVER_PID" 30 >/dev/null
+    idle_measure "RTSP pull $transport" "$SERVER_PID" ticks
+    # A relay that lost its upstream streams the placeholder instead: its row would not be a relay's.
+    local note=""
+    grep -q 'no pictures from the upstream\|unavailable' "$SERVER_LOG" && note="upstream lost during the run"
+    [ -n "$note" ] && sed -i '$ s/\t$/\t'"$note"'/' "$WORK/idle.tsv"
+    stop_pid "$SERVER_PID"
+    local out="$WORK/load.idle.$transport"
+    "$WORK/rtspload" play "$upstream" 1 "$transport" >"$out" 2>&1 &
+    local client=$!
+    PIDS+=("$client")
+    wait_line "$out" '^ready' "$client" 30 >/dev/null
+    idle_measure "floor $transport (rtspload)" "$client" ns
+    stop_pid "$client"
+  done
+  stop_pid "$gst"
+}
+
+# shellcheck source=bench/memory.sh
+source bench/memory.sh
+
 # ---- build and inputs ----
 if [ "$BUILD" = 1 ]; then
   log "building (Release)"
@@ -294,6 +371,9 @@ for part in $PARTS; do
     join) part_join ;;
     hotpath) part_hotpath ;;
     latency) part_latency ;;
+    idle) part_idle ;;
+    memory) part_memory ;;
+    record) bench/record.sh "$CLIP" >"$WORK/record.md" ;;
     *) log "unknown part $part" ;;
   esac
 done
@@ -302,3 +382,9 @@ done
 mkdir -p docs
 # shellcheck source=bench/report.sh
 source bench/report.sh
+if [ -s "$WORK/memory.tsv" ]; then
+  echo; echo "Memory and start (bench/memory.sh):"; memory_table
+  if [ "$DOC" = 1 ]; then
+    { echo; echo "## Memory and start to ready"; echo; echo "One 1280x720 30 fps stream, TCP viewers; RSS from /proc/PID/status, start to READY=1 (bench/memory.sh)."; echo; memory_table; } >>docs/BENCHMARKS.md
+  fi
+fi

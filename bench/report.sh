@@ -119,6 +119,42 @@ hotpath_verdicts() {
   awk -F'\t' '$2 == "packet" && $4 + 0 > 0 { printf "- NOT MET: hot path %s allocates %s bytes per packet in steady state (target 0)\n", $1, $4 }' "$WORK/hotpath.tsv"
 }
 
+# Idle/steady cost: one row per source kind, the relay's ratios to the floor of its transport
+# and its RSS beside the test pattern's.
+idle_table() {
+  [ -s "$WORK/idle.tsv" ] || { echo "(not run)"; return 0; }
+  echo "| stream (no viewer) | CPU s/s | RSS MiB | CPU / floor | windows CPU s/s | load avg | note |"
+  echo "|---|---|---|---|---|---|---|"
+  awk -F'\t' '
+    { kind[++n] = $1; cpu[$1] = $2; rss[$1] = $3; load[$1] = $4; windows[$1] = $5; note[$1] = $6 }
+    END {
+      for (i = 1; i <= n; i++) {
+        k = kind[i]; ratio = "-"
+        if (k ~ /^RTSP pull /) { t = k; sub(/^RTSP pull /, "", t); f = cpu["floor " t " (rtspload)"]; ratio = (f + 0 > 0) ? sprintf("%.1f", cpu[k] / f) : "n/a" }
+        printf "| %s | %.3f | %s | %s | %s | %s | %s |\n", k, cpu[k], rss[k], ratio, windows[k], load[k], note[k]
+      }
+    }' "$WORK/idle.tsv"
+}
+
+# Targets: a relay within 3x the CPU of rtspload receiving the same stream, and no more RSS than
+# the test-pattern stream's.
+idle_verdicts() {
+  [ -s "$WORK/idle.tsv" ] || return 0
+  awk -F'\t' '
+    { kind[++n] = $1; cpu[$1] = $2; rss[$1] = $3; note[$1] = $6 }
+    END {
+      tp = rss["test pattern + x264"]
+      for (i = 1; i <= n; i++) {
+        k = kind[i]; if (k !~ /^RTSP pull /) continue
+        t = k; sub(/^RTSP pull /, "", t); f = cpu["floor " t " (rtspload)"]
+        if (f + 0 > 0 && cpu[k] > 3 * f) printf "- NOT MET: idle %s: %.3f CPU s/s is %.1fx the floor (%.3f); target within 3x\n", k, cpu[k], cpu[k] / f, f
+        if (f + 0 == 0) printf "- NOT MET: idle %s: the floor used no measurable CPU; relay %.3f CPU s/s\n", k, cpu[k]
+        if (tp != "" && rss[k] > tp) printf "- NOT MET: idle %s: RSS %s MiB is above the test-pattern stream'"'"'s %s MiB\n", k, rss[k], tp
+        if (note[k] != "") printf "- NOTE: idle %s: %s\n", k, note[k]
+      }
+    }' "$WORK/idle.tsv"
+}
+
 versions() {
   echo "- CPU: $(lscpu | sed -nE 's/^Model name: *//p' | head -n 1), $(nproc) cores; memory $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "- OS: $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
@@ -127,29 +163,70 @@ versions() {
   echo "- FFmpeg $(ffmpeg -version | sed -nE '1s/ffmpeg version ([^ ]+).*/\1/p'), gcc $(gcc -dumpfullversion)"
 }
 
-VERDICTS=$(fanout_verdicts; join_verdicts; latency_verdicts; hotpath_verdicts)
+# A run of some parts only (--parts) keeps the other parts' sections, and their lines under
+# "Targets not met", from the page the last run wrote. PREVIOUS is that page.
+PREVIOUS=""
+[ -f docs/BENCHMARKS.md ] && PREVIOUS=$(cat docs/BENCHMARKS.md)
+ran() { [[ " $PARTS " == *" $1 "* ]]; }
 
-print_all() {
-  echo "## Fan-out (median of $WINDOWS windows of ${WINDOW_SECONDS} s per cell; clip $CLIP_MBIT Mbit/s)"
+# Prints the previous page's section whose heading starts with "## $1" (heading included), or nothing.
+previous_section() {
+  awk -v h="## $1" 'index($0, h) == 1 { on = 1; print; next } on && /^## / { exit } on { print }' <<<"$PREVIOUS" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# Prints the previous page's "Targets not met" lines about a part that did not run now.
+previous_verdicts() {
+  local part pattern
+  for part in fanout join latency hotpath idle; do
+    ran "$part" && continue
+    case "$part" in
+      fanout) pattern='fan-out' ;;
+      join) pattern='join over' ;;
+      latency) pattern='latency' ;;
+      hotpath) pattern='hot path' ;;
+      idle) pattern='idle ' ;;
+    esac
+    previous_section "Targets not met" | grep -E "^- (NOT MET|NOTE): ([a-z-]+: )?$pattern" || true
+  done
+}
+
+VERDICTS=$(fanout_verdicts; join_verdicts; latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts)
+
+# Section $1 (heading prefix) from this run when part $2 ran, else from the previous page.
+section() {
+  local prefix=$1 part=$2 heading=$3 body=$4
+  if ! ran "$part" && [ -n "$(previous_section "$prefix")" ]; then
+    previous_section "$prefix"
+    echo
+    echo "(from the previous run: \`bench/bench.sh --parts\` did not include $part)"
+    return 0
+  fi
+  echo "$heading"
   echo
+  "$body"
+}
+
+fanout_section() {
   fanout_table
   echo
   echo "CPU-seconds per Gbit/s delivered:"
   echo
   fanout_per_gbit_table
+}
+
+print_all() {
+  section "Fan-out" fanout "## Fan-out (median of $WINDOWS windows of ${WINDOW_SECONDS} s per cell; clip $CLIP_MBIT Mbit/s)" fanout_section
   echo
-  echo "## Join time (connect to first complete IDR; GOP 4 s)"
+  section "Join time" join "## Join time (connect to first complete IDR; GOP 4 s)" join_table
   echo
-  join_table
+  section "Latency" latency "## Latency" latency_table
   echo
-  echo "## Latency"
+  section "Hot path" hotpath "## Hot path allocations (BenchmarkDotNet, memory diagnoser)" hotpath_table
   echo
-  latency_table
+  section "Idle" idle "## Idle and steady cost (one stream, no viewer; median of $IDLE_WINDOWS windows of ${IDLE_WINDOW_SECONDS} s; clip $CLIP_MBIT Mbit/s)" idle_table
   echo
-  echo "## Hot path allocations (BenchmarkDotNet, memory diagnoser)"
-  echo
-  hotpath_table
-  echo
+  # Part "record" (bench/record.sh) writes its own section.
+  if [ -s "$WORK/record.md" ]; then cat "$WORK/record.md"; echo; fi
   echo "## Targets not met"
   echo
   if [ -n "$VERDICTS" ]; then echo "$VERDICTS"; else echo "- none"; fi
@@ -158,6 +235,8 @@ print_all() {
 print_all
 
 if [ "$DOC" = 1 ]; then
+  # The churn soak (bench/churn.sh) writes its own section; carry it over.
+  CHURN_SECTION=$(sed -n '/^<!-- churn:begin -->$/,/^<!-- churn:end -->$/p' docs/BENCHMARKS.md 2>/dev/null || true)
   {
     cat <<EOF
 # Benchmarks
@@ -180,6 +259,10 @@ EOF
     print_all
     echo
     cat bench/READING.md
+    if [ -n "$CHURN_SECTION" ]; then
+      echo
+      echo "$CHURN_SECTION"
+    fi
   } >docs/BENCHMARKS.md
   log "wrote docs/BENCHMARKS.md"
 fi

@@ -36,6 +36,8 @@ public sealed class FolderDependencyTests
         ("Streams", "Media"),
         ("Streams", "Rtp"),
         ("Streams", "Rtsp"), // the pull client's options
+        ("Streams", "Publish"), // a stream's publish targets
+        ("Streams", "Recording"), // a stream's recorder
 
         // Sources.
         ("Capture", "Configuration"),
@@ -55,6 +57,21 @@ public sealed class FolderDependencyTests
         ("Rtsp", "Interop"), // sendmmsg
         ("Rtsp", "Media"),
         ("Rtsp", "Rtp"),
+
+        // Publishers to upstream servers: RTSP RECORD through the RTSP client and wire code, RTMP/SRT through libavformat.
+        ("Publish", "Configuration"),
+        ("Publish", "Media"),
+        ("Publish", "Rtsp"), // the client connection, SDP, Transport, auth
+        ("Publish", "Interop"), // libavformat (RTMP, SRT)
+
+        // The recorder: fragmented MP4 segments through libavformat, retention, free-space floor.
+        ("Recording", "Configuration"),
+        ("Recording", "Media"),
+        ("Recording", "Interop"), // libavformat, statvfs
+
+        // The API shows publish targets and serves recordings.
+        ("Http", "Publish"),
+        ("Http", "Recording"),
 
         // Wire formats and the media core.
         ("Rtp", "Media"),

@@ -53,9 +53,8 @@ public sealed class CompositeCameraTests
                 servers[i] = await starts[i];
             }
 
-            // UDP: the pull session's supervising loop spins a core over TCP until its fix (another
-            // branch) lands, and four such loops starve a 2-core machine; then switch to "tcp".
-            var inputs = string.Join(",\n", Cameras.Select((c, i) => $$"""{ "url": "{{servers[i].Url}}", "name": "{{c.Name}}", "transport": "udp" }"""));
+            // TCP, the default transport (the pulled input of the second composite below uses UDP).
+            var inputs = string.Join(",\n", Cameras.Select((c, i) => $$"""{ "url": "{{servers[i].Url}}", "name": "{{c.Name}}", "transport": "tcp" }"""));
             daemon = await DaemonProcess.StartAsync($$"""
                 {
                   "rtsp": { "listenAddress": "127.0.0.1", "port": 0 },

@@ -76,13 +76,24 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>
     /// Starts the daemon with <paramref name="configJson"/> (and extra <paramref name="environment"/>)
     /// and waits until RTSP and HTTP listen; inside the network namespace
-    /// <paramref name="networkNamespace"/> (<c>ip netns exec</c>) when given.
+    /// <paramref name="networkNamespace"/> (<c>ip netns exec</c>) when given. <paramref name="command"/>
+    /// replaces <c>dotnet camstreamd.dll</c> (e.g. a packaged binary under <c>qemu-aarch64-static</c>).
     /// </summary>
-    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <remarks>
+    /// <paramref name="wrapper"/>, when given, is a command that ends by exec'ing its arguments
+    /// (the daemon's command follows it), so the process is still the daemon's: e.g.
+    /// <c>unshare -m sh -c 'mount …; exec "$0" "$@"'</c> for a mount namespace of its own.
+    /// </remarks>
+    public static async Task<DaemonProcess> StartAsync(string configJson, TimeSpan? timeout = null, string? networkNamespace = null, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? command = null, IReadOnlyList<string>? wrapper = null)
     {
+        command ??= ["dotnet", DaemonDll];
+        if (wrapper is not null && networkNamespace is null)
+        {
+            command = [.. wrapper, .. command];
+        }
         var configPath = Path.Combine(Path.GetTempPath(), $"camstreamd-e2e-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, configJson);
-        var info = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
+        var info = new ProcessStartInfo(networkNamespace is null ? command[0] : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -91,13 +102,17 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
         if (networkNamespace is not null)
         {
             // ip execs the command in place, so the process (and its pid for SIGTERM) is the daemon's.
-            foreach (var argument in (string[])["netns", "exec", networkNamespace, "dotnet"])
+            foreach (var argument in (string[])["netns", "exec", networkNamespace, command[0]])
             {
                 info.ArgumentList.Add(argument);
             }
         }
 
-        info.ArgumentList.Add(DaemonDll);
+        foreach (var argument in command.Skip(1))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configPath);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

@@ -42,7 +42,7 @@ public class LoggingSetupTests
     {
         var sink = new ListSink();
         var services = new ServiceCollection();
-        services.AddLogging(builder => LoggingSetup.UseSerilog(builder, LoggingSetup.CreateLogger(new LoggingOptions("warning"), sink)));
+        LoggingSetup.UseSerilog(services, LoggingSetup.CreateLogger(new LoggingOptions("warning"), sink));
         using (var provider = services.BuildServiceProvider())
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("CamStreamd.Rtsp.RtspServer");

@@ -1,4 +1,7 @@
+using System.Net.Sockets;
 using CamStreamd.Hosting;
+using ISystemdNotifier = Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier;
+using ServiceState = Microsoft.Extensions.Hosting.Systemd.ServiceState;
 
 namespace CamStreamd.Tests.Hosting;
 
@@ -64,5 +67,50 @@ public sealed class SystemdNotifierTests
         var interval = SystemdNotifier.ParseWatchdog(usec, pid, processId: 4242);
 
         Assert.Equal(expectedMs, interval is { } i ? (int)i.TotalMilliseconds : null);
+    }
+
+    [Fact]
+    public void The_packages_notifier_carries_our_message_verbatim()
+    {
+        var sender = new RecordingSender();
+        using var notifier = new SystemdNotifier("/run/systemd/notify", TimeSpan.FromSeconds(30), sender);
+
+        Assert.True(notifier.IsEnabled);
+        Assert.True(notifier.Notify("RELOADING=1\nMONOTONIC_USEC=42\nSTATUS=reloading the configuration"));
+        Assert.Equal(["RELOADING=1\nMONOTONIC_USEC=42\nSTATUS=reloading the configuration"], sender.Sent);
+        Assert.Null(notifier.LastError);
+    }
+
+    [Fact]
+    public void A_send_that_throws_is_reported_not_thrown()
+    {
+        var sender = new RecordingSender { Fail = true };
+        using var notifier = new SystemdNotifier("/run/systemd/notify", null, sender);
+
+        Assert.False(notifier.Notify("WATCHDOG=1"));
+        Assert.Contains("ConnectionRefused", notifier.LastError, StringComparison.Ordinal);
+
+        sender.Fail = false;
+        Assert.True(notifier.Notify("WATCHDOG=1"));
+        Assert.Null(notifier.LastError);
+    }
+
+    private sealed class RecordingSender : ISystemdNotifier
+    {
+        public List<string> Sent { get; } = [];
+
+        public bool Fail { get; set; }
+
+        public bool IsEnabled => true;
+
+        public void Notify(ServiceState state)
+        {
+            if (Fail)
+            {
+                throw new SocketException((int)SocketError.ConnectionRefused);
+            }
+
+            Sent.Add(state.ToString());
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CamStreamd.Hosting;
 using CamStreamd.Interop.Systemd;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CamStreamd.Tests.Hosting;
@@ -108,6 +109,28 @@ public sealed class SystemdServiceTests : IDisposable
         Assert.InRange(monotonic, before, after);
         Assert.Equal($"RELOADING=1\nMONOTONIC_USEC={monotonic}\nSTATUS=reloading the configuration", await _listener.ReceiveAsync(Short));
         Assert.Equal("READY=1\nSTATUS=reloaded; 1 stream(s): cam0 running 30.0 fps; 0 client(s)", await _listener.ReceiveAsync(Short));
+    }
+
+    [Fact]
+    public async Task A_failing_notify_is_logged_once_and_the_service_keeps_going()
+    {
+        var logs = new CamStreamd.Tests.Rtsp.TestSupport.ListLoggerFactory();
+        var gone = Path.Combine(Path.GetTempPath(), $"camstreamd-gone-{Guid.NewGuid():N}");
+        await using var service = new SystemdService(new SystemdNotifier(gone, TimeSpan.FromSeconds(2)), _status, _time, _lifetime, logs.CreateLogger<SystemdService>());
+
+        await service.StartAsync(CancellationToken.None);
+        await service.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            service.NotifyReloaded("reloaded");
+        }
+
+        var failures = logs.WithId(7004);
+        Assert.True(failures.Count == 1, $"expected one notify-failed warning, got {failures.Count}: {string.Join(" | ", logs.Lines)}");
+        Assert.Equal(LogLevel.Warning, failures[0].Level);
+        Assert.Contains("READY=1", failures[0].Message, StringComparison.Ordinal);
+        await service.StopAsync(CancellationToken.None);
     }
 
     private SystemdService Create(TimeSpan? watchdog) =>

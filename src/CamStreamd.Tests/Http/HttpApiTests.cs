@@ -52,7 +52,7 @@ public sealed class HttpApiTests(HttpDaemonFixture fixture)
         Assert.True(frames.GetProperty("captured").GetInt64() > 30);
         Assert.True(frames.GetProperty("encoded").GetInt64() > 30);
         Assert.Equal(["oversize", "viewerQueueFull", "encoderError", "captureLate"], cam0.GetProperty("drops").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["rtspTcp", "rtspUdp", "rtspMulticast", "mjpeg", "webRtc", "total"], cam0.GetProperty("clients").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["rtspTcp", "rtspUdp", "rtspMulticast", "mjpeg", "webRtc", "publish", "record", "total"], cam0.GetProperty("clients").EnumerateObject().Select(p => p.Name));
         var lastFrame = cam0.GetProperty("lastFrameAt").GetDateTimeOffset();
         Assert.InRange(DateTimeOffset.UtcNow - lastFrame, TimeSpan.FromSeconds(-1), TimeSpan.FromSeconds(2));
         Assert.True(cam0.GetProperty("uptimeSeconds").GetDouble() > 1);

@@ -5,50 +5,105 @@ using CamStreamd.Configuration;
 namespace CamStreamd.Tests.Packaging;
 
 /// <summary>
-/// The .deb that <c>./build.sh deb</c> makes (framework-dependent flavor here: the self-contained
-/// amd64 one takes minutes to publish; set CAMSTREAMD_DEB to lint a built one too): lintian finds
-/// no errors, the files are where Debian and the unit expect them, and the default config and the
+/// The two .debs that <c>./build.sh deb</c> makes (NativeAOT amd64 and arm64, <see cref="AotDebFixture"/>):
+/// lintian finds no errors, the files are where Debian and the unit expect them, neither depends
+/// on a .NET runtime while both depend on what the binary loads (libc, libssl, FFmpeg), each
+/// binary is of its architecture and links nothing but libc, and the default config and the
 /// README's example validate against the JSON schema.
 /// </summary>
 [Collection(PackagingGroup.Name)]
-public sealed partial class DebPackageTests : IClassFixture<DebPackageFixture>
+public sealed partial class DebPackageTests(AotDebFixture package)
 {
-    private readonly DebPackageFixture _package;
-
-    public DebPackageTests(DebPackageFixture package) => _package = package;
+    private readonly AotDebFixture _package = package;
 
     [Fact]
     public void Lintian_reports_no_errors()
     {
-        foreach (var deb in new[] { _package.DebPath, Environment.GetEnvironmentVariable("CAMSTREAMD_DEB") }.OfType<string>().Where(p => p.Length > 0))
-        {
-            var result = PeerProcess.Run("lintian", ["--tag-display-limit", "0", deb], "lintian", TimeSpan.FromMinutes(3));
-            var errors = result.StandardOutput.Split('\n').Where(l => l.StartsWith("E: ", StringComparison.Ordinal)).ToList();
-            Console.WriteLine($"lintian {Path.GetFileName(deb)}: {errors.Count} error(s)\n{result.StandardOutput}");
-            Assert.True(errors.Count == 0, $"lintian {deb}:\n{result.StandardOutput}\n{result.StandardError}");
-        }
+        var result = PeerProcess.Run("lintian", ["--tag-display-limit", "0", .. _package.DebPaths], "lintian", TimeSpan.FromMinutes(3));
+        var errors = result.StandardOutput.Split('\n').Where(l => l.StartsWith("E: ", StringComparison.Ordinal)).ToList();
+        Console.WriteLine($"lintian: {errors.Count} error(s)\n{result.StandardOutput}");
+        Assert.True(result.ExitCode is 0 or 1 && result.StandardError.Trim().Length < 200, $"lintian did not run:\n{result.StandardError}");
+        Assert.True(errors.Count == 0, $"lintian:\n{result.StandardOutput}\n{result.StandardError}");
     }
 
-    [Fact]
-    public void Package_holds_the_binary_the_unit_the_conffile_and_the_schema()
+    [Theory]
+    [InlineData("amd64")]
+    [InlineData("arm64")]
+    public void Package_holds_one_native_binary_the_unit_the_conffile_and_the_schema(string arch)
     {
-        var contents = Dpkg("--contents", _package.DebPath);
-        var conffiles = Dpkg("--info", _package.DebPath, "conffiles");
-        var control = Dpkg("--field", _package.DebPath);
+        var deb = Deb(arch);
+        var contents = Dpkg("--contents", deb);
+        var conffiles = Dpkg("--info", deb, "conffiles");
 
         foreach (var path in new[]
         {
-            "./usr/bin/camstreamd", "./usr/lib/camstreamd/camstreamd.dll", "./lib/systemd/system/camstreamd.service",
+            "./usr/bin/camstreamd", "./lib/systemd/system/camstreamd.service",
             "./etc/camstreamd.json", "./usr/share/camstreamd/camstreamd.schema.json",
             "./usr/share/doc/camstreamd/copyright", "./usr/share/doc/camstreamd/changelog.Debian.gz",
         })
         {
-            Assert.Contains(" " + path, contents, StringComparison.Ordinal);
+            Assert.Contains(" " + path + "\n", contents, StringComparison.Ordinal);
         }
 
+        // No managed assemblies, no runtime libraries: the one binary is all there is.
+        Assert.DoesNotContain(".dll", contents, StringComparison.Ordinal);
+        Assert.DoesNotContain("libcoreclr", contents, StringComparison.Ordinal);
         Assert.Equal("/etc/camstreamd.json", conffiles.Trim());
-        Assert.Contains("libavcodec59 | libavcodec60 | libavcodec61", control, StringComparison.Ordinal);
-        Assert.Contains("adduser", control, StringComparison.Ordinal);
+        Assert.Equal(arch, Dpkg("--field", deb, "Architecture").Trim());
+    }
+
+    [Theory]
+    [InlineData("amd64")]
+    [InlineData("arm64")]
+    public void Depends_names_what_the_binary_loads_and_no_dotnet_runtime(string arch)
+    {
+        var info = Dpkg("--info", Deb(arch));
+        var depends = Dpkg("--field", Deb(arch), "Depends").Trim();
+        Console.WriteLine($"{arch}: Depends: {depends}");
+
+        foreach (var dotnet in new[] { "dotnet", "aspnetcore", "netcore", "libicu", "libstdc++", "liblttng" })
+        {
+            Assert.DoesNotContain(dotnet, info, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var glibc = GlibcVersion().Match(depends);
+        Assert.True(glibc.Success, $"no versioned libc6 dependency: {depends}");
+        Assert.Equal(NewestGlibcSymbol(Binary(arch)), new Version(glibc.Groups[1].Value));
+        Assert.Contains("libssl3 | libssl3t64", depends, StringComparison.Ordinal);
+        Assert.Contains("libavcodec59 | libavcodec60 | libavcodec61", depends, StringComparison.Ordinal);
+        Assert.Contains("libavutil57 | libavutil58 | libavutil59", depends, StringComparison.Ordinal);
+        Assert.Contains("libswscale6 | libswscale7 | libswscale8", depends, StringComparison.Ordinal);
+        Assert.Contains("adduser", depends, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("amd64", "x86-64")]
+    [InlineData("arm64", "ARM aarch64")]
+    public void Binary_is_of_its_architecture_and_links_only_libc(string arch, string machine)
+    {
+        var binary = Binary(arch);
+        var file = PeerProcess.Run("file", ["-b", binary], "file").StandardOutput;
+        Console.WriteLine($"{arch}: {file.Trim()}");
+        Assert.StartsWith("ELF 64-bit LSB pie executable, " + machine + ",", file, StringComparison.Ordinal);
+        Assert.Contains("stripped", file, StringComparison.Ordinal);
+        Assert.DoesNotContain("not stripped", file, StringComparison.Ordinal);
+
+        // Linked libraries: libc's alone (the loader, libc, libm), all in libc6. Everything
+        // else is opened at run time and listed in Depends (the test above).
+        var needed = PeerProcess.Run("readelf", ["-d", "-W", binary], "binutils").StandardOutput
+            .Split('\n').Where(l => l.Contains("(NEEDED)", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf('[', StringComparison.Ordinal) + 1)..l.IndexOf(']', StringComparison.Ordinal)]).Order(StringComparer.Ordinal).ToList();
+        var loader = arch == "amd64" ? "ld-linux-x86-64.so.2" : "ld-linux-aarch64.so.1";
+        Assert.Equal(new[] { loader, "libc.so.6", "libm.so.6" }.Order(StringComparer.Ordinal), needed);
+    }
+
+    [Fact]
+    public void Amd64_binary_runs_here_without_a_dotnet_runtime()
+    {
+        // An empty environment: no DOTNET_ROOT, and PATH without dotnet.
+        var result = PeerProcess.Run("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", Binary("amd64"), "--version"], "coreutils");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.StartsWith(BuildInfo.Version.Split('+')[0], result.StandardOutput.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -65,7 +120,7 @@ public sealed partial class DebPackageTests : IClassFixture<DebPackageFixture>
         var readme = File.ReadAllText(Path.Combine(CLayoutProbe.RepositoryRoot, "README.md"));
         var example = ReadmeConfigExample().Match(readme);
         Assert.True(example.Success, "README.md has no ```json block with \"streams\" in its install section");
-        var examplePath = Path.Combine(_package.Directory, "readme-example.json");
+        var examplePath = Path.Combine(_package.Scratch, "readme-example.json");
         File.WriteAllText(examplePath, example.Groups[1].Value);
         ConfigLoader.LoadFile(examplePath); // the daemon accepts it too
 
@@ -79,7 +134,7 @@ public sealed partial class DebPackageTests : IClassFixture<DebPackageFixture>
         }
 
         // And the schema rejects what the daemon rejects: an unknown key.
-        var bad = Path.Combine(_package.Directory, "bad.json");
+        var bad = Path.Combine(_package.Scratch, "bad.json");
         File.WriteAllText(bad, """{ "streams": [ { "name": "a", "source": { "type": "testPattern" }, "bogus": 1 } ] }""");
         var rejected = PeerProcess.Run("/usr/bin/python3", ["-c", "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))", SchemaPath, bad], "python3-jsonschema");
         Assert.NotEqual(0, rejected.ExitCode);
@@ -101,6 +156,14 @@ public sealed partial class DebPackageTests : IClassFixture<DebPackageFixture>
     private static string SchemaPath => Path.Combine(CLayoutProbe.RepositoryRoot, "packaging", "debian", "camstreamd.schema.json");
 
     private static string Dpkg(params string[] arguments) => PeerProcess.Run("dpkg-deb", arguments, "dpkg").StandardOutput;
+
+    private string Deb(string arch) => arch == "amd64" ? _package.Amd64DebPath : _package.Arm64DebPath;
+
+    private string Binary(string arch) => _package.ExtractBinary(arch);
+
+    private static Version NewestGlibcSymbol(string binary) =>
+        GlibcSymbolVersion().Matches(PeerProcess.Run("readelf", ["-V", "-W", binary], "binutils").StandardOutput)
+            .Select(m => new Version(m.Groups[1].Value)).Max()!;
 
     private static void Collect(JsonElement schema, string prefix, SortedSet<string> keys)
     {
@@ -128,7 +191,11 @@ public sealed partial class DebPackageTests : IClassFixture<DebPackageFixture>
             var key = prefix + property.Name;
             keys.Add(key);
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            var element = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
+            // A list is IReadOnlyList<T> itself or a class implementing it (streams[].publish is a PublishTargetList).
+            var list = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)
+                ? type
+                : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyList<>));
+            var element = list?.GetGenericArguments()[0];
             if (element is not null && element.Namespace == typeof(CamStreamdOptions).Namespace)
             {
                 Collect(CamStreamdJsonContext.Default.GetTypeInfo(element)!, key + "[].", keys, depth + 1);
@@ -139,6 +206,12 @@ public sealed partial class DebPackageTests : IClassFixture<DebPackageFixture>
             }
         }
     }
+
+    [GeneratedRegex(@"libc6 \(>= ([0-9.]+)\)")]
+    private static partial Regex GlibcVersion();
+
+    [GeneratedRegex(@"GLIBC_([0-9]+\.[0-9]+(?:\.[0-9]+)?)")]
+    private static partial Regex GlibcSymbolVersion();
 
     [GeneratedRegex("""```json\s*\n(\{[^`]*"streams"[^`]*\})\s*```""")]
     private static partial Regex ReadmeConfigExample();

@@ -7,7 +7,8 @@ namespace CamStreamd.Tests.Packaging;
 
 /// <summary>
 /// The package as a user meets it, on a real systemd (one QEMU boot, <see cref="SystemdGuest"/>):
-/// <c>dpkg -i</c> of the self-contained amd64 .deb, <c>/etc/camstreamd.json</c> pointed at a
+/// <c>dpkg -i</c> of the NativeAOT amd64 .deb (no .NET runtime in the guest's way: the process is the
+/// one native binary, no libcoreclr mapped), <c>/etc/camstreamd.json</c> pointed at a
 /// vivid camera, <c>systemctl start</c> (returns once the daemon sent READY=1), an ffmpeg client
 /// in the guest decodes the stream; <c>systemctl reload</c> adds a second camera (served at once)
 /// and changes a restart-only setting (a warning) while a viewer of the first stream stays
@@ -16,7 +17,7 @@ namespace CamStreamd.Tests.Packaging;
 /// hardening (system call filter, device policy, its own user), which is what this test is for.
 /// </summary>
 [Collection(PackagingGroup.Name)]
-public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, ITestOutputHelper output) : IClassFixture<SelfContainedDebFixture>
+public sealed partial class SystemdGuestTests(AotDebFixture package, ITestOutputHelper output)
 {
     private const int Width = 320;
     private const int Height = 180;
@@ -101,6 +102,8 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
         PID=$(systemctl show -p MainPID --value camstreamd)
         echo "RESULT main_pid=$PID"
         echo "RESULT user=$(stat -c %U /proc/$PID)"
+        echo "RESULT exe=$(readlink /proc/$PID/exe)"
+        echo "RESULT coreclr_maps=$(grep -c -e libcoreclr -e libclrjit /proc/$PID/maps)"
         echo "RESULT status_text=$(systemctl show -p StatusText --value camstreamd)"
         echo "RESULT bytes_cam0=$(decode cam0)"
 
@@ -137,7 +140,7 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
         systemctl list-units --failed --no-pager > $OUT/failed-units.txt 2>&1
         """;
 
-    private readonly SelfContainedDebFixture _package = package;
+    private readonly AotDebFixture _package = package;
     private readonly ITestOutputHelper _output = output;
 
     [Fact]
@@ -148,10 +151,10 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
             + $"cat > {SystemdGuest.OutputDirectory}/after.sh <<'COLLECT_EOF'\n{Collect.Replace("@@OUT@@", SystemdGuest.OutputDirectory, StringComparison.Ordinal)}\nCOLLECT_EOF\n"
             + Script.Replace("@@OUT@@", SystemdGuest.OutputDirectory, StringComparison.Ordinal)
                 .Replace("@@FRAMES@@", Frames.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("@@DEB@@", Path.GetFileName(_package.DebPath), StringComparison.Ordinal);
+                .Replace("@@DEB@@", Path.GetFileName(_package.Amd64DebPath), StringComparison.Ordinal);
         var options = SystemdGuest.Options(script) with
         {
-            Shares = [new QemuShare("deb", Path.GetDirectoryName(_package.DebPath)!, ReadOnly: true)],
+            Shares = [new QemuShare("deb", Path.GetDirectoryName(_package.Amd64DebPath)!, ReadOnly: true)],
         };
 
         var result = await QemuGuest.RunAsync(options);
@@ -175,6 +178,7 @@ public sealed partial class SystemdGuestTests(SelfContainedDebFixture package, I
         // Started (systemctl start returns after READY=1) as its own user; the stream decodes.
         Assert.True(results["start_rc"] == "0" && results["active"] == "active", "systemctl start camstreamd:\n" + details);
         Assert.Equal("camstreamd", results["user"]);
+        Assert.Equal(("/usr/bin/camstreamd", "0"), (results["exe"], results["coreclr_maps"]));
         Assert.Contains("1 stream(s): cam0", results["status_text"], StringComparison.Ordinal);
         var expected = (Frames * Width * Height * 3 / 2).ToString(CultureInfo.InvariantCulture);
         Assert.True(results["bytes_cam0"] == expected, $"cam0 decoded {results["bytes_cam0"]} bytes, expected {expected}:\n" + details);

@@ -133,14 +133,27 @@ public class RtspServerProtocolTests
     }
 
     [Fact]
-    public async Task Connections_beyond_the_limit_get_503()
+    public async Task Connections_beyond_the_limit_get_503_when_every_connection_holds_a_session()
+    {
+        await using var harness = RtspTestHarness.Start(_clips.Gop30, options: new CamStreamd.Rtsp.RtspServerOptions { MaxConnections = 1 });
+        using var first = new RawRtspClient(harness.Port);
+        Assert.Equal(200, (await first.RequestAsync("SETUP", harness.Url + "/trackID=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1")).Status);
+        using var second = new RawRtspClient(harness.Port);
+        Assert.Equal(503, (await second.RequestAsync("OPTIONS", "*")).Status);
+        Assert.Null(await second.ReadResponseAsync());
+        Assert.Equal(200, (await first.RequestAsync("OPTIONS", "*")).Status);
+    }
+
+    [Fact]
+    public async Task At_the_limit_a_newcomer_evicts_a_connection_that_holds_nothing()
     {
         await using var harness = RtspTestHarness.Start(_clips.Gop30, options: new CamStreamd.Rtsp.RtspServerOptions { MaxConnections = 1 });
         using var first = new RawRtspClient(harness.Port);
         Assert.Equal(200, (await first.RequestAsync("OPTIONS", "*")).Status);
         using var second = new RawRtspClient(harness.Port);
-        Assert.Equal(503, (await second.RequestAsync("OPTIONS", "*")).Status);
-        Assert.Null(await second.ReadResponseAsync());
+        Assert.Equal(200, (await second.RequestAsync("OPTIONS", "*")).Status);
+        Assert.Null(await first.ReadResponseAsync());
+        Assert.Equal(1, harness.Server.Budget.Evicted);
     }
 
     [Fact]

@@ -29,6 +29,11 @@ internal static class ConfigRedactor
                     Url = RedactUrl(i.Url),
                 })],
             },
+            Publish = s.Publish is null ? null : new PublishTargetList(s.Publish.Select(t => t is null ? t! : t with
+            {
+                Password = t.Password is null ? null : Mask,
+                Url = RedactUrl(t.Url),
+            })),
         })],
     };
 

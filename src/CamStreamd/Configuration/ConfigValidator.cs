@@ -46,6 +46,11 @@ public static class ConfigValidator
                 errors.Add("http.apiToken: must not be empty (use null for no token)");
             }
 
+            Range(errors, "http.maxConnections", options.Http.MaxConnections, 2, 10000);
+            Range(errors, "http.maxConnectionsPerAddress", options.Http.MaxConnectionsPerAddress, 0, options.Http.MaxConnections);
+
+            // Fewer MJPEG viewers than connections, so /api/health and /metrics answer when the viewers' budget is full.
+            Range(errors, "http.maxMjpegViewers", options.Http.MaxMjpegViewers, 1, Math.Max(1, options.Http.MaxConnections - 1));
             if (NotNull(errors, "http.mjpeg", options.Http.Mjpeg))
             {
                 if (!(options.Http.Mjpeg.Fps >= 1 && options.Http.Mjpeg.Fps <= 60))
@@ -85,6 +90,7 @@ public static class ConfigValidator
         Range(errors, "rtsp.maxFrameLength", rtsp.MaxFrameLength, 0, MaxFrameLengthLimit);
         Range(errors, "rtsp.sessionTimeoutSeconds", rtsp.SessionTimeoutSeconds, 5, 3600);
         Range(errors, "rtsp.maxConnections", rtsp.MaxConnections, 1, 10000);
+        Range(errors, "rtsp.maxConnectionsPerAddress", rtsp.MaxConnectionsPerAddress, 0, rtsp.MaxConnections);
         if (NotNull(errors, "rtsp.multicast", rtsp.Multicast))
         {
             var range = rtsp.Multicast.AddressRange;
@@ -210,6 +216,8 @@ public static class ConfigValidator
                     errors.Add($"{key}.encoder.device: must be an absolute device path such as /dev/dri/renderD128 (got {Quote(encoder.Device)})");
                 }
             }
+
+            OutputOptionsValidator.Validate(errors, key, stream);
         }
 
         CompositeValidator.Validate(errors, streams);

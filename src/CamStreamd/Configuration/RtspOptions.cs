@@ -10,7 +10,14 @@ namespace CamStreamd.Configuration;
 /// <param name="SessionTimeoutSeconds"><c>rtsp.sessionTimeoutSeconds</c>: idle session timeout, 5..3600 (RFC 2326 12.37).</param>
 /// <param name="Multicast"><c>rtsp.multicast</c>.</param>
 /// <param name="Auth"><c>rtsp.auth</c>.</param>
-/// <param name="MaxConnections"><c>rtsp.maxConnections</c>: most simultaneous RTSP connections, 1..10000; more get 503.</param>
+/// <param name="MaxConnections">
+/// <c>rtsp.maxConnections</c>: most simultaneous RTSP connections, 1..10000; at the limit a newcomer
+/// evicts a connection that holds no session and is not being served, else it gets 503.
+/// </param>
+/// <param name="MaxConnectionsPerAddress">
+/// <c>rtsp.maxConnectionsPerAddress</c>: most connections from one address (IPv6: one /64),
+/// 0..maxConnections; 0 means a quarter of maxConnections.
+/// </param>
 public sealed record RtspOptions(
     string ListenAddress = "0.0.0.0",
     int Port = 8554,
@@ -18,7 +25,8 @@ public sealed record RtspOptions(
     int SessionTimeoutSeconds = 60,
     MulticastOptions? Multicast = null,
     RtspAuthOptions? Auth = null,
-    int MaxConnections = 256)
+    int MaxConnections = 256,
+    int MaxConnectionsPerAddress = 0)
 {
     /// <summary><c>rtsp.multicast</c>.</summary>
     public MulticastOptions Multicast { get; init; } = Multicast ?? new();

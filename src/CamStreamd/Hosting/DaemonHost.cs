@@ -41,7 +41,8 @@ public static class DaemonHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         var levels = new LogLevelSwitches(config.Options.Logging.Level);
-        LoggingSetup.UseSerilog(builder.Logging, LoggingSetup.CreateLogger(config.Options.Logging, levels: levels, journal: JournalOutput.IsJournal()));
+        builder.Logging.ClearProviders();
+        LoggingSetup.UseSerilog(builder.Services, LoggingSetup.CreateLogger(config.Options.Logging, levels: levels, journal: JournalOutput.IsJournal()));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddCamStreamdServices(config.Options);

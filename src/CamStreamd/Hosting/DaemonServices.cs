@@ -54,6 +54,7 @@ public static class DaemonServices
             Port = rtsp.Port,
             SessionTimeout = TimeSpan.FromSeconds(rtsp.SessionTimeoutSeconds),
             MaxConnections = rtsp.MaxConnections,
+            MaxConnectionsPerAddress = rtsp.MaxConnectionsPerAddress,
             Auth = RtspSettingsMapper.ToAuthSettings(rtsp.Auth),
             Multicast = RtspSettingsMapper.ToMulticastSettings(rtsp.Multicast),
         };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Core;
@@ -39,18 +40,19 @@ public static class LoggingSetup
     }
 
     /// <summary>
-    /// Routes every <c>ILogger</c> of <paramref name="builder"/> to <paramref name="logger"/> only; the
-    /// provider owns the logger and flushes and disposes it when the host's services are disposed.
+    /// Routes every <c>ILogger</c> of <paramref name="services"/> to <paramref name="logger"/> only,
+    /// through Serilog.Extensions.Hosting (its logger factory replaces the default one, so no other
+    /// provider sees an event); it owns the logger and flushes and disposes it when the host's
+    /// services are disposed.
     /// </summary>
-    public static ILoggingBuilder UseSerilog(ILoggingBuilder builder, Logger logger)
+    public static IServiceCollection UseSerilog(IServiceCollection services, Logger logger)
     {
-        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(logger);
-        builder.ClearProviders();
 
         // Serilog filters by level itself; let every event through to it.
-        builder.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
-        return builder.AddSerilog(logger, dispose: true);
+        services.AddLogging(builder => builder.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
+        return services.AddSerilog(logger, dispose: true);
     }
 
     /// <summary><c>logging.level</c> (Verbose, Debug, Information, Warning, Error, Fatal; any case) as a Serilog level.</summary>

@@ -20,6 +20,8 @@ public static class RestartRequiredSettings
         Add(changed, "rtsp.listenAddress", a.ListenAddress != b.ListenAddress);
         Add(changed, "rtsp.port", a.Port != b.Port);
         Add(changed, "rtsp.sessionTimeoutSeconds", a.SessionTimeoutSeconds != b.SessionTimeoutSeconds);
+        Add(changed, "rtsp.maxConnections", a.MaxConnections != b.MaxConnections);
+        Add(changed, "rtsp.maxConnectionsPerAddress", a.MaxConnectionsPerAddress != b.MaxConnectionsPerAddress);
         Add(changed, "rtsp.multicast", a.Multicast != b.Multicast);
 
         // Records holding lists compare the lists by reference: compare the sections' JSON instead.

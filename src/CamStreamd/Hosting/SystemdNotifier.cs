@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace CamStreamd.Hosting;
 
@@ -7,7 +8,10 @@ namespace CamStreamd.Hosting;
 /// <c>sd_notify</c> without libsystemd: one datagram of <c>KEY=VALUE</c> lines per call to the
 /// AF_UNIX SOCK_DGRAM socket named by <c>$NOTIFY_SOCKET</c> (sd_notify(3)). A name starting with
 /// <c>@</c> is in the abstract namespace (the <c>@</c> becomes a leading NUL byte). Without the
-/// variable every call is a no-op, so the daemon runs the same outside systemd.
+/// variable every call is a no-op, so the daemon runs the same outside systemd. Read from the
+/// process environment (<see cref="FromEnvironment"/>), the datagrams go through
+/// Microsoft.Extensions.Hosting.Systemd's notifier; a socket named explicitly (tests, a
+/// substituted environment) gets one of our own. A failed send is reported, never thrown.
 /// </summary>
 public sealed class SystemdNotifier : IDisposable
 {
@@ -26,6 +30,7 @@ public sealed class SystemdNotifier : IDisposable
     private readonly Lock _gate = new();
     private readonly Socket? _socket;
     private readonly UnixDomainSocketEndPoint? _endPoint;
+    private readonly ISystemdNotifier? _sender;
 
     /// <summary>A notifier sending to <paramref name="socketName"/> (a path, or <c>@name</c> for an abstract socket); null or empty is a no-op notifier.</summary>
     public SystemdNotifier(string? socketName, TimeSpan? watchdogInterval = null)
@@ -39,11 +44,24 @@ public sealed class SystemdNotifier : IDisposable
         }
     }
 
+    /// <summary>A notifier whose datagrams <paramref name="sender"/> sends (the package's notifier for <c>$NOTIFY_SOCKET</c> = <paramref name="socketName"/>).</summary>
+    public SystemdNotifier(string socketName, TimeSpan? watchdogInterval, ISystemdNotifier sender)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(socketName);
+        ArgumentNullException.ThrowIfNull(sender);
+        SocketName = socketName;
+        WatchdogInterval = watchdogInterval;
+        _sender = sender;
+    }
+
+    /// <summary>Why the last send failed (null after a send that worked).</summary>
+    public string? LastError { get; private set; }
+
     /// <summary>The socket name from <c>$NOTIFY_SOCKET</c>; null when not run by systemd as Type=notify.</summary>
     public string? SocketName { get; }
 
     /// <summary>True when messages are sent anywhere.</summary>
-    public bool IsEnabled => _socket is not null;
+    public bool IsEnabled => _socket is not null || _sender is not null;
 
     /// <summary>The watchdog timeout systemd enforces (WatchdogSec=) for this process; null without a watchdog.</summary>
     public TimeSpan? WatchdogInterval { get; }
@@ -51,8 +69,13 @@ public sealed class SystemdNotifier : IDisposable
     /// <summary>Reads <c>$NOTIFY_SOCKET</c>, <c>$WATCHDOG_USEC</c> and <c>$WATCHDOG_PID</c> through <paramref name="getVariable"/> (default: the process environment).</summary>
     public static SystemdNotifier FromEnvironment(Func<string, string?>? getVariable = null, int? processId = null)
     {
+        var fromProcess = getVariable is null;
         getVariable ??= Environment.GetEnvironmentVariable;
-        return new SystemdNotifier(getVariable(NotifySocketVariable), ParseWatchdog(getVariable(WatchdogUsecVariable), getVariable(WatchdogPidVariable), processId ?? Environment.ProcessId));
+        var socketName = getVariable(NotifySocketVariable);
+        var watchdog = ParseWatchdog(getVariable(WatchdogUsecVariable), getVariable(WatchdogPidVariable), processId ?? Environment.ProcessId);
+        return fromProcess && !string.IsNullOrEmpty(socketName)
+            ? new SystemdNotifier(socketName, watchdog, new Microsoft.Extensions.Hosting.Systemd.SystemdNotifier())
+            : new SystemdNotifier(socketName, watchdog);
     }
 
     /// <summary>
@@ -90,29 +113,41 @@ public sealed class SystemdNotifier : IDisposable
     public bool Notify(string state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (_socket is null)
+        if (!IsEnabled)
         {
             return false;
         }
 
-        var bytes = System.Text.Encoding.UTF8.GetBytes(state);
-        if (bytes.Length > MaxMessageBytes)
+        var length = System.Text.Encoding.UTF8.GetByteCount(state);
+        if (length > MaxMessageBytes)
         {
-            throw new ArgumentException($"notify message of {bytes.Length} bytes exceeds {MaxMessageBytes}", nameof(state));
+            throw new ArgumentException($"notify message of {length} bytes exceeds {MaxMessageBytes}", nameof(state));
         }
 
         lock (_gate)
         {
             try
             {
-                return _socket.SendTo(bytes, SocketFlags.None, _endPoint!) == bytes.Length;
+                if (_sender is not null)
+                {
+                    // The package connects a fresh socket per message and throws when it cannot send.
+                    _sender.Notify(new ServiceState(state));
+                    LastError = null;
+                    return true;
+                }
+
+                var sent = _socket!.SendTo(System.Text.Encoding.UTF8.GetBytes(state), SocketFlags.None, _endPoint!) == length;
+                LastError = sent ? null : "short send";
+                return sent;
             }
-            catch (SocketException)
+            catch (SocketException e)
             {
+                LastError = $"{e.SocketErrorCode}: {e.Message}";
                 return false;
             }
             catch (ObjectDisposedException)
             {
+                LastError = "notifier disposed";
                 return false;
             }
         }

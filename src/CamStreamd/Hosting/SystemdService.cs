@@ -33,6 +33,7 @@ public sealed partial class SystemdService : IHostedService, IAsyncDisposable
     private Task _ready = Task.CompletedTask;
     private bool _stopSent;
     private bool _unhealthyLogged;
+    private bool _notifyFailing;
     private int _disposed;
 
     /// <summary>Creates the service; nothing is sent until <see cref="StartAsync"/>.</summary>
@@ -84,10 +85,10 @@ public sealed partial class SystemdService : IHostedService, IAsyncDisposable
 
     /// <summary>Sends <c>RELOADING=1</c> with <c>MONOTONIC_USEC</c> (systemd 253+ requires it to tell reload rounds apart).</summary>
     public void NotifyReloading(long monotonicMicroseconds) =>
-        _notifier.Notify(FormattableString.Invariant($"RELOADING=1\nMONOTONIC_USEC={monotonicMicroseconds}\nSTATUS=reloading the configuration"));
+        Send(FormattableString.Invariant($"RELOADING=1\nMONOTONIC_USEC={monotonicMicroseconds}\nSTATUS=reloading the configuration"));
 
     /// <summary>Sends <c>READY=1</c> after a reload, with <paramref name="outcome"/> and the current status.</summary>
-    public void NotifyReloaded(string outcome) => _notifier.Notify($"READY=1\nSTATUS={outcome}; {_status.Check().Status}");
+    public void NotifyReloaded(string outcome) => Send($"READY=1\nSTATUS={outcome}; {_status.Check().Status}");
 
     /// <inheritdoc />
     /// <remarks>Idempotent: the container disposes the instance once per registration (singleton and hosted service).</remarks>
@@ -134,7 +135,7 @@ public sealed partial class SystemdService : IHostedService, IAsyncDisposable
                 return;
             }
 
-            _notifier.Notify($"READY=1\nSTATUS={report.Status}");
+            Send($"READY=1\nSTATUS={report.Status}");
         }
 
         LogReady(report.Status);
@@ -152,7 +153,7 @@ public sealed partial class SystemdService : IHostedService, IAsyncDisposable
 
             // Without a ping systemd kills the service after WatchdogSec and Restart=on-failure starts it afresh.
             var feed = report.Healthy && _notifier.WatchdogInterval is not null;
-            _notifier.Notify(feed ? $"WATCHDOG=1\nSTATUS={report.Status}" : $"STATUS={report.Status}");
+            Send(feed ? $"WATCHDOG=1\nSTATUS={report.Status}" : $"STATUS={report.Status}");
             if (!report.Healthy && !_unhealthyLogged)
             {
                 LogWatchdogWithheld(string.Join(", ", report.UnhealthyStreams), report.Status);
@@ -178,11 +179,33 @@ public sealed partial class SystemdService : IHostedService, IAsyncDisposable
             _stopSent = true;
             _timer?.Dispose();
             _timer = null;
-            _notifier.Notify("STOPPING=1\nSTATUS=stopping");
+            Send("STOPPING=1\nSTATUS=stopping");
         }
 
         _stopping.Cancel();
     }
+
+    /// <summary>
+    /// Sends one message; a failure is logged (once until a send works again), never thrown:
+    /// systemd gone or restarting must not take the daemon down.
+    /// </summary>
+    private void Send(string message)
+    {
+        if (_notifier.Notify(message))
+        {
+            _notifyFailing = false;
+            return;
+        }
+
+        if (_notifier.IsEnabled && !_notifyFailing)
+        {
+            _notifyFailing = true;
+            LogNotifyFailed(message.Split('\n')[0], _notifier.LastError ?? "not sent");
+        }
+    }
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "systemd: notify failed ({Message}): {Error}; the daemon keeps running")]
+    private partial void LogNotifyFailed(string message, string error);
 
     [LoggerMessage(EventId = 7000, Level = LogLevel.Debug, Message = "systemd: notifying {Socket}, watchdog {WatchdogSeconds} s")]
     private partial void LogNotifySocket(string socket, double watchdogSeconds);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CamStreamd.Configuration;
+using CamStreamd.Media;
 using CamStreamd.Rtsp;
 using CamStreamd.Streams;
 using Microsoft.AspNetCore.Builder;
@@ -33,6 +34,12 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
     /// </summary>
     public const int ConnectionSendBufferBytes = 128 * 1024;
 
+    /// <summary>A connection that sends no request for this long (before its first, or between keep-alive requests) is closed.</summary>
+    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>A request's header block must be complete this long after its first byte (Kestrel's default is 30 s).</summary>
+    public static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly CamStreamdOptions _options;
@@ -43,6 +50,7 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
     private readonly ILogger<HttpHostedService> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
+    private HttpConnectionGate? _gate;
     private StreamRateSampler? _sampler;
 
     /// <summary>Creates the service; nothing is bound until <see cref="StartAsync"/>.</summary>
@@ -57,6 +65,9 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<HttpHostedService>();
     }
+
+    /// <summary>The connection budgets (RTSP, HTTP, MJPEG viewers) as the API and metrics show them, after <see cref="StartAsync"/>.</summary>
+    internal Func<IReadOnlyList<ConnectionBudget>> Budgets { get; private set; } = () => [];
 
     /// <summary>The bound endpoint, after <see cref="StartAsync"/>.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
@@ -81,10 +92,17 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
             socket.SendBufferSize = ConnectionSendBufferBytes;
             return socket;
         });
+        var budgetLogger = _loggerFactory.CreateLogger("CamStreamd.Http");
+        var gate = new HttpConnectionGate(new ConnectionBudget("http", http.MaxConnections, http.MaxConnectionsPerAddress, budgetLogger));
+        var viewers = new ConnectionBudget("mjpeg", http.MaxMjpegViewers, 0, budgetLogger);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port);
+
+            // Kestrel's defaults let a silent connection sit 130 s and a header block trickle for 30 s.
+            kestrel.Limits.KeepAliveTimeout = KeepAliveTimeout;
+            kestrel.Limits.RequestHeadersTimeout = RequestHeadersTimeout;
+            kestrel.Listen(IPAddress.Parse(http.ListenAddress), http.Port, listen => listen.Use(gate.Admit));
         });
 
         var app = builder.Build();
@@ -92,12 +110,24 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
         var producers = new MjpegProducers(http.Mjpeg, _loggerFactory);
         var info = new StreamInfoBuilder(sampler, producers, http.Mjpeg, _time, () => _rtsp.Server?.LocalEndPoint.Port);
         var api = new ApiEndpoints(_options, _supervisor, info, _time, _loggerFactory.CreateLogger<ApiEndpoints>());
-        var mjpeg = new MjpegEndpoints(_supervisor, producers, _loggerFactory.CreateLogger<MjpegEndpoints>(), _stopping.Token);
-        var metrics = new MetricsWriter(_supervisor, sampler, producers);
+        var mjpeg = new MjpegEndpoints(_supervisor, producers, viewers, _loggerFactory.CreateLogger<MjpegEndpoints>(), _stopping.Token);
+        Budgets = () => _rtsp.Server is { } rtsp ? [rtsp.Budget, gate.Budget, viewers] : [gate.Budget, viewers];
+        var metrics = new MetricsWriter(_supervisor, sampler, producers, Budgets, () => _rtsp.Server?.DroppedUnanswered ?? 0);
+        app.Use(gate.TrackRequestAsync);
         Map(app, api, mjpeg, metrics);
+        app.MapGet("/api/connections", context =>
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-store";
+            var body = new ConnectionsResponse([.. Budgets().Select(ConnectionBudgetInfo.Of)]);
+            return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, HttpJsonContext.Default.ConnectionsResponse, context.RequestAborted);
+        });
+        new OutputEndpoints(_options, _supervisor, _loggerFactory.CreateLogger<OutputEndpoints>()).Map(app);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
+        _gate = gate;
+        gate.Start();
         _sampler = sampler;
         sampler.Start();
         LocalEndPoint = BoundEndPoint(app);
@@ -122,6 +152,12 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
         {
             await sampler.DisposeAsync().ConfigureAwait(false);
             _sampler = null;
+        }
+
+        if (_gate is { } gate)
+        {
+            await gate.DisposeAsync().ConfigureAwait(false);
+            _gate = null;
         }
     }
 

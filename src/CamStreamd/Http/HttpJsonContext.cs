@@ -15,6 +15,7 @@ namespace CamStreamd.Http;
 [JsonSerializable(typeof(StreamInfo))]
 [JsonSerializable(typeof(StreamListResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ConnectionsResponse))]
 [JsonSerializable(typeof(ChangeResponse))]
 [JsonSerializable(typeof(ProblemResponse))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;

@@ -24,13 +24,17 @@ internal sealed class MetricsWriter
     private readonly StreamSupervisor _supervisor;
     private readonly StreamRateSampler _rates;
     private readonly MjpegProducers _producers;
+    private readonly Func<IReadOnlyList<ConnectionBudget>> _budgets;
+    private readonly Func<long> _rtspUnanswered;
 
-    /// <summary>Creates the writer.</summary>
-    public MetricsWriter(StreamSupervisor supervisor, StreamRateSampler rates, MjpegProducers producers)
+    /// <summary>Creates the writer; <paramref name="budgets"/> gives the connection budgets, <paramref name="rtspUnanswered"/> the RTSP connections closed without a 503.</summary>
+    public MetricsWriter(StreamSupervisor supervisor, StreamRateSampler rates, MjpegProducers producers, Func<IReadOnlyList<ConnectionBudget>> budgets, Func<long> rtspUnanswered)
     {
         _supervisor = supervisor;
         _rates = rates;
         _producers = producers;
+        _budgets = budgets;
+        _rtspUnanswered = rtspUnanswered;
     }
 
     /// <summary>The whole exposition, as text.</summary>
@@ -94,6 +98,8 @@ internal sealed class MetricsWriter
         Gauge(text, streams, "camstreamd_configured_frames_per_second", "Configured frame rate.", s => s.Options.Source.Fps);
 
         WriteUpstream(text, streams);
+        ConnectionBudgetMetrics.Write(text, _budgets(), _rtspUnanswered());
+        OutputMetrics.Write(text, streams);
         CompositeMetrics.Write(text, streams);
         ProcessMetrics.Write(text);
         return text.ToString();

@@ -28,14 +28,19 @@ internal sealed class MjpegEndpoints
 
     private readonly StreamSupervisor _supervisor;
     private readonly MjpegProducers _producers;
+    private readonly ConnectionBudget _viewers;
     private readonly CancellationToken _stopping;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the endpoints; <paramref name="stopping"/> ends every viewer when the server stops.</summary>
-    public MjpegEndpoints(StreamSupervisor supervisor, MjpegProducers producers, ILogger logger, CancellationToken stopping)
+    /// <summary>
+    /// Creates the endpoints; <paramref name="viewers"/> bounds the MJPEG viewers (all streams, and per
+    /// address), <paramref name="stopping"/> ends every viewer when the server stops.
+    /// </summary>
+    public MjpegEndpoints(StreamSupervisor supervisor, MjpegProducers producers, ConnectionBudget viewers, ILogger logger, CancellationToken stopping)
     {
         _supervisor = supervisor;
         _producers = producers;
+        _viewers = viewers;
         _stopping = stopping;
         _logger = logger;
     }
@@ -50,6 +55,34 @@ internal sealed class MjpegEndpoints
             return;
         }
 
+        // A viewer plays, so it is never evicted: over the budget the newcomer is refused, and the
+        // connections left over (http.maxConnections minus these) keep the API and metrics answering.
+        var viewer = new MjpegViewer(context);
+        var admission = _viewers.TryAdmit(viewer);
+        if (admission != BudgetAdmission.Admitted)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await Problems.WriteAsync(
+                context,
+                StatusCodes.Status503ServiceUnavailable,
+                admission == BudgetAdmission.RefusedPerAddress
+                    ? $"this address already has {_viewers.PerAddressLimit} MJPEG viewers (http.maxMjpegViewers / 4)"
+                    : $"{_viewers.Limit} MJPEG viewers already (http.maxMjpegViewers)").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await ServeViewerAsync(context, name, stream).ConfigureAwait(false);
+        }
+        finally
+        {
+            _viewers.Release(viewer);
+        }
+    }
+
+    private async Task ServeViewerAsync(HttpContext context, string name, StreamInstance stream)
+    {
         var response = context.Response;
         response.ContentType = $"multipart/x-mixed-replace; boundary={Boundary}";
         response.Headers.CacheControl = "no-cache, no-store, must-revalidate";

@@ -19,6 +19,8 @@ namespace CamStreamd.Http;
 /// <param name="Urls">Where to watch it.</param>
 /// <param name="Upstream">The upstream connection of a pulled stream (<c>source.type</c> <c>rtsp</c>); omitted for other sources.</param>
 /// <param name="Inputs">The inputs of a composite stream (<c>source.type</c> <c>composite</c>), in tile order; omitted for other sources.</param>
+/// <param name="Publish">The stream's publish targets (<c>streams[].publish</c>); omitted for a stream without any.</param>
+/// <param name="Recording">The stream's recorder (<c>streams[].record</c>); omitted for a stream not recorded.</param>
 public sealed record StreamInfo(
     string Name,
     StreamState State,
@@ -35,4 +37,6 @@ public sealed record StreamInfo(
     double UptimeSeconds,
     StreamUrls Urls,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpstreamInfo? Upstream = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CompositeInputInfo>? Inputs = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CompositeInputInfo>? Inputs = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PublishTargetInfo>? Publish = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] RecordingInfo? Recording = null);

@@ -98,7 +98,9 @@ internal sealed class StreamInfoBuilder
                 $"/streams/{escaped}/mjpeg",
                 $"/streams/{escaped}/snapshot.jpg"),
             Upstream(counters.Upstream),
-            Inputs(counters.CompositeInputs));
+            Inputs(counters.CompositeInputs),
+            OutputMetrics.PublishInfo(stream),
+            OutputMetrics.RecordingInfo(stream));
     }
 
     /// <summary>The inputs of a composite stream, or null.</summary>

@@ -17,4 +17,10 @@ public enum ViewerProtocol
 
     /// <summary>WebRTC (WHEP).</summary>
     WebRtc,
+
+    /// <summary>A publisher pushing the stream to an upstream server (RTSP RECORD, RTMP, SRT), one per connected target.</summary>
+    Publish,
+
+    /// <summary>The recorder writing MP4 segments, while it records.</summary>
+    Record,
 }

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using CamStreamd.Media;
 using CamStreamd.Rtsp.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -13,9 +14,10 @@ namespace CamStreamd.Rtsp;
 /// One RTSP/TCP connection: reads requests through a <see cref="PipeReader"/>, answers them in
 /// order, and shares the socket with the RTP of its TCP-interleaved sessions. Every write goes
 /// through <see cref="SendAsync"/>, which serializes writers and disconnects a client whose
-/// socket accepts nothing for <see cref="RtspServerOptions.SendStallTimeout"/>.
+/// socket accepts nothing for <see cref="RtspServerOptions.SendStallTimeout"/>. It is held in the
+/// server's <see cref="ConnectionBudget"/>, which may evict it for a newcomer while it holds nothing.
 /// </summary>
-internal sealed class RtspConnection : IDisposable
+internal sealed partial class RtspConnection : IDisposable, IBudgetedConnection
 {
     /// <summary>Largest interleaved frame from the client that is read as RTCP (a compound RR is ~100 bytes); longer ones are skipped.</summary>
     private const int MaxRtcpFrameLength = 2048;
@@ -24,7 +26,8 @@ internal sealed class RtspConnection : IDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly ILogger _logger;
-    private readonly bool _refuse;
+    private readonly long _connectedAt = Stopwatch.GetTimestamp();
+    private bool _refuse;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stallCts = new();
     private readonly ArrayBufferWriter<byte> _responseBuffer = new(1024);
@@ -35,17 +38,19 @@ internal sealed class RtspConnection : IDisposable
     private readonly byte[] _rtcpBuffer = new byte[MaxRtcpFrameLength];
     private int _aborted;
 
+    // 1 while a complete request is being served (a DESCRIBE may wait seconds for SPS/PPS): not evictable then.
+    private int _serving;
+
     // Idle policy state, written by the read loop and read by the server's reap loop (Stopwatch ticks; 0 = unset).
     private long _lastRequest;
     private long _partialSince;
 
-    public RtspConnection(RtspServer server, Socket socket, long id, ILogger logger, bool refuse)
+    public RtspConnection(RtspServer server, Socket socket, long id, ILogger logger)
     {
         _server = server;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _logger = logger;
-        _refuse = refuse;
         Id = id;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
@@ -57,6 +62,12 @@ internal sealed class RtspConnection : IDisposable
     public IPEndPoint LocalEndPoint { get; }
 
     public IPEndPoint RemoteEndPoint { get; }
+
+    /// <inheritdoc />
+    public IPAddress RemoteAddress => RemoteEndPoint.Address;
+
+    /// <summary>True for a connection over the limit: its requests are answered 503, then it is closed.</summary>
+    public bool Refused => _refuse;
 
     public void AddSession(RtspSession session)
     {
@@ -82,9 +93,11 @@ internal sealed class RtspConnection : IDisposable
     {
         _logger.ConnectionAccepted(Id, RemoteEndPoint);
         var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true));
-        // Until the first complete request, reads are bounded by FirstRequestTimeout (idle or trickling sockets).
+        // Until the first complete request, reads are bounded by FirstRequestTimeout (idle or trickling
+        // sockets); a refused connection only waits for a request to answer 503, so it gets the short one.
         using var firstRequest = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        firstRequest.CancelAfter(_server.Options.FirstRequestTimeout);
+        var firstRequestTimeout = _refuse ? _server.Options.PressureFirstRequestTimeout : _server.Options.FirstRequestTimeout;
+        firstRequest.CancelAfter(firstRequestTimeout);
         var readToken = firstRequest.Token;
         try
         {
@@ -98,7 +111,7 @@ internal sealed class RtspConnection : IDisposable
                 }
                 catch (OperationCanceledException) when (firstRequest.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    _logger.FirstRequestTimedOut(Id, RemoteEndPoint, _server.Options.FirstRequestTimeout.TotalSeconds);
+                    _logger.FirstRequestTimedOut(Id, RemoteEndPoint, firstRequestTimeout.TotalSeconds);
                     break;
                 }
 
@@ -125,9 +138,17 @@ internal sealed class RtspConnection : IDisposable
                         Volatile.Write(ref _lastRequest, Stopwatch.GetTimestamp());
                     }
 
-                    close = status == RtspParseResult.Error
-                        ? await RespondToBadRequestAsync(error).ConfigureAwait(false)
-                        : await HandleAsync(request, cancellationToken).ConfigureAwait(false);
+                    Volatile.Write(ref _serving, 1);
+                    try
+                    {
+                        close = status == RtspParseResult.Error
+                            ? await RespondToBadRequestAsync(error).ConfigureAwait(false)
+                            : await HandleAsync(request, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _serving, 0);
+                    }
                 }
 
                 // A message begun and not finished: the clock for PartialMessageTimeout starts at the
@@ -215,41 +236,6 @@ internal sealed class RtspConnection : IDisposable
         }
     }
 
-    /// <summary>
-    /// The idle policy, checked by the server about once a second once the first request was
-    /// answered (before it, <see cref="RtspServerOptions.FirstRequestTimeout"/> applies): a
-    /// connection that carries no live session and sent no complete request for
-    /// <see cref="RtspServerOptions.SessionTimeout"/> (blank lines and RTCP for no session do not
-    /// count) is closed, and so is one whose begun request or interleaved frame stays incomplete
-    /// for <see cref="RtspServerOptions.PartialMessageTimeout"/>. True when it was closed.
-    /// </summary>
-    public bool CloseIfIdle(long now)
-    {
-        var lastRequest = Volatile.Read(ref _lastRequest);
-        if (lastRequest == 0 || Volatile.Read(ref _aborted) != 0)
-        {
-            return false;
-        }
-
-        var options = _server.Options;
-        var partialSince = Volatile.Read(ref _partialSince);
-        if (partialSince != 0 && Stopwatch.GetElapsedTime(partialSince, now) > options.PartialMessageTimeout)
-        {
-            _logger.PartialMessageTimedOut(Id, RemoteEndPoint, options.PartialMessageTimeout.TotalSeconds);
-            Abort();
-            return true;
-        }
-
-        if (Stopwatch.GetElapsedTime(lastRequest, now) > options.SessionTimeout && !HasLiveSession())
-        {
-            _logger.IdleConnectionClosed(Id, RemoteEndPoint, options.SessionTimeout.TotalSeconds);
-            Abort();
-            return true;
-        }
-
-        return false;
-    }
-
     /// <summary>Closes the socket at once; pending reads and writes fail and the run loop cleans up.</summary>
     public void Abort()
     {
@@ -274,23 +260,6 @@ internal sealed class RtspConnection : IDisposable
         Abort();
         _stream.Dispose();
         _stallCts.Dispose();
-    }
-
-    /// <summary>True when a session set up on this connection is still in the server's table (a reaped UDP one is not).</summary>
-    private bool HasLiveSession()
-    {
-        lock (_sessionsGate)
-        {
-            foreach (var session in _sessions)
-            {
-                if (_server.TryGetSession(session.Id, out var live) && ReferenceEquals(live, session))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     /// <summary>RTCP from a TCP client on a session's odd channel: hand it to that session (bounded copy, no allocation).</summary>

@@ -68,4 +68,7 @@ internal static partial class RtspLog
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "RTSP connection {ConnectionId} ({Remote}): a request or interleaved frame begun was not completed within {Seconds} s, closing")]
     public static partial void PartialMessageTimedOut(this ILogger logger, long connectionId, EndPoint? remote, double seconds);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Debug, Message = "RTSP connection {ConnectionId} ({Remote}) evicted: it held no session and the connection table needed room")]
+    public static partial void ConnectionEvicted(this ILogger logger, long connectionId, EndPoint? remote);
 }

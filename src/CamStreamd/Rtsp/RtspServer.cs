@@ -31,6 +31,8 @@ public sealed class RtspServer : IAsyncDisposable
     private readonly Dictionary<StreamHub, (long Count, long Since)> _oversizeSeen = [];
     private readonly LogThrottle _droppedLog = new(TimeSpan.FromSeconds(10));
     private Socket? _listener;
+    private int _refusing;
+    private long _droppedUnanswered;
     private Task _acceptLoop = Task.CompletedTask;
     private Task _reapLoop = Task.CompletedTask;
     private long _nextConnectionId;
@@ -46,6 +48,7 @@ public sealed class RtspServer : IAsyncDisposable
         Options = options;
         Registry = registry;
         _logger = loggerFactory.CreateLogger("CamStreamd.Rtsp");
+        Budget = new ConnectionBudget("rtsp", options.MaxConnections, options.MaxConnectionsPerAddress, _logger);
         SdpSessionId = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) & 0x7FFF_FFFF_FFFF_FFFF;
         Authenticator = new RtspAuthenticator(options.Auth, TimeProvider.System, _logger);
         Multicast = options.Multicast is { } multicast ? new MulticastGroups(multicast, _logger, options.RtcpInterval, options.ServerName) : null;
@@ -63,6 +66,15 @@ public sealed class RtspServer : IAsyncDisposable
 
     /// <summary>Open RTSP connections.</summary>
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>
+    /// The connections held (refused ones answered 503 are not): at the limit a newcomer evicts one that
+    /// holds no session and is not being served, and one address holds at most a quarter by default.
+    /// </summary>
+    public ConnectionBudget Budget { get; }
+
+    /// <summary>Refused connections closed without a 503 because <see cref="RefusalBacklog"/> were already being answered.</summary>
+    public long DroppedUnanswered => Interlocked.Read(ref _droppedUnanswered);
 
     /// <summary>Live sessions (set up and not yet torn down).</summary>
     public int SessionCount => _sessions.Count;
@@ -199,21 +211,37 @@ public sealed class RtspServer : IAsyncDisposable
                 socket.SendBufferSize = sendBuffer;
             }
 
-            var open = _connections.Count;
-            if (open >= Options.MaxConnections + RefusalBacklog)
+            RtspConnection connection;
+            try
             {
-                // Under a flood even 503s cost too much: close at once (bounded work per connection attempt).
-                if (_droppedLog.Count(1, out var dropped))
-                {
-                    _logger.ConnectionDropped(socket.RemoteEndPoint, Options.MaxConnections, dropped);
-                }
-
+                connection = new RtspConnection(this, socket, Interlocked.Increment(ref _nextConnectionId), _logger);
+            }
+            catch (SocketException)
+            {
+                // Reset before we could read its addresses.
                 socket.Dispose();
                 continue;
             }
 
-            var refuse = open >= Options.MaxConnections;
-            var connection = new RtspConnection(this, socket, Interlocked.Increment(ref _nextConnectionId), _logger, refuse);
+            if (Budget.TryAdmit(connection) != BudgetAdmission.Admitted)
+            {
+                if (Interlocked.Increment(ref _refusing) > RefusalBacklog)
+                {
+                    // Under a flood even 503s cost too much: close at once (bounded work per connection attempt).
+                    Interlocked.Decrement(ref _refusing);
+                    Interlocked.Increment(ref _droppedUnanswered);
+                    if (_droppedLog.Count(1, out var dropped))
+                    {
+                        _logger.ConnectionDropped(connection.RemoteEndPoint, Options.MaxConnections, dropped);
+                    }
+
+                    connection.Dispose();
+                    continue;
+                }
+
+                connection.MarkRefused();
+            }
+
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connections[connection] = RunConnectionAsync(connection, gate.Task, cancellationToken);
             gate.SetResult();
@@ -231,6 +259,14 @@ public sealed class RtspServer : IAsyncDisposable
         finally
         {
             _connections.TryRemove(connection, out _);
+            if (connection.Refused)
+            {
+                Interlocked.Decrement(ref _refusing);
+            }
+            else
+            {
+                Budget.Release(connection);
+            }
         }
     }
 
@@ -275,6 +311,7 @@ public sealed class RtspServer : IAsyncDisposable
             {
                 var now = Stopwatch.GetTimestamp();
                 LogOversizeDrops(now);
+                Budget.CloseSilentUnderPressure(now, Options.PressureFirstRequestTimeout);
                 foreach (var connection in _connections.Keys)
                 {
                     connection.CloseIfIdle(now);

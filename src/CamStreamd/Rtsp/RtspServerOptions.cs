@@ -17,8 +17,20 @@ public sealed record RtspServerOptions
     /// <summary>The default of <see cref="MaxConnections"/> (config <c>rtsp.maxConnections</c>).</summary>
     public const int DefaultMaxConnections = 256;
 
-    /// <summary>Most simultaneous RTSP connections; more are answered 503 and closed.</summary>
+    /// <summary>Most simultaneous RTSP connections; at the limit a newcomer evicts one that holds nothing, else it is answered 503 and closed.</summary>
     public int MaxConnections { get; init; } = DefaultMaxConnections;
+
+    /// <summary>
+    /// Most connections from one address (IPv6: one /64); 0 means a quarter of <see cref="MaxConnections"/>.
+    /// A newcomer from an address at its share evicts that address's own idle connections, or is refused.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; init; }
+
+    /// <summary>
+    /// The first-request timeout under pressure (the table ¾ full), and for connections being refused:
+    /// a real client sends OPTIONS or DESCRIBE within milliseconds of connecting.
+    /// </summary>
+    public TimeSpan PressureFirstRequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>A connection that has not sent one complete request this long after connecting is closed.</summary>
     public TimeSpan FirstRequestTimeout { get; init; } = TimeSpan.FromSeconds(10);

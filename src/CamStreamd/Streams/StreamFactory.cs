@@ -88,6 +88,9 @@ public sealed class StreamFactory
         return pipeline;
     }
 
+    /// <summary>Creates and starts the publish targets and recorder of <paramref name="stream"/> on <paramref name="hub"/>.</summary>
+    public StreamOutputs CreateOutputs(StreamOptions stream, StreamHub hub) => StreamOutputs.Start(stream, hub, _loggerFactory);
+
     /// <summary>
     /// The source of <paramref name="stream"/>: a V4L2 camera behind the NO SIGNAL fallback, an
     /// upstream RTSP server relayed (with its own NO SIGNAL fallback and reconnects), or the test pattern.

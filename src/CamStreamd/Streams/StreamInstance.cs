@@ -44,6 +44,9 @@ public sealed class StreamInstance
     /// <summary>True while the pipeline runs.</summary>
     public bool IsStarted => RunTask is { IsCompleted: false };
 
+    /// <summary>The stream's publish targets and recorder (none unless configured).</summary>
+    public StreamOutputs Outputs { get; internal set; } = StreamOutputs.None;
+
     internal CancellationTokenSource? RunCancellation { get; set; }
 
     internal Task? RunTask { get; set; }

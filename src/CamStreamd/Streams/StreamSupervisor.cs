@@ -107,6 +107,38 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds and starts several validated streams together: when any name is taken (or repeated),
+    /// none is added and that name is returned; null when all were added.
+    /// </summary>
+    public async Task<string?> AddAllAsync(IReadOnlyList<StreamOptions> streams, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        await _changeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var options in streams)
+            {
+                if (_streams.ContainsKey(options.Name) || !names.Add(options.Name))
+                {
+                    return options.Name;
+                }
+            }
+
+            foreach (var options in streams)
+            {
+                Start(Create(options));
+            }
+
+            return null;
+        }
+        finally
+        {
+            _changeLock.Release();
+        }
+    }
+
     /// <summary>Stops a stream, ends its viewers and forgets it; false when there is no such stream.</summary>
     public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
     {
@@ -244,6 +276,7 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
     {
         var pipeline = _factory.Create(options, _rtsp);
         var stream = new StreamInstance(options, pipeline, _time.GetUtcNow());
+        stream.Outputs = _factory.CreateOutputs(options, pipeline.Hub);
         _streams.Add(options.Name, stream);
         _snapshot = [.. _snapshot, stream];
         return stream;
@@ -291,6 +324,7 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
     private async Task RemoveLockedAsync(StreamInstance stream)
     {
         await StopPipelineAsync(stream).ConfigureAwait(false);
+        await stream.Outputs.DisposeAsync().ConfigureAwait(false);
         _streams.Remove(stream.Name);
         _snapshot = [.. _snapshot.Where(s => !ReferenceEquals(s, stream))];
         if (_registry.TryRemove(stream.Hub.Name, out var hub))

@@ -41,36 +41,44 @@ internal static class RtspLoadAbuse
     }
 
     /// <summary>
-    /// With the limit's worth of connections open (read from the server's options), one more is
-    /// answered 503 and closed; once one closes, a new one is served again.
+    /// With the limit's worth of connections open (read from the server's options), each holding a
+    /// session (so none can be evicted) and spread over addresses within their per-address share,
+    /// one more is answered 503 and closed; once one closes, a new one is served again.
     /// </summary>
-    public static async Task OverTheLimitAsync(RtspServer server)
+    public static async Task OverTheLimitAsync(RtspServer server, string url)
     {
         var port = server.LocalEndPoint.Port;
         var limit = server.Options.MaxConnections;
+        var share = server.Budget.PerAddressLimit;
         var clients = new List<RtspWireClient>(limit);
         try
         {
             for (var opened = 0; opened < limit; opened += ConnectBatch)
             {
-                var batch = await Task.WhenAll(Enumerable.Range(0, Math.Min(ConnectBatch, limit - opened)).Select(_ => RtspWireClient.ConnectAsync(port)));
+                var batch = await Task.WhenAll(Enumerable.Range(opened, Math.Min(ConnectBatch, limit - opened))
+                    .Select(i => RtspWireClient.ConnectAsync(port, from: Host(2 + (i / share)))));
                 clients.AddRange(batch);
 
                 // Answered means registered: the next batch cannot overtake this one.
-                Assert.All(await Task.WhenAll(batch.Select(c => c.RequestAsync("OPTIONS", "*", 1))), r => Assert.Equal(200, r.Status));
+                Assert.All(
+                    await Task.WhenAll(batch.Select(c => c.RequestAsync("SETUP", url + "/trackID=0", 1, "Transport: RTP/AVP/TCP;unicast;interleaved=0-1"))),
+                    r => Assert.Equal(200, r.Status));
             }
 
             Assert.Equal(limit, server.ConnectionCount);
-            using (var extra = await RtspWireClient.ConnectAsync(port))
+            Assert.Equal(limit, server.Budget.Count);
+            using (var extra = await RtspWireClient.ConnectAsync(port, from: Host(1)))
             {
                 var refused = await extra.RequestAsync("OPTIONS", "*", 1);
                 Assert.Equal(503, refused.Status);
                 Assert.True(await extra.IsClosedByServerAsync(TimeSpan.FromSeconds(5)), "a refused connection stays open");
             }
 
+            Assert.Equal(0, server.Budget.Evicted);
+            Assert.Equal(1, server.Budget.RefusedFull);
             clients[0].Dispose();
-            await ServerRecovery.WaitUntilAsync(() => server.ConnectionCount < limit, TimeSpan.FromSeconds(5), () => $"{server.ConnectionCount} connections after one of {limit} closed");
-            using var next = await RtspWireClient.ConnectAsync(port);
+            await ServerRecovery.WaitUntilAsync(() => server.Budget.Count < limit, TimeSpan.FromSeconds(5), () => $"{server.Budget.Count} connections held after one of {limit} closed");
+            using var next = await RtspWireClient.ConnectAsync(port, from: Host(1));
             Assert.Equal(200, (await next.RequestAsync("OPTIONS", "*", 1)).Status);
         }
         finally
@@ -81,6 +89,9 @@ internal static class RtspLoadAbuse
             }
         }
     }
+
+    /// <summary>127.0.(n / 250).(n % 250 + 1): loopback addresses that play distinct hosts.</summary>
+    public static IPAddress Host(int n) => new([127, 0, (byte)(n / 250), (byte)((n % 250) + 1)]);
 
     /// <summary>
     /// Clients that reset (TCP RST) mid-PLAY over TCP and over UDP, while the server is blocked

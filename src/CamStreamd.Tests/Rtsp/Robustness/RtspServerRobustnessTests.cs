@@ -31,7 +31,11 @@ public class RtspServerRobustnessTests
         _output = output;
     }
 
-    private static RtspServerOptions Options => new() { SessionTimeout = SessionTimeout, MaxConnections = ManyConnections + 100 };
+    // One address opens them all here, so its share is the whole table.
+    private static RtspServerOptions Options => new()
+    {
+        SessionTimeout = SessionTimeout, MaxConnections = ManyConnections + 100, MaxConnectionsPerAddress = ManyConnections + 100,
+    };
 
     [Fact]
     public async Task Garbage_gets_4xx_or_close()
@@ -91,11 +95,11 @@ public class RtspServerRobustnessTests
     }
 
     [Fact]
-    public async Task One_connection_over_the_default_limit_gets_503()
+    public async Task One_connection_over_the_default_limit_of_connections_holding_sessions_gets_503()
     {
-        // Default options: the limit is whatever RtspServerOptions says today.
+        // Default options: the limit and the per-address share are whatever RtspServerOptions says today.
         await using var harness = RtspTestHarness.Start(_clips.Gop30);
-        await RtspLoadAbuse.OverTheLimitAsync(harness.Server);
+        await RtspLoadAbuse.OverTheLimitAsync(harness.Server, harness.Url);
         await ServerRecovery.AssertRecoveredAsync(harness, IdleTimeout);
     }
 

@@ -40,12 +40,18 @@ internal sealed class RtspWireClient : IDisposable
     /// <summary>RTP packets (even channels) read while waiting for responses.</summary>
     public int RtpFramesSkipped { get; private set; }
 
-    public static async Task<RtspWireClient> ConnectAsync(int port, int? receiveBufferSize = null)
+    /// <summary>Connects to 127.0.0.1:<paramref name="port"/>, from <paramref name="from"/> (another 127.x.y.z plays another host) when given.</summary>
+    public static async Task<RtspWireClient> ConnectAsync(int port, int? receiveBufferSize = null, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBufferSize is { } size)
         {
             socket.ReceiveBufferSize = size;
+        }
+
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
         }
 
         try

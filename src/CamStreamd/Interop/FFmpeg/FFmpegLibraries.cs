@@ -14,6 +14,7 @@ public static class FFmpegLibraries
     private static readonly Lock Gate = new();
     private static LoadedLibraries? s_loaded;
     private static nint s_swscale;
+    private static nint s_avformat;
     private static int s_resolverRegistered;
 
     /// <summary>The libavcodec majors camstreamd has layout tables for.</summary>
@@ -151,8 +152,26 @@ public static class FFmpegLibraries
                     return s_swscale;
                 }
 
+            case LibAvFormat.LibraryName:
+                return LoadAvformat();
             default:
                 return 0;
+        }
+    }
+
+    /// <summary>libavformat of the loaded set (recording, RTMP/SRT publishing), loaded on first use.</summary>
+    private static nint LoadAvformat()
+    {
+        var loaded = EnsureLoadedCore();
+        var soname = $"libavformat.so.{loaded.Set.AvcodecMajor}";
+        lock (Gate)
+        {
+            if (s_avformat == 0 && !NativeLibrary.TryLoad(soname, out s_avformat))
+            {
+                throw new FFmpegUnavailableException($"{soname} not found: install the Debian package {PackageName(soname)}");
+            }
+
+            return s_avformat;
         }
     }
 

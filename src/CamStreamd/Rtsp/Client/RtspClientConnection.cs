@@ -24,7 +24,7 @@ public sealed class RtspClientConnection : IAsyncDisposable
     // Interleaved frames are at most 64 KB; a frame split across pipe segments is copied here.
     private readonly byte[] _scratch = new byte[ushort.MaxValue];
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
@@ -38,10 +38,10 @@ public sealed class RtspClientConnection : IAsyncDisposable
     private Exception? _failure;
     private int _disposed;
 
-    private RtspClientConnection(Socket socket)
+    private RtspClientConnection(Socket socket, Stream? stream = null)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = stream ?? new NetworkStream(socket, ownsSocket: false);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
     }
 
@@ -64,7 +64,15 @@ public sealed class RtspClientConnection : IAsyncDisposable
     public ClientAuthorizer? Authorizer { get; set; }
 
     /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> within <paramref name="timeout"/>.</summary>
-    public static async Task<RtspClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<RtspClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ConnectAsync(host, port, timeout, tls: false, cancellationToken);
+
+    /// <summary>
+    /// Connects as <see cref="ConnectAsync(string, int, TimeSpan, CancellationToken)"/>; with
+    /// <paramref name="tls"/> (rtsps://, RFC 7826 §19.2) the connection is TLS, the server's
+    /// certificate checked against the system's trust store and <paramref name="host"/>.
+    /// </summary>
+    public static async Task<RtspClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, bool tls, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -89,7 +97,25 @@ public sealed class RtspClientConnection : IAsyncDisposable
             throw;
         }
 
-        var connection = new RtspClientConnection(socket);
+        Stream? secure = null;
+        if (tls)
+        {
+            var ssl = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+            try
+            {
+                await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = host }, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                socket.Dispose();
+                throw new RtspClientException($"TLS with {host}:{port} failed: {e.Message}", e);
+            }
+
+            secure = ssl;
+        }
+
+        var connection = new RtspClientConnection(socket, secure);
         connection._readLoop = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
         return connection;
     }
@@ -102,9 +128,38 @@ public sealed class RtspClientConnection : IAsyncDisposable
     /// returns the response. When the server answers 401 and an <see cref="Authorizer"/> can answer
     /// its challenge (first time, or a stale nonce), the request is sent once more with credentials.
     /// </summary>
-    public async Task<RtspResponseMessage> SendAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, Func<ClientAuthorizer?>? authorizerForChallenge, CancellationToken cancellationToken)
+    public Task<RtspResponseMessage> SendAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, Func<ClientAuthorizer?>? authorizerForChallenge, CancellationToken cancellationToken) =>
+        SendCoreAsync(method, uri, headers, default, authorizerForChallenge, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync"/>, with a body (a publisher's ANNOUNCE carries its SDP): the
+    /// <paramref name="headers"/> must include Content-Type; Content-Length is added here.
+    /// </summary>
+    public Task<RtspResponseMessage> SendWithBodyAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, ReadOnlyMemory<byte> body, Func<ClientAuthorizer?>? authorizerForChallenge, CancellationToken cancellationToken) =>
+        SendCoreAsync(method, uri, headers, body, authorizerForChallenge, cancellationToken);
+
+    /// <summary>
+    /// Writes wire-ready bytes (a publisher's interleaved RTP frames) in one write, between
+    /// requests. <paramref name="cancellationToken"/> bounds the wait: the caller passes a reusable
+    /// timeout, so nothing is allocated per frame.
+    /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        var response = await SendOnceAsync(method, uri, headers, cancellationToken).ConfigureAwait(false);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<RtspResponseMessage> SendCoreAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, ReadOnlyMemory<byte> body, Func<ClientAuthorizer?>? authorizerForChallenge, CancellationToken cancellationToken)
+    {
+        var response = await SendOnceAsync(method, uri, headers, body, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != RtspStatus.Unauthorized)
         {
             return response;
@@ -125,7 +180,7 @@ public sealed class RtspClientConnection : IAsyncDisposable
         }
 
         Authorizer.Accept(challenge);
-        return await SendOnceAsync(method, uri, headers, cancellationToken).ConfigureAwait(false);
+        return await SendOnceAsync(method, uri, headers, body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes one interleaved frame ('$', channel, length, data).</summary>
@@ -168,7 +223,7 @@ public sealed class RtspClientConnection : IAsyncDisposable
         _closing.Dispose();
     }
 
-    private async Task<RtspResponseMessage> SendOnceAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
+    private async Task<RtspResponseMessage> SendOnceAsync(string method, string uri, IEnumerable<KeyValuePair<string, string>>? headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var pending = new TaskCompletionSource<RtspResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         int cseq;
@@ -206,10 +261,17 @@ public sealed class RtspClientConnection : IAsyncDisposable
             sb.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
         }
 
+        if (!body.IsEmpty)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n");
+        }
+
         sb.Append("\r\n");
         try
         {
-            await WriteAsync(System.Text.Encoding.UTF8.GetBytes(sb.ToString()), cancellationToken).ConfigureAwait(false);
+            var head = System.Text.Encoding.UTF8.GetBytes(sb.ToString());
+            var message = body.IsEmpty ? head : [.. head, .. body.Span];
+            await WriteAsync(message, cancellationToken).ConfigureAwait(false);
             return await pending.Task.WaitAsync(ResponseTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)

@@ -37,11 +37,14 @@ public sealed class RtspPullSession : IInterleavedReceiver
     private readonly UpstreamCounters _counters;
     private readonly ILogger _logger;
     private readonly UpstreamKeyframeRequest? _viewerRequest;
+    private readonly TimeProvider _time;
     private readonly uint _reporterSsrc = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
     private readonly byte[] _report = new byte[256];
     private H264RtpReceiver? _receiver;
     private (int Rtp, int Rtcp) _channels = (0, 1);
     private long _lastInterleaved;
+    private readonly SupervisorWake _wake;
+    private KeyframeWatch? _keyframes;
 
     /// <summary>Creates a session (nothing happens before <see cref="RunAsync"/>).</summary>
     /// <param name="options">URL, transport, credentials and timeouts.</param>
@@ -50,7 +53,8 @@ public sealed class RtspPullSession : IInterleavedReceiver
     /// <param name="counters">Upstream totals.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="viewerRequest">IDRs the relay's viewers want, passed upstream as a PLI; or null.</param>
-    public RtspPullSession(RtspPullOptions options, string stream, IH264UnitReceiver sink, UpstreamCounters counters, ILogger logger, UpstreamKeyframeRequest? viewerRequest = null)
+    /// <param name="time">Clock of the deadlines and arrival times; <see cref="TimeProvider.System"/> when null.</param>
+    public RtspPullSession(RtspPullOptions options, string stream, IH264UnitReceiver sink, UpstreamCounters counters, ILogger logger, UpstreamKeyframeRequest? viewerRequest = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sink);
@@ -62,10 +66,18 @@ public sealed class RtspPullSession : IInterleavedReceiver
         _counters = counters;
         _logger = logger;
         _viewerRequest = viewerRequest;
+        _time = time ?? TimeProvider.System;
+        _wake = new SupervisorWake(_time);
     }
 
     /// <summary>Raised after SETUP, before PLAY (so before any media), with the track the SDP described (its SPS/PPS seed the relay).</summary>
     public event Action<SdpH264Track>? TrackReady;
+
+    /// <summary>How many times the supervising loop woke up (tests: an idle session wakes only at its deadlines).</summary>
+    internal long SuperviseWakeups => _wake.Wakeups;
+
+    /// <summary>True while the supervising loop waits (tests step a fake clock only while it sleeps).</summary>
+    internal bool SupervisorAsleep => _wake.Asleep;
 
     /// <summary>Runs the session until <paramref name="cancellationToken"/> is cancelled (then TEARDOWN) or it fails (throws).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -94,13 +106,15 @@ public sealed class RtspPullSession : IInterleavedReceiver
             var server = connection.RemoteAddress.IsIPv4MappedToIPv6 ? connection.RemoteAddress.MapToIPv4() : connection.RemoteAddress;
             if (_options.UseUdp)
             {
-                udp = UdpMediaSockets.Open(server.AddressFamily);
+                udp = UdpMediaSockets.Open(server.AddressFamily, _time);
             }
 
             var (sessionTimeout, serverRtcp) = await SetupAsync(connection, RtspUrl.ResolveControl(baseUrl, track.Control), udp, server, cancellationToken).ConfigureAwait(false);
             aggregate = RtspUrl.ResolveControl(baseUrl, track.SessionControl);
-            var reorder = udp is null ? null : new RtpReorderBuffer(RtpReorderBuffer.DefaultCapacity, Stopwatch.Frequency / 20);
-            _receiver = new H264RtpReceiver(track.PayloadType, track.ClockRate, reorder, _options.MaxAccessUnitSize, _sink, _counters);
+            var reorder = udp is null ? null : new RtpReorderBuffer(RtpReorderBuffer.DefaultCapacity, _time.TimestampFrequency / 20);
+            var receiver = new H264RtpReceiver(track.PayloadType, track.ClockRate, reorder, _options.MaxAccessUnitSize, _sink, _counters);
+            _keyframes = new KeyframeWatch(receiver, _viewerRequest, _wake);
+            _receiver = receiver;
             connection.SetReceiver(this);
             TrackReady?.Invoke(track);
             var play = await connection.SendAsync("PLAY", aggregate, [new("Range", "npt=0.000-")], null, cancellationToken).ConfigureAwait(false);
@@ -112,7 +126,8 @@ public sealed class RtspPullSession : IInterleavedReceiver
             RtspPullLog.Playing(_logger, _stream, ConfigRedactor.RedactUrl(url.RequestUrl)!, udp is null ? "TCP" : "UDP", connection.SessionId ?? "-", sessionTimeout, useGetParameter ? "GET_PARAMETER" : "OPTIONS");
 
             using var mediaStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var media = udp?.RunAsync(server, _receiver, mediaStop.Token) ?? Task.CompletedTask;
+            // Over TCP the media come on the RTSP connection: there is no media task to wait on.
+            var media = udp?.RunAsync(server, receiver, _keyframes.OnRtpPacket, mediaStop.Token);
             try
             {
                 await SuperviseAsync(connection, udp, media, aggregate, sessionTimeout, useGetParameter, serverRtcp, cancellationToken).ConfigureAwait(false);
@@ -121,7 +136,10 @@ public sealed class RtspPullSession : IInterleavedReceiver
             {
                 await mediaStop.CancelAsync().ConfigureAwait(false);
                 udp?.Dispose();
-                await media.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (media is not null)
+                {
+                    await media.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
         }
         finally
@@ -146,11 +164,12 @@ public sealed class RtspPullSession : IInterleavedReceiver
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         if (channel == _channels.Rtp)
         {
             Interlocked.Exchange(ref _lastInterleaved, now);
             receiver.OnRtp(data, now);
+            _keyframes?.OnRtpPacket();
         }
         else if (channel == _channels.Rtcp)
         {
@@ -248,80 +267,97 @@ public sealed class RtspPullSession : IInterleavedReceiver
         return (timeout, serverRtcp);
     }
 
-    /// <summary>Keepalives, receiver reports and the media timeout, until the connection or the media ends, or cancellation.</summary>
-    private async Task SuperviseAsync(RtspClientConnection connection, UdpMediaSockets? udp, Task media, string aggregate, int sessionTimeout, bool useGetParameter, IPEndPoint? serverRtcp, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keepalives, receiver reports, keyframe requests and the media timeout, until the connection
+    /// or the media ends, or cancellation. The loop sleeps until the earliest of its deadlines, or
+    /// until an IDR becomes wanted (<see cref="KeyframeWatch"/>, a viewer's request): a playing
+    /// session with nothing due wakes a few times per report interval, whatever the transport.
+    /// </summary>
+    private async Task SuperviseAsync(RtspClientConnection connection, UdpMediaSockets? udp, Task? media, string aggregate, int sessionTimeout, bool useGetParameter, IPEndPoint? serverRtcp, CancellationToken cancellationToken)
     {
-        var tick = TimeSpan.FromMilliseconds(250);
-
-        // While the relay waits for an IDR (at the start, after loss) or a viewer wants one, a PLI
-        // asks the upstream's encoder for one now instead of at the end of its GOP; checked more
-        // often then, asked at most once per interval, as the encoder may take a frame or two to react.
-        var waitingTick = TimeSpan.FromMilliseconds(50);
-
         // Keepalive at half the session timeout (at least every second), as most clients do.
         var keepaliveEvery = TimeSpan.FromSeconds(Math.Max(1, sessionTimeout / 2.0));
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var nextKeepalive = started + ToTicks(keepaliveEvery);
         var nextReport = started + ToTicks(TimeSpan.FromSeconds(1));
         var nextKeyframeRequest = started;
-        while (true)
+        var mediaTimeout = ToTicks(_options.MediaTimeout);
+        _viewerRequest?.Attach(_wake.Wake);
+        try
         {
-            var waiting = WantsKeyframe;
-            await Task.WhenAny(connection.Closed, media, Task.Delay(waiting ? waitingTick : tick, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (connection.Closed.IsCompleted)
+            while (true)
             {
-                throw new RtspClientException($"{ConfigRedactor.RedactUrl(aggregate)}: {connection.Failure?.Message ?? "the connection ended"}");
-            }
-
-            if (media.IsFaulted)
-            {
-                throw new RtspClientException($"{ConfigRedactor.RedactUrl(aggregate)}: receiving UDP failed ({media.Exception?.InnerException?.Message})");
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            var last = udp?.LastPacketTimestamp ?? Interlocked.Read(ref _lastInterleaved);
-            var quietSince = last == 0 ? started : last;
-            if (Stopwatch.GetElapsedTime(quietSince, now) > _options.MediaTimeout)
-            {
-                throw new RtspClientException(string.Create(CultureInfo.InvariantCulture, $"{ConfigRedactor.RedactUrl(aggregate)}: no RTP for {_options.MediaTimeout.TotalSeconds:0.#} s"));
-            }
-
-            var askForKeyframe = WantsKeyframe && _receiver!.SourceSsrc is not null && now >= nextKeyframeRequest;
-            if (now >= nextReport || askForKeyframe)
-            {
-                nextReport = now + ToTicks(_options.ReportInterval);
-                if (askForKeyframe)
+                _wake.Rearm();
+                if (connection.Closed.IsCompleted)
                 {
-                    nextKeyframeRequest = now + ToTicks(KeyframeRequestInterval);
-                    _viewerRequest?.Clear();
+                    throw new RtspClientException($"{ConfigRedactor.RedactUrl(aggregate)}: {connection.Failure?.Message ?? "the connection ended"}");
                 }
 
-                await SendReportAsync(connection, udp, serverRtcp, now, askForKeyframe, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (now >= nextKeepalive)
-            {
-                nextKeepalive = now + ToTicks(keepaliveEvery);
-                var method = useGetParameter ? "GET_PARAMETER" : "OPTIONS";
-                var reply = await connection.SendAsync(method, aggregate, null, null, cancellationToken).ConfigureAwait(false);
-                _counters.AddKeepalive();
-                if (reply.StatusCode is RtspStatus.SessionNotFound)
+                if (media is { IsFaulted: true })
                 {
-                    throw new RtspClientException($"{method} {ConfigRedactor.RedactUrl(aggregate)}: the server forgot the session ({reply})");
+                    throw new RtspClientException($"{ConfigRedactor.RedactUrl(aggregate)}: receiving UDP failed ({media.Exception?.InnerException?.Message})");
                 }
 
-                // A server that lists GET_PARAMETER but refuses it gets OPTIONS from now on.
-                if (useGetParameter && reply.StatusCode is RtspStatus.MethodNotAllowed or RtspStatus.NotImplemented)
+                var now = _time.GetTimestamp();
+                var last = udp?.LastPacketTimestamp ?? Interlocked.Read(ref _lastInterleaved);
+                var quietSince = last == 0 ? started : last;
+                if (now - quietSince > mediaTimeout)
                 {
-                    useGetParameter = false;
+                    throw new RtspClientException(string.Create(CultureInfo.InvariantCulture, $"{ConfigRedactor.RedactUrl(aggregate)}: no RTP for {_options.MediaTimeout.TotalSeconds:0.#} s"));
                 }
+
+                // While the relay waits for an IDR (at the start, after loss) or a viewer wants one, a
+                // PLI asks the upstream's encoder for one now instead of at the end of its GOP; at most
+                // once per interval, as the encoder may take a frame or two to react.
+                var askForKeyframe = _keyframes!.Watch() && now >= nextKeyframeRequest;
+                if (now >= nextReport || askForKeyframe)
+                {
+                    nextReport = now + ToTicks(_options.ReportInterval);
+                    if (askForKeyframe)
+                    {
+                        nextKeyframeRequest = now + ToTicks(KeyframeRequestInterval);
+                        _viewerRequest?.Clear();
+                    }
+
+                    await SendReportAsync(connection, udp, serverRtcp, now, askForKeyframe, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (now >= nextKeepalive)
+                {
+                    nextKeepalive = now + ToTicks(keepaliveEvery);
+                    useGetParameter = await KeepAliveAsync(connection, aggregate, useGetParameter, cancellationToken).ConfigureAwait(false);
+                }
+
+                // The media timeout is checked when it would expire; RTP since then moves it on.
+                var deadline = Math.Min(Math.Min(nextKeepalive, nextReport), quietSince + mediaTimeout + 1);
+                if (_keyframes.Watch())
+                {
+                    deadline = Math.Min(deadline, nextKeyframeRequest);
+                }
+
+                await _wake.SleepUntilAsync(deadline, connection.Closed, media, cancellationToken).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            _viewerRequest?.Attach(null);
         }
     }
 
-    /// <summary>True while an IDR is wanted: the depacketizer waits for one, or a viewer asked.</summary>
-    private bool WantsKeyframe => _receiver!.IsWaitingForKeyframe || (_viewerRequest?.IsSet ?? false);
+    /// <summary>GET_PARAMETER (or OPTIONS) on the session; returns whether to keep using GET_PARAMETER.</summary>
+    private async Task<bool> KeepAliveAsync(RtspClientConnection connection, string aggregate, bool useGetParameter, CancellationToken cancellationToken)
+    {
+        var method = useGetParameter ? "GET_PARAMETER" : "OPTIONS";
+        var reply = await connection.SendAsync(method, aggregate, null, null, cancellationToken).ConfigureAwait(false);
+        _counters.AddKeepalive();
+        if (reply.StatusCode is RtspStatus.SessionNotFound)
+        {
+            throw new RtspClientException($"{method} {ConfigRedactor.RedactUrl(aggregate)}: the server forgot the session ({reply})");
+        }
+
+        // A server that lists GET_PARAMETER but refuses it gets OPTIONS from now on.
+        return useGetParameter && reply.StatusCode is not (RtspStatus.MethodNotAllowed or RtspStatus.NotImplemented);
+    }
 
     private async Task SendReportAsync(RtspClientConnection connection, UdpMediaSockets? udp, IPEndPoint? serverRtcp, long now, bool pictureLoss, CancellationToken cancellationToken)
     {
@@ -365,5 +401,5 @@ public sealed class RtspPullSession : IInterleavedReceiver
         }
     }
 
-    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 }
