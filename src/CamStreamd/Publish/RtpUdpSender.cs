@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CamStreamd.Rtsp.Client;
 
 namespace CamStreamd.Publish;
 
@@ -30,35 +31,14 @@ internal sealed class RtpUdpSender : IDisposable
     /// <summary>Binds an even/odd pair of free ports for <paramref name="family"/>.</summary>
     public static RtpUdpSender Open(AddressFamily family)
     {
-        var any = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-        for (var attempt = 0; attempt < MaxBindAttempts; attempt++)
+        if (!RtpPortPair.TryBind(family, MaxBindAttempts, out var rtp, out var rtcp))
         {
-            var rtp = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
-            Socket? rtcp = null;
-            try
-            {
-                rtp.Bind(new IPEndPoint(any, 0));
-                var port = ((IPEndPoint)rtp.LocalEndPoint!).Port;
-                if (port % 2 == 0 && port < 65535)
-                {
-                    rtcp = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
-                    rtcp.Bind(new IPEndPoint(any, port + 1));
-
-                    // Room for a whole large keyframe: the send never waits for the kernel.
-                    rtp.SendBufferSize = 1024 * 1024;
-                    return new RtpUdpSender(rtp, rtcp);
-                }
-            }
-            catch (SocketException)
-            {
-                // The odd port is taken: try another pair.
-            }
-
-            rtcp?.Dispose();
-            rtp.Dispose();
+            throw new PublishException($"no free even/odd UDP port pair for RTP/RTCP after {MaxBindAttempts} attempts");
         }
 
-        throw new PublishException($"no free even/odd UDP port pair for RTP/RTCP after {MaxBindAttempts} attempts");
+        // Room for a whole large keyframe: the send never waits for the kernel.
+        rtp.SendBufferSize = 1024 * 1024;
+        return new RtpUdpSender(rtp, rtcp);
     }
 
     /// <summary>Sends RTP to <paramref name="server"/> from now on.</summary>

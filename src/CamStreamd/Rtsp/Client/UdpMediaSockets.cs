@@ -44,35 +44,14 @@ public sealed class UdpMediaSockets : IDisposable
     /// <summary>Binds an even/odd pair of free ports for <paramref name="family"/>; arrivals are stamped by <paramref name="time"/> (<see cref="TimeProvider.System"/> when null).</summary>
     public static UdpMediaSockets Open(AddressFamily family, TimeProvider? time = null)
     {
-        var any = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-        for (var attempt = 0; attempt < MaxBindAttempts; attempt++)
+        if (!RtpPortPair.TryBind(family, MaxBindAttempts, out var rtp, out var rtcp))
         {
-            var rtp = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
-            Socket? rtcp = null;
-            try
-            {
-                rtp.Bind(new IPEndPoint(any, 0));
-                var port = ((IPEndPoint)rtp.LocalEndPoint!).Port;
-                if (port % 2 == 0 && port < 65535)
-                {
-                    rtcp = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
-                    rtcp.Bind(new IPEndPoint(any, port + 1));
-
-                    // Room for a burst of a large keyframe while the loop is busy.
-                    rtp.ReceiveBufferSize = 2 * 1024 * 1024;
-                    return new UdpMediaSockets(rtp, rtcp, time ?? TimeProvider.System);
-                }
-            }
-            catch (SocketException)
-            {
-                // The odd port is taken: try another pair.
-            }
-
-            rtcp?.Dispose();
-            rtp.Dispose();
+            throw new RtspClientException($"no free even/odd UDP port pair for RTP/RTCP after {MaxBindAttempts} attempts");
         }
 
-        throw new RtspClientException($"no free even/odd UDP port pair for RTP/RTCP after {MaxBindAttempts} attempts");
+        // Room for a burst of a large keyframe while the loop is busy.
+        rtp.ReceiveBufferSize = 2 * 1024 * 1024;
+        return new UdpMediaSockets(rtp, rtcp, time ?? TimeProvider.System);
     }
 
     /// <summary>
