@@ -75,6 +75,7 @@ public sealed class FolderDependencyTests
 
         // Wire formats and the media core.
         ("Rtp", "Media"),
+        ("Rtp", "Interop"), // getrandom for SSRC and first sequence number (RandomNumberGenerator would load OpenSSL)
         ("Gpio", "Configuration"),
         ("Gpio", "Interop"), // GPIO uAPI v2
     ];

@@ -17,10 +17,11 @@ public sealed class AccessUnit
     private byte[] _data;
     private int _refCount;
 
-    internal AccessUnit(AccessUnitPool pool, int initialCapacity)
+    internal AccessUnit(AccessUnitPool pool)
     {
         _pool = pool;
-        _data = new byte[initialCapacity];
+        _data = [];
+        Rtp = new WirePacketBlock(pool.Buffers);
     }
 
     /// <summary>Bytes of Annex-B data.</summary>
@@ -45,7 +46,7 @@ public sealed class AccessUnit
     public long FrameNumber { get; private set; }
 
     /// <summary>The RTP packets of this unit, filled once per stream by the hub's preparer.</summary>
-    public WirePacketBlock Rtp { get; } = new();
+    public WirePacketBlock Rtp { get; }
 
     /// <summary>Converts monotonic <see cref="Stopwatch"/> ticks to 90 kHz units without overflow.</summary>
     public static long TicksTo90k(long stopwatchTicks) =>
@@ -60,7 +61,10 @@ public sealed class AccessUnit
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length > _data.Length)
         {
-            _data = new byte[Math.Max(length, _data.Length * 2)];
+            // The old bytes are not kept: the caller writes the whole unit into the span.
+            var bigger = _pool.Buffers.Rent(Math.Max(length, _pool.MinimumBufferLength));
+            ReturnData();
+            _data = bigger;
         }
 
         Length = length;
@@ -106,6 +110,26 @@ public sealed class AccessUnit
         else if (count < 0)
         {
             throw new InvalidOperationException("Access unit released more often than retained.");
+        }
+    }
+
+    /// <summary>Length of the array behind <see cref="AnnexB"/> (0 while the unit is in its pool).</summary>
+    internal int DataCapacity => _data.Length;
+
+    /// <summary>Gives the unit's arrays back to the pool's size classes (the unit is being returned).</summary>
+    internal void ReturnBuffers()
+    {
+        ReturnData();
+        Length = 0;
+        Rtp.ReturnBuffer();
+    }
+
+    private void ReturnData()
+    {
+        if (_data.Length > 0)
+        {
+            _pool.Buffers.Return(_data);
+            _data = [];
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace CamStreamd.Media;
@@ -26,10 +27,26 @@ public sealed class WirePacketBlock
     /// <summary>The interleaved header's magic byte, 0x24 ('$').</summary>
     public const byte InterleavedMagic = 0x24;
 
-    private byte[] _buffer = new byte[16 * 1024];
+    /// <summary>Smallest array rented: one full-size RTP packet and its header.</summary>
+    private const int MinimumBufferLength = 2 * 1024;
+
+    private readonly ArrayPool<byte> _buffers;
+    private byte[] _buffer = [];
     private int[] _offsets = new int[32];
     private int _length;
     private int _pendingOffset = -1;
+
+    /// <summary>Creates a block whose bytes are rented from the shared array pool.</summary>
+    public WirePacketBlock()
+        : this(ArrayPool<byte>.Shared)
+    {
+    }
+
+    /// <summary>Creates a block whose bytes are rented from <paramref name="buffers"/> as it grows.</summary>
+    public WirePacketBlock(ArrayPool<byte> buffers)
+    {
+        _buffers = buffers;
+    }
 
     /// <summary>Number of RTP packets in the block.</summary>
     public int PacketCount { get; private set; }
@@ -42,6 +59,9 @@ public sealed class WirePacketBlock
 
     /// <summary>The stream's RTP synchronization source identifier.</summary>
     public uint Ssrc { get; set; }
+
+    /// <summary>Length of the array behind the block (0 until the first packet, and after <see cref="ReturnBuffer"/>).</summary>
+    internal int Capacity => _buffer.Length;
 
     /// <summary>All packets, each behind its interleaved header.</summary>
     public ReadOnlySpan<byte> InterleavedBytes => _buffer.AsSpan(0, _length);
@@ -112,11 +132,29 @@ public sealed class WirePacketBlock
         Ssrc = 0;
     }
 
+    /// <summary>Empties the block and gives its bytes back to the array pool (its unit is being returned).</summary>
+    public void ReturnBuffer()
+    {
+        Clear();
+        if (_buffer.Length > 0)
+        {
+            _buffers.Return(_buffer);
+            _buffer = [];
+        }
+    }
+
     private void EnsureCapacity(int needed)
     {
         if (needed > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+            var bigger = _buffers.Rent(Math.Max(Math.Max(needed, _buffer.Length * 2), MinimumBufferLength));
+            _buffer.AsSpan(0, _length).CopyTo(bigger);
+            if (_buffer.Length > 0)
+            {
+                _buffers.Return(_buffer);
+            }
+
+            _buffer = bigger;
         }
     }
 }

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using CamStreamd.Interop.Libc;
 using CamStreamd.Media;
 using CamStreamd.Media.H264;
 
@@ -92,11 +92,11 @@ public sealed class H264RtpPacketizer : IAccessUnitPreparer
     /// <summary>RTP payload octets written since start, headers excluded (RTCP SR "sender's octet count").</summary>
     public long OctetsSent => Interlocked.Read(ref _octetsSent);
 
-    /// <summary>Creates a packetizer with SSRC, first sequence number and timestamp offset from a CSPRNG (RFC 3550 §5.1, §8).</summary>
+    /// <summary>Creates a packetizer with SSRC, first sequence number and timestamp offset from the kernel CSPRNG (RFC 3550 §5.1, §8).</summary>
     public static H264RtpPacketizer CreateRandom(int maxPacketSize = DefaultMaxPacketSize, byte payloadType = DefaultPayloadType)
     {
         Span<byte> random = stackalloc byte[10];
-        RandomNumberGenerator.Fill(random);
+        KernelRandom.Fill(random);
         var ssrc = BitConverter.ToUInt32(random);
         var sequence = BitConverter.ToUInt16(random[4..]);
         var offset = BitConverter.ToUInt32(random[6..]);

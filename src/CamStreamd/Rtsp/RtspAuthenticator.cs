@@ -36,7 +36,11 @@ internal sealed class RtspAuthenticator
             SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(u.Password)),
             u.Name,
             DigestAlgorithm.HashA1(u.Name, settings.Realm, u.Password)))];
-        _dummyHashA1 = DigestAlgorithm.HashA1(Convert.ToHexString(RandomNumberGenerator.GetBytes(8)), settings.Realm, string.Empty);
+        // Only with auth on: hashing loads libssl/libcrypto (~3.6 MiB RSS), which a daemon without
+        // users, API token or TLS never needs.
+        _dummyHashA1 = settings.Mode == RtspAuthMode.None
+            ? string.Empty
+            : DigestAlgorithm.HashA1(Convert.ToHexString(RandomNumberGenerator.GetBytes(8)), settings.Realm, string.Empty);
         if (settings.Mode != RtspAuthMode.None)
         {
             logger.AuthEnabled(settings.Mode, settings.Realm, _accounts.Length);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
+using CamStreamd.Interop.Libc;
 using CamStreamd.Media;
 using Microsoft.Extensions.Logging;
 
@@ -49,7 +49,7 @@ public sealed class RtspServer : IAsyncDisposable
         Registry = registry;
         _logger = loggerFactory.CreateLogger("CamStreamd.Rtsp");
         Budget = new ConnectionBudget("rtsp", options.MaxConnections, options.MaxConnectionsPerAddress, _logger);
-        SdpSessionId = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) & 0x7FFF_FFFF_FFFF_FFFF;
+        SdpSessionId = BitConverter.ToUInt64(KernelRandom.GetBytes(8)) & 0x7FFF_FFFF_FFFF_FFFF;
         Authenticator = new RtspAuthenticator(options.Auth, TimeProvider.System, _logger);
         Multicast = options.Multicast is { } multicast ? new MulticastGroups(multicast, _logger, options.RtcpInterval, options.ServerName) : null;
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
+using CamStreamd.Interop.Libc;
 using CamStreamd.Media;
 using CamStreamd.Rtp;
 using Microsoft.Extensions.Logging;
@@ -267,7 +267,7 @@ internal sealed class RtspSession : IRtcpReceiver
     private static string NewId()
     {
         Span<byte> bytes = stackalloc byte[8];
-        RandomNumberGenerator.Fill(bytes);
+        KernelRandom.Fill(bytes);
         return Convert.ToHexString(bytes);
     }
 

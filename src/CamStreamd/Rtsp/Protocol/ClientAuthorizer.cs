@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CamStreamd.Interop.Libc;
 
 namespace CamStreamd.Rtsp.Protocol;
 
@@ -28,7 +29,7 @@ public sealed class ClientAuthorizer
         ArgumentNullException.ThrowIfNull(password);
         _username = username;
         _password = password;
-        _newClientNonce = newClientNonce ?? (() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
+        _newClientNonce = newClientNonce ?? (() => Convert.ToHexStringLower(KernelRandom.GetBytes(8)));
     }
 
     /// <summary>True once a challenge was accepted (requests then carry credentials).</summary>

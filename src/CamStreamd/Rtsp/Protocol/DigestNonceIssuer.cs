@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using CamStreamd.Interop.Libc;
 
 namespace CamStreamd.Rtsp.Protocol;
 
@@ -19,7 +20,7 @@ public sealed class DigestNonceIssuer
     private const int MacBytes = 16;
     private const int MaxScopeBytes = 64;
 
-    private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _secret = KernelRandom.GetBytes(32);
     private readonly TimeProvider _time;
     private readonly long _origin;
 
