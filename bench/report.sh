@@ -196,7 +196,8 @@ VERDICTS=$(fanout_verdicts; join_verdicts; latency_verdicts; hotpath_verdicts; i
 section() {
   local prefix=$1 part=$2 heading=$3 body=$4
   if ! ran "$part" && [ -n "$(previous_section "$prefix")" ]; then
-    previous_section "$prefix"
+    # The previous page may carry this note already (a second partial run): keep one.
+    previous_section "$prefix" | grep -v '^(from the previous run: ' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
     echo
     echo "(from the previous run: \`bench/bench.sh --parts\` did not include $part)"
     return 0
