@@ -9,8 +9,30 @@ public sealed class MetricsTests(HttpDaemonFixture fixture)
     {
         // A snapshot first, so the MJPEG and sent counters have something in them.
         (await fixture.Client.GetAsync("/streams/cam0/snapshot.jpg")).Dispose();
-        using var response = await fixture.Client.GetAsync("/metrics");
-        var text = await response.Content.ReadAsStringAsync();
+
+        // Run alone right after the daemon starts, the first read can come before ten frames or a
+        // full rate window: read again until the stream has that much history (the rate itself is
+        // still asserted below), for at most 30 s.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpResponseMessage response;
+        string text;
+        while (true)
+        {
+            response = await fixture.Client.GetAsync("/metrics");
+            text = await response.Content.ReadAsStringAsync();
+            var sample = PrometheusTextParser.Parse(text);
+            if ((sample.Value("camstreamd_frames_encoded_total", ("stream", "cam0")) > 10
+                    && sample.Value("camstreamd_capture_frames_per_second", ("stream", "cam0")) >= 10)
+                || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            response.Dispose();
+            await Task.Delay(250);
+        }
+
+        using var _ = response;
 
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(response.Content.Headers.ContentType!.Parameters, p => p.Name == "version" && p.Value == "0.0.4");
