@@ -20,17 +20,21 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # fetches the v4l2loopback-dkms source with `apt-get download` (installing it would run dkms for
 # the host's kernel, which has no headers) and caches the module in ~/.cache/camstreamd.
 # systemd and udev: the systemd QEMU guest boots the host's own systemd (udev gives /dev/video* group video).
+# libgpiod (libgpiod3 on Debian 13, libgpiod2 = libgpiod 1.6 on Debian 12): the gpio.driver "libgpiod" test
+# opens a chip through System.Device.Gpio's libgpiod driver (the daemon itself does not need it).
 if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
   RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8 libavformat61)
+  LIBGPIOD_PACKAGE=libgpiod3
 else
   RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6 libavformat59)
+  LIBGPIOD_PACKAGE=libgpiod2
 fi
 TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev libavformat-dev util-linux openssl glib-networking
   qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils linux-headers-amd64 make curl
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
   chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0 systemd udev
   lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static
-  clang-14 binutils)
+  clang-14 binutils "$LIBGPIOD_PACKAGE")
 
 # The packages (./build.sh deb, and the package tests): NativeAOT links with clang-14 for both
 # architectures; arm64 with the aarch64 cross binutils and libc.

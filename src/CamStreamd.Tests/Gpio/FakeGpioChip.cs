@@ -30,6 +30,15 @@ internal sealed class FakeGpioChip : IGpioDriver
     /// <summary>The last request the driver received.</summary>
     public gpio_v2_line_request LastRequest { get; private set; }
 
+    /// <summary>Lines another consumer holds: requesting one fails with EBUSY, as the kernel does.</summary>
+    public HashSet<uint> Busy { get; } = [];
+
+    /// <summary>When set, GPIO_V2_LINE_SET_VALUES_IOCTL fails with this errno (e.g. EIO of an unplugged expander).</summary>
+    public int FailSetErrno { get; set; }
+
+    /// <summary>Every request the driver received, in order.</summary>
+    public List<gpio_v2_line_request> Requests { get; } = [];
+
     /// <summary>Every descriptor handed out: [0] the chip, [1] the line request.</summary>
     public List<GpioFileDescriptor> Handed { get; } = [];
 
@@ -52,7 +61,16 @@ internal sealed class FakeGpioChip : IGpioDriver
 
     public GpioFileDescriptor GetLine(GpioFileDescriptor chip, ref gpio_v2_line_request request, string what)
     {
+        unsafe
+        {
+            if (Busy.Contains(request.offsets[0]))
+            {
+                throw GpioException.FromErrno(what, GpioException.EBUSY);
+            }
+        }
+
         LastRequest = request;
+        Requests.Add(request);
         _activeLow = (request.config.flags & GpioConstants.GPIO_V2_LINE_FLAG_ACTIVE_LOW) != 0;
         var initial = request.config.attrs[0].attr.value & 1;
         Record("request", $"level={Level(initial != 0)}");
@@ -62,6 +80,11 @@ internal sealed class FakeGpioChip : IGpioDriver
     public void SetValues(GpioFileDescriptor lines, gpio_v2_line_values values, string what)
     {
         Assert.Equal(1UL, values.mask);
+        if (FailSetErrno != 0)
+        {
+            throw GpioException.FromErrno(what, FailSetErrno);
+        }
+
         Record("set", $"level={Level((values.bits & 1) != 0)}");
     }
 

@@ -17,7 +17,7 @@ public sealed class PhyResetTests
         var chip = new FakeGpioChip(time);
         var options = new PhyResetOptions(Chip: chip.Path, Line: 51, ActiveLow: true, AssertMs: 10, SettleMs: 100);
 
-        var pulse = PhyReset.PulseAsync(chip, options, time, CancellationToken.None);
+        var pulse = PhyReset.PulseAsync(Lines(chip), options, time, CancellationToken.None);
         await WaitForTimerAsync(time, pulse);
         time.Advance(TimeSpan.FromMilliseconds(9));
         Assert.Equal(3, chip.Calls.Count); // still asserted at 9 ms
@@ -48,7 +48,7 @@ public sealed class PhyResetTests
         var time = new ManualTimeProvider();
         var chip = new FakeGpioChip(time);
 
-        var pulse = PhyReset.PulseAsync(chip, new PhyResetOptions(Chip: chip.Path, Line: 3, ActiveLow: false, AssertMs: 5, SettleMs: 0), time, CancellationToken.None);
+        var pulse = PhyReset.PulseAsync(Lines(chip), new PhyResetOptions(Chip: chip.Path, Line: 3, ActiveLow: false, AssertMs: 5, SettleMs: 0), time, CancellationToken.None);
         await WaitForTimerAsync(time, pulse);
         time.Advance(TimeSpan.FromMilliseconds(5));
         await WaitForTimerAsync(time, pulse);
@@ -63,7 +63,7 @@ public sealed class PhyResetTests
     {
         var time = new ManualTimeProvider();
         var options = new CamStreamdOptions { Gpio = new GpioOptions(new PhyResetOptions(Chip: "/dev/gpiochip7", Line: 51)) };
-        var service = new PhyResetService(options, new FakeGpioChip(time), time, NullLogger<PhyResetService>.Instance);
+        var service = new PhyResetService(options, Lines(new FakeGpioChip(time)), time, NullLogger<PhyResetService>.Instance);
 
         var error = await Assert.ThrowsAsync<GpioException>(() => service.StartAsync(CancellationToken.None));
 
@@ -77,7 +77,7 @@ public sealed class PhyResetTests
         var time = new ManualTimeProvider();
         var chip = new FakeGpioChip(time, lines: 32);
         var options = new CamStreamdOptions { Gpio = new GpioOptions(new PhyResetOptions(Chip: chip.Path, Line: 51)) };
-        var service = new PhyResetService(options, chip, time, NullLogger<PhyResetService>.Instance);
+        var service = new PhyResetService(options, Lines(chip), time, NullLogger<PhyResetService>.Instance);
 
         var error = await Assert.ThrowsAsync<GpioException>(() => service.StartAsync(CancellationToken.None));
 
@@ -91,12 +91,15 @@ public sealed class PhyResetTests
     {
         var time = new ManualTimeProvider();
         var chip = new FakeGpioChip(time);
-        var service = new PhyResetService(new CamStreamdOptions(), chip, time, NullLogger<PhyResetService>.Instance);
+        var service = new PhyResetService(new CamStreamdOptions(), Lines(chip), time, NullLogger<PhyResetService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
 
         Assert.Empty(chip.Calls);
     }
+
+    /// <summary>The default driver (ours, under GpioController) over <paramref name="chip"/>.</summary>
+    internal static GpioLines Lines(FakeGpioChip chip) => new(GpioDrivers.CharacterDevice, chip, _ => false);
 
     /// <summary>Waits (bounded) until the pulse has created its next timer or finished.</summary>
     private static async Task WaitForTimerAsync(ManualTimeProvider time, Task pulse)

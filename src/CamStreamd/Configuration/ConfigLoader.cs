@@ -126,6 +126,13 @@ public static class ConfigLoader
                 errors.Add("gpio.phyReset.line: required (the line offset on the chip)");
             }
 
+            if (root.TryGetProperty("gpio", out gpio) && gpio.ValueKind == JsonValueKind.Object
+                && gpio.TryGetProperty("statusLed", out var led) && led.ValueKind == JsonValueKind.Object
+                && !led.TryGetProperty("line", out _))
+            {
+                errors.Add("gpio.statusLed.line: required (the line offset on the chip)");
+            }
+
             errors.AddRange(ConfigValidator.Validate(options));
             if (errors.Count > 0)
             {

@@ -67,12 +67,9 @@ public static class ConfigValidator
             ValidateStreams(errors, options.Streams);
         }
 
-        if (NotNull(errors, "gpio", options.Gpio) && options.Gpio.PhyReset is { } reset)
+        if (NotNull(errors, "gpio", options.Gpio))
         {
-            DevicePath(errors, "gpio.phyReset.chip", reset.Chip);
-            Range(errors, "gpio.phyReset.line", reset.Line, 0, 65535);
-            Range(errors, "gpio.phyReset.assertMs", reset.AssertMs, 1, 10_000);
-            Range(errors, "gpio.phyReset.settleMs", reset.SettleMs, 0, 60_000);
+            ValidateGpio(errors, options.Gpio);
         }
 
         if (NotNull(errors, "logging", options.Logging))
@@ -81,6 +78,40 @@ public static class ConfigValidator
         }
 
         return errors;
+    }
+
+    private static void ValidateGpio(List<string> errors, GpioOptions gpio)
+    {
+        OneOf(errors, "gpio.driver", gpio.Driver, GpioDrivers.All, StringComparer.Ordinal);
+        var libgpiod = gpio.Driver == GpioDrivers.Libgpiod;
+        if (gpio.PhyReset is { } reset)
+        {
+            GpioChip(errors, "gpio.phyReset.chip", reset.Chip, libgpiod);
+            Range(errors, "gpio.phyReset.line", reset.Line, 0, 65535);
+            Range(errors, "gpio.phyReset.assertMs", reset.AssertMs, 1, 10_000);
+            Range(errors, "gpio.phyReset.settleMs", reset.SettleMs, 0, 60_000);
+        }
+
+        if (gpio.StatusLed is { } led)
+        {
+            GpioChip(errors, "gpio.statusLed.chip", led.Chip, libgpiod);
+            Range(errors, "gpio.statusLed.line", led.Line, 0, 65535);
+            Range(errors, "gpio.statusLed.blinkMs", led.BlinkMs, 100, 5_000);
+            if (gpio.PhyReset is { } phy && phy.Chip == led.Chip && phy.Line == led.Line)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"gpio.statusLed.line: line {led.Line} of {led.Chip} is already gpio.phyReset's"));
+            }
+        }
+    }
+
+    private static void GpioChip(List<string> errors, string key, string? chip, bool libgpiod)
+    {
+        var before = errors.Count;
+        DevicePath(errors, key, chip);
+        if (errors.Count == before && libgpiod && !GpioDrivers.TryChipNumber(chip, out _))
+        {
+            errors.Add($"{key}: gpio.driver \"libgpiod\" opens chips by number, so the chip must be /dev/gpiochipN (got {Quote(chip)})");
+        }
     }
 
     private static void ValidateRtsp(List<string> errors, RtspOptions rtsp)

@@ -1,49 +1,79 @@
+using System.Device.Gpio;
 using CamStreamd.Interop.Gpio;
 
 namespace CamStreamd.Gpio;
 
-/// <summary>One GPIO line held as an output through the character device (uAPI v2); released on dispose.</summary>
+/// <summary>
+/// One GPIO line held as an output through System.Device.Gpio's <see cref="GpioController"/>
+/// (over <see cref="CharacterDeviceGpioDriver"/>, or libgpiod when <c>gpio.driver</c> says so);
+/// values are logical (active = asserted); released, with its chip, on dispose.
+/// </summary>
 public sealed class GpioOutputLine : IDisposable
 {
-    private readonly IGpioDriver _driver;
-    private readonly GpioFileDescriptor _line;
+    private readonly GpioController _controller;
+    private readonly int _offset;
+    private readonly bool _invert;
     private readonly string _name;
 
-    private GpioOutputLine(IGpioDriver driver, GpioFileDescriptor line, string name)
+    internal GpioOutputLine(GpioController controller, int offset, bool invert, string name)
     {
-        _driver = driver;
-        _line = line;
+        _controller = controller;
+        _offset = offset;
+        _invert = invert;
         _name = name;
     }
 
-    /// <summary>Requests line <paramref name="offset"/> of <paramref name="chipPath"/> as an output at logical <paramref name="initialActive"/>.</summary>
-    /// <exception cref="GpioException">The chip is missing, the line is not on it, or it is busy.</exception>
-    public static GpioOutputLine Request(string chipPath, int offset, bool activeLow, bool initialActive, string consumer = "camstreamd") =>
-        Request(GpioKernelDriver.Instance, chipPath, offset, activeLow, initialActive, consumer);
+    /// <summary>The last logical value set (the initial one until the first <see cref="Set"/>).</summary>
+    public bool IsActive { get; private set; }
 
-    /// <summary>Sets the line's logical value (active = asserted; the kernel inverts active-low lines).</summary>
-    /// <exception cref="GpioException">The kernel refused.</exception>
-    public void Set(bool active) =>
-        _driver.SetValues(_line, new gpio_v2_line_values { bits = active ? 1UL : 0UL, mask = 1 }, $"{_name}: GPIO_V2_LINE_SET_VALUES_IOCTL");
-
-    /// <summary>Releases the line (closes the request descriptor).</summary>
-    public void Dispose() => _line.Dispose();
-
-    internal static GpioOutputLine Request(IGpioDriver driver, string chipPath, int offset, bool activeLow, bool initialActive, string consumer)
+    /// <summary>
+    /// Requests line <paramref name="offset"/> of the chip under <paramref name="driver"/> as an output at
+    /// logical <paramref name="initialActive"/>. <paramref name="invert"/>: the driver has no
+    /// active-low flag, so logical values are inverted here (libgpiod through the package).
+    /// </summary>
+    internal static GpioOutputLine Open(GpioDriver driver, int offset, bool invert, bool initialActive, string name)
     {
-        ArgumentNullException.ThrowIfNull(driver);
-        ArgumentNullException.ThrowIfNull(chipPath);
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        var name = $"GPIO line {offset} of {chipPath}";
-        using var chip = driver.OpenChip(chipPath);
-        var info = driver.GetChipInfo(chip, chipPath);
-        if ((uint)offset >= info.lines)
+        var controller = new GpioController(driver);
+        try
         {
-            throw new GpioException($"{name}: no such line, the chip has {info.lines} lines (0..{(long)info.lines - 1})", GpioException.EINVAL);
+            if (offset >= controller.PinCount)
+            {
+                throw new GpioException($"{name}: no such line, the chip has {controller.PinCount} lines (0..{controller.PinCount - 1})", GpioException.EINVAL);
+            }
+
+            controller.OpenPin(offset, PinMode.Output, Level(initialActive, invert));
+            return new GpioOutputLine(controller, offset, invert, name) { IsActive = initialActive };
+        }
+        catch (Exception e) when (e is not GpioException && e is IOException or System.Device.Gpio.Drivers.GpiodException)
+        {
+            controller.Dispose();
+            throw new GpioException($"{name}: {e.Message}", e);
+        }
+        catch
+        {
+            controller.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sets the line's logical value (active = asserted; active-low lines are inverted by the kernel).</summary>
+    /// <exception cref="GpioException">The kernel or libgpiod refused; the message names the line.</exception>
+    public void Set(bool active)
+    {
+        try
+        {
+            _controller.Write(_offset, Level(active, _invert));
+        }
+        catch (Exception e) when (e is not GpioException && e is IOException or InvalidOperationException or System.Device.Gpio.Drivers.GpiodException)
+        {
+            throw new GpioException($"{_name}: {e.Message}", e);
         }
 
-        var request = GpioLineRequests.Output((uint)offset, activeLow, initialActive, consumer);
-        var line = driver.GetLine(chip, ref request, $"{name}: GPIO_V2_GET_LINE_IOCTL");
-        return new GpioOutputLine(driver, line, name);
+        IsActive = active;
     }
+
+    /// <summary>Releases the line and closes the chip.</summary>
+    public void Dispose() => _controller.Dispose();
+
+    private static PinValue Level(bool active, bool invert) => active ^ invert ? PinValue.High : PinValue.Low;
 }

@@ -15,14 +15,12 @@ public static class PhyReset
 
     /// <summary>Pulses the reset line of <paramref name="options"/>.</summary>
     /// <exception cref="GpioException">The chip or line is missing or busy; the message names them.</exception>
-    public static Task PulseAsync(PhyResetOptions options, TimeProvider time, CancellationToken cancellationToken) =>
-        PulseAsync(GpioKernelDriver.Instance, options, time, cancellationToken);
-
-    internal static async Task PulseAsync(IGpioDriver driver, PhyResetOptions options, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task PulseAsync(GpioLines lines, PhyResetOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        using var line = GpioOutputLine.Request(driver, options.Chip, options.Line, options.ActiveLow, initialActive: true, Consumer);
+        using var line = lines.OpenOutput(options.Chip, options.Line, options.ActiveLow, initialActive: true, Consumer);
         try
         {
             await Task.Delay(TimeSpan.FromMilliseconds(options.AssertMs), time, cancellationToken).ConfigureAwait(false);

@@ -13,21 +13,16 @@ namespace CamStreamd.Gpio;
 public sealed partial class PhyResetService : IHostedService
 {
     private readonly PhyResetOptions? _options;
-    private readonly IGpioDriver _driver;
+    private readonly GpioLines _lines;
     private readonly TimeProvider _time;
     private readonly ILogger<PhyResetService> _logger;
 
     /// <summary>Creates the service for <paramref name="options"/>' <c>gpio.phyReset</c>.</summary>
-    public PhyResetService(CamStreamdOptions options, TimeProvider time, ILogger<PhyResetService> logger)
-        : this(options, GpioKernelDriver.Instance, time, logger)
-    {
-    }
-
-    internal PhyResetService(CamStreamdOptions options, IGpioDriver driver, TimeProvider time, ILogger<PhyResetService> logger)
+    public PhyResetService(CamStreamdOptions options, GpioLines lines, TimeProvider time, ILogger<PhyResetService> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Gpio.PhyReset;
-        _driver = driver;
+        _lines = lines;
         _time = time;
         _logger = logger;
     }
@@ -43,7 +38,7 @@ public sealed partial class PhyResetService : IHostedService
         LogPulsing(reset.Chip, reset.Line, reset.ActiveLow ? "low" : "high", reset.AssertMs, reset.SettleMs);
         try
         {
-            await PhyReset.PulseAsync(_driver, reset, _time, cancellationToken).ConfigureAwait(false);
+            await PhyReset.PulseAsync(_lines, reset, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (GpioException e)
         {

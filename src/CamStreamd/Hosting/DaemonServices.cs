@@ -33,6 +33,8 @@ public static class DaemonServices
         services.AddSingleton<StreamSupervisor>();
         services.AddSingleton(ToServerOptions(options.Rtsp));
 
+        services.AddSingleton<GpioLines>();
+
         // First: the PHY must be out of reset before a listener binds.
         services.AddHostedService<PhyResetService>();
         services.AddSingleton<RtspHostedService>();
@@ -40,6 +42,9 @@ public static class DaemonServices
         services.AddSingleton<HttpHostedService>();
         services.AddHostedService(provider => provider.GetRequiredService<HttpHostedService>());
         services.AddHostedService(provider => provider.GetRequiredService<StreamSupervisor>());
+
+        // After the streams: it starts blinking while they start, and goes dark first when stopping.
+        services.AddHostedService<StatusLedService>();
         services.AddHostedService<StartupBanner>();
         return services;
     }
