@@ -40,14 +40,14 @@ cleanup() { guest_stop; rm -rf "$SHARE"; }
 trap cleanup EXIT
 cp "$DEB" "$SHARE/camstreamd.deb"
 # The vivid camera as docs/CAMERAS.md and the vivid guest test configure it: one capture node, a
-# webcam input, 320x180 YUYV (a size vivid's webcam input offers), x264.
+# webcam input, 320x180 YUYV at 25 fps (a size and rate vivid's webcam input offers), x264.
 cat >"$SHARE/camstreamd.json" <<EOF
 {
   "rtsp": { "listenAddress": "0.0.0.0", "port": 8554 },
   "streams": [
     {
       "name": "vivid",
-      "source": { "type": "v4l2", "device": "/dev/video0", "format": "yuyv", "width": $WIDTH, "height": $HEIGHT, "fps": 30 },
+      "source": { "type": "v4l2", "device": "/dev/video0", "format": "yuyv", "width": $WIDTH, "height": $HEIGHT, "fps": 25 },
       "encoder": { "engine": "x264", "bitrate": 500000, "gop": 30 }
     }
   ],
@@ -69,11 +69,17 @@ cp /share/camstreamd.json /etc/camstreamd.json
 t=$(up)
 # Type=notify: restart returns once the daemon has sent READY=1 (listeners bound, stream started).
 systemctl restart camstreamd || { echo "ARM64-GUEST FAIL systemctl restart"; journalctl -u camstreamd --no-pager | tail -n 40; exit 1; }
-echo "ARM64-GUEST ready: service $(systemctl is-active camstreamd) $(elapsed "$t") s after restart, $(up) s after boot"
+restart_s=$(elapsed "$t")
+# The packaged binary as the package's user under the unit's sandbox: native code, no .NET runtime mapped.
+pid=$(systemctl show -p MainPID --value camstreamd)
+exe=$(readlink /proc/$pid/exe); user=$(stat -c %U /proc/$pid)
+echo "ARM64-GUEST main process $pid: $exe as $user, $(grep -o 'libavcodec[^ ]*' /proc/$pid/maps | sort -u | tr '\n' ' ')"
+[ "$exe" = /usr/bin/camstreamd ] && [ "$user" = camstreamd ] || { echo "ARM64-GUEST FAIL main process is $exe as $user"; exit 1; }
+grep -q libcoreclr /proc/$pid/maps && { echo "ARM64-GUEST FAIL libcoreclr is mapped: not the NativeAOT binary"; exit 1; }
+echo "ARM64-GUEST ready: service $(systemctl is-active camstreamd) $restart_s s after restart, $(up) s after boot"
 # The host decodes now; it creates /share/done when it has finished (bounded: 15 min).
 n=0
 while [ ! -e /share/done ] && [ $n -lt 900 ]; do sleep 1; n=$((n + 1)); done
-pid=$(systemctl show -p MainPID --value camstreamd)
 echo "ARM64-GUEST after decoding: service $(systemctl is-active camstreamd), $(grep VmRSS /proc/$pid/status 2>/dev/null | tr -s ' \t' ' ')"
 journalctl -u camstreamd --no-pager -o short-monotonic | tail -n 25
 systemctl is-active -q camstreamd
