@@ -14,7 +14,8 @@
 # stage (the packages' maintainer scripts) under qemu-system-aarch64, booted from the initramfs
 # with camstreamd.mode=stage2. Needs root (debootstrap, mkfs.ext4 -d keeping owners), apt with the
 # arm64 architecture added (dpkg --add-architecture arm64) for `apt-get download`.
-# Concurrent callers wait on a lock; an interrupted run is thrown away and made again.
+# Concurrent callers wait on a lock; an interrupted run is thrown away and made again. A root made
+# with another package list is made again; after changing init.sh's second stage, delete the cache.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/arm64/guest-lib.sh
@@ -88,7 +89,10 @@ make_initramfs() {
 
 # The root: debootstrap's first stage on the host, its second stage in the guest.
 make_root() {
-  [ -f "$CACHE/root.img.complete" ] && return 0
+  # A root made with another package list (the package's Depends changed) is made again.
+  [ -f "$CACHE/root.img.complete" ] && grep -qx "packages=$PACKAGES" "$CACHE/root.img.complete" && return 0
+  [ -f "$CACHE/root.img.complete" ] && log "the cached root was made with other packages; making it again"
+  rm -f "$CACHE/root.img.complete" "$CACHE/root.img"
   command -v debootstrap >/dev/null || die "debootstrap not found: install the Debian package debootstrap"
   command -v mkfs.ext4 >/dev/null || die "mkfs.ext4 not found: install the Debian package e2fsprogs"
   local dir="$CACHE/root.partial" image="$CACHE/root.img.partial" start mirror
@@ -119,8 +123,8 @@ make_root() {
   grep -q 'STAGE2-EXIT 0' "$CACHE/stage2-console.log" \
     || { grep -a -B 30 'STAGE2-EXIT' "$CACHE/stage2-console.log" | tail -n 30 >&2; die "the second stage failed; console: $CACHE/stage2-console.log"; }
   mv "$image" "$CACHE/root.img"
-  printf 'first_stage_s=%s\nsecond_stage_s=%s\n' "$(( stage2_start - start ))" "$(( $(date +%s) - stage2_start ))" >"$CACHE/root.img.complete"
-  log "root made in $(( $(date +%s) - start )) s ($(tr '\n' ' ' <"$CACHE/root.img.complete"))"
+  printf 'first_stage_s=%s\nsecond_stage_s=%s\npackages=%s\n' "$(( stage2_start - start ))" "$(( $(date +%s) - stage2_start ))" "$PACKAGES" >"$CACHE/root.img.complete"
+  log "root made in $(( $(date +%s) - start )) s ($(head -n 2 "$CACHE/root.img.complete" | tr '\n' ' '))"
 }
 
 [ "$(id -u)" -eq 0 ] || die "making the arm64 guest needs root (debootstrap, mkfs.ext4 -d keeping owners, unpacking devices)"

@@ -30,7 +30,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 t_start=$(now)
 CACHE=$("$HERE/make-guest.sh")
 root_s=$(since "$t_start")
-log "guest ready in $CACHE ($root_s s; made once: $(tr '\n' ' ' <"$CACHE/root.img.complete"))"
+log "guest ready in $CACHE ($root_s s; made once: $(head -n 2 "$CACHE/root.img.complete" | tr '\n' ' '))"
 
 WORK=$(mktemp -d /tmp/camstreamd-arm64.XXXXXX)
 SHARE="$WORK/share"
