@@ -6,6 +6,8 @@
 #   ./build.sh run [ARGS]     setup, build and run the daemon (ARGS go to camstreamd, e.g. --config FILE)
 #   ./build.sh bench [ARGS]   setup, build and run the benchmarks (bench/bench.sh; writes docs/BENCHMARKS.md)
 #   ./build.sh deb            build the NativeAOT packages artifacts/deb/camstreamd_<version>_{amd64,arm64}.deb (packaging/debian/build-deb.sh)
+#   ./build.sh test-arm64 [DEB]  build the arm64 package (or take DEB), install it with dpkg -i in a Debian arm64
+#                             systemd guest under qemu-system-aarch64 on vivid, decode it from here (tests/arm64; slow, not in `test`)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -48,6 +50,12 @@ if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
 else
   ARM64_TEST_PACKAGES=(libavcodec59:arm64 libavutil57:arm64 libswscale6:arm64 libssl3:arm64)
 fi
+
+# The arm64 systemd guest (./build.sh test-arm64, tests/arm64): QEMU's arm64 system emulator,
+# debootstrap for the Debian arm64 root (its second stage runs in the guest: no binfmt_misc needed),
+# mkfs.ext4 -d for the root disk, cpio and depmod for the initramfs made of Debian's arm64 kernel
+# and busybox-static (fetched with `apt-get download`, never installed), ffmpeg to decode on the host.
+ARM64_GUEST_PACKAGES=(qemu-system-arm debootstrap e2fsprogs cpio kmod gzip ffmpeg python3)
 
 # Benchmarks (./build.sh bench): the peer server (gst-rtsp-server through Debian's python3-gi),
 # ffmpeg for the clip, GStreamer and ffmpeg as decoding latency clients, gcc for the load client and floor writer.
@@ -109,6 +117,27 @@ build() {
   dotnet build CamStreamd.sln -c "$CONFIGURATION" -nologo -v quiet -clp:NoSummary -warnaserror
 }
 
+test_arm64() {
+  require_dotnet
+  apt_install "${DEB_PACKAGES[@]}" "${ARM64_GUEST_PACKAGES[@]}"
+  add_arm64_architecture
+  if [ -z "$(apt-cache policy linux-image-arm64:arm64 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v none)" ]; then
+    log "apt knows no arm64 packages yet: apt-get update"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+  fi
+  local deb=${1:-}
+  if [ -z "$deb" ]; then
+    log "building the arm64 package"
+    deb=$(DEB_ARCH=arm64 packaging/debian/build-deb.sh)
+  fi
+  # Root: debootstrap, mkfs.ext4 keeping owners, QEMU's 9p share of the package.
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo tests/arm64/test-arm64.sh "$deb"
+}
+
 run_tests() {
   local log_file
   log_file=$(mktemp)
@@ -145,8 +174,9 @@ case "$command" in
   run) setup; build; run_daemon "$@" ;;
   bench) setup; apt_install "${BENCH_PACKAGES[@]}"; build; bench/bench.sh --no-build "$@" ;;
   deb) require_dotnet; apt_install "${DEB_PACKAGES[@]}"; packaging/debian/build-deb.sh ;;
+  test-arm64) test_arm64 "$@" ;;
   *)
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 64
     ;;
 esac
