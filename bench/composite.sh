@@ -69,7 +69,7 @@ JSON
 run_ffmpeg() {
   ffmpeg -nostdin -v error -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" \
     -filter_complex "[0:v][1:v][2:v][3:v]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,fps=15[v]" -map "[v]" \
-    -c:v libx264 -preset ultrafast -tune zerolatency -b:v 3M -g 30 -bf 0 -stats -f null - >"$WORK/f.log" 2>&1 &
+    -c:v libx264 -preset ultrafast -tune zerolatency -b:v 3M -maxrate 3M -bufsize 3M -coder 1 -g 30 -bf 0 -stats -f null - >"$WORK/f.log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
   sleep 6 # connected, decoding, the encoder warm
   kill -0 "$pid" || { cat "$WORK/f.log" >&2; return 1; }
