@@ -194,7 +194,7 @@ previous_verdicts() {
 # The composite's row against ffmpeg (bench/composite.sh prints "| camstreamd (NativeAOT, packaged) | cpu | ms | rss | ratio |").
 composite_verdicts() {
   [ -s "$WORK/composite.md" ] || return 0
-  awk -F'|' '/^\| camstreamd/ { gsub(/ /, "", $6); if ($6 + 0 > 0.7) printf "- NOT MET: composite %s: ratio %s to ffmpeg xstack (target <= 0.7)\n", $2, $6 }' "$WORK/composite.md" | sed 's/  */ /g'
+  awk -F'|' '/^\| camstreamd/ { gsub(/ /, "", $6); gsub(/^ +| +$/, "", $2); if ($6 + 0 > 0.7) printf "- NOT MET: composite %s: ratio %s to ffmpeg xstack (target <= 0.7)\n", $2, $6 }' "$WORK/composite.md"
 }
 
 VERDICTS=$(fanout_verdicts; composite_verdicts; join_verdicts; latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts)
