@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # Composite benchmark: four 640x360 30 fps inputs (one gst-rtsp-server serving a pre-encoded clip,
 # bench/gst-rtsp-server.py, pulled four times) into a 1280x720 15 fps 2x2 composite encoded with
-# x264 (ultrafast, zerolatency, 3 Mbit/s, GOP 30), by camstreamd (source.type composite) and by
-# ffmpeg (-filter_complex xstack, then fps=15 and libx264 with the same settings), in the same run,
-# alternating. Prints each one's CPU-seconds per second (utime+stime, all threads, from
-# /proc/PID/stat over windows after a warm-up; median), CPU-milliseconds per composed frame
-# (CPU-s/s divided by 15) and the ratio camstreamd / ffmpeg (target <= 0.7).
-#   bench/composite.sh [--no-build]      knobs: BENCH_WINDOWS (3), BENCH_WINDOW_SECONDS (3), BENCH_ROUNDS (2)
-# Inputs are pulled over UDP by both (the pull session's TCP loop is being fixed on another branch).
+# x264 (ultrafast, zerolatency, CABAC, CBR 3 Mbit/s with a 1 s VBV, GOP 30: camstreamd's x264
+# settings, given to ffmpeg option for option; both SEI option strings are identical), by
+# camstreamd (source.type composite; the NativeAOT build as packaged and the JIT build) and by
+# ffmpeg (-filter_complex xstack, then fps=15 and libx264), in the same run, alternating.
+# Prints each one's CPU-seconds per second (utime+stime, all threads, from /proc/PID/stat over
+# windows after a warm-up; median over rounds), CPU-milliseconds per composed frame (CPU-s/s / 15),
+# RSS at the end of the window, and the ratio camstreamd / ffmpeg (target <= 0.7). Progress goes
+# to stderr; stdout gets a Markdown section (bench/bench.sh part "composite" puts it in docs/BENCHMARKS.md).
+#   bench/composite.sh [--no-build]      knobs: BENCH_WINDOWS (3), BENCH_WINDOW_SECONDS (3), BENCH_ROUNDS (3),
+#                                        BENCH_COMPOSITE_BUILDS ("aot jit"), AOT_BIN (a published NativeAOT binary to use)
+# Inputs are pulled over UDP by both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ "${1:-}" = "--no-build" ] || dotnet build src/CamStreamd -c Release -nologo -v quiet -clp:NoSummary >/dev/null
+[ "${1:-}" = "--no-build" ] || dotnet build src/CamStreamd -c Release -nologo -v quiet -clp:NoSummary >&2
 WINDOWS=${BENCH_WINDOWS:-3}
 WINDOW_SECONDS=${BENCH_WINDOW_SECONDS:-3}
-ROUNDS=${BENCH_ROUNDS:-2}
+ROUNDS=${BENCH_ROUNDS:-3}
+BUILDS=${BENCH_COMPOSITE_BUILDS:-"aot jit"}
 DLL=src/CamStreamd/bin/Release/net10.0/camstreamd.dll
 HZ=$(getconf CLK_TCK)
 WORK=$(mktemp -d /tmp/camstreamd-composite-bench.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+rss() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 trap cleanup EXIT
 log() { printf '[composite-bench] %s\n' "$*" >&2; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -46,19 +52,29 @@ GST=$!; PIDS+=("$GST")
 wait_for "$WORK/gst.log" '^port [0-9]+' "$GST" 30
 URL="rtsp://127.0.0.1:$(awk '/^port/ { print $2 }' "$WORK/gst.log")/cam0"
 
-run_camstreamd() {
-  local inputs="" i
+if [[ " $BUILDS " == *" aot "* ]] && [ -z "${AOT_BIN:-}" ]; then
+  log "publishing the NativeAOT build (linux-x64, as packaging/debian/build-deb.sh does)"
+  dotnet publish src/CamStreamd/CamStreamd.csproj -c Release -nologo -v quiet -r linux-x64 \
+    -p:PublishAot=true -p:CppCompilerAndLinker=clang-14 -p:StripSymbols=true -p:DebugType=none -o "$WORK/aot" >&2
+  AOT_BIN="$WORK/aot/camstreamd"
+fi
+
+run_camstreamd() { # BUILD -> "cpu rss"
+  local build=$1 inputs="" i command=(dotnet "$DLL")
+  [ "$build" = aot ] && command=("$AOT_BIN")
   for i in 0 1 2 3; do inputs+="${inputs:+,}{ \"url\": \"$URL\", \"transport\": \"udp\", \"name\": \"in$i\" }"; done
   cat >"$WORK/c.json" <<JSON
 { "rtsp": { "listenAddress": "127.0.0.1", "port": 0 }, "http": { "listenAddress": "127.0.0.1", "port": 0 },
   "streams": [ { "name": "mix", "source": { "type": "composite", "width": 1280, "height": 720, "fps": 15, "layout": "grid", "inputs": [ $inputs ] },
                  "encoder": { "engine": "x264", "bitrate": 3000000, "gop": 30 } } ] }
 JSON
-  dotnet "$DLL" --config "$WORK/c.json" >"$WORK/c.log" 2>&1 &
+  "${command[@]}" --config "$WORK/c.json" >"$WORK/c.log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
   wait_for "$WORK/c.log" 'in3.*playing' "$pid" 60
   sleep 3 # every input decoding, the encoder warm
-  measure "$pid"
+  local cpu
+  cpu=$(measure "$pid")
+  echo "$cpu $(rss "$pid")"
   # The inputs' measured rates and the composite's, so a starved input cannot flatter the figure.
   local http
   http=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$WORK/c.log" | head -n 1)
@@ -69,20 +85,40 @@ JSON
 run_ffmpeg() {
   ffmpeg -nostdin -v error -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" \
     -filter_complex "[0:v][1:v][2:v][3:v]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,fps=15[v]" -map "[v]" \
-    -c:v libx264 -preset ultrafast -tune zerolatency -b:v 3M -g 30 -bf 0 -stats -f null - >"$WORK/f.log" 2>&1 &
+    -c:v libx264 -preset ultrafast -tune zerolatency -b:v 3M -maxrate 3M -bufsize 3M -coder 1 -g 30 -bf 0 -stats -f null - >"$WORK/f.log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
   sleep 6 # connected, decoding, the encoder warm
   kill -0 "$pid" || { cat "$WORK/f.log" >&2; return 1; }
-  measure "$pid"
+  local cpu
+  cpu=$(measure "$pid")
+  echo "$cpu $(rss "$pid")"
   grep -a -oE 'frame= *[0-9]+' "$WORK/f.log" | tail -n 1 >&2 || true
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-C=(); F=()
+declare -A CPU RSS
 for r in $(seq "$ROUNDS"); do
-  C+=("$(run_camstreamd)"); log "round $r camstreamd ${C[-1]} CPU-s/s"
-  F+=("$(run_ffmpeg)"); log "round $r ffmpeg ${F[-1]} CPU-s/s"
+  for b in $BUILDS ffmpeg; do
+    if [ "$b" = ffmpeg ]; then line=$(run_ffmpeg); else line=$(run_camstreamd "$b"); fi
+    CPU[$b]+="${line% *} "; RSS[$b]+="${line#* } "
+    log "round $r $b ${line% *} CPU-s/s, RSS ${line#* } MiB"
+  done
 done
-c=$(printf '%s\n' "${C[@]}" | median); f=$(printf '%s\n' "${F[@]}" | median)
-printf '| composite 4x 640x360@30 -> 1280x720@15, x264 | camstreamd %.3f CPU-s/s, %.1f ms/frame | ffmpeg xstack %.3f CPU-s/s, %.1f ms/frame | ratio %.2f (target <= 0.7) | load %s |\n' \
-  "$c" "$(awk -v c="$c" 'BEGIN { print c * 1000 / 15 }')" "$f" "$(awk -v f="$f" 'BEGIN { print f * 1000 / 15 }')" "$(awk -v c="$c" -v f="$f" 'BEGIN { print c / f }')" "$(cut -d' ' -f1 /proc/loadavg)"
+LOAD=$(cut -d' ' -f1 /proc/loadavg)
+med() { tr ' ' '\n' <<<"$1" | grep . | median; }
+f=$(med "${CPU[ffmpeg]}")
+echo "## Composite (4 x 640x360 30 fps -> 1280x720 15 fps, x264; median of $ROUNDS rounds of $WINDOWS x ${WINDOW_SECONDS} s windows)"
+echo
+echo "Four RTSP pulls (UDP) of one gst-rtsp-server clip, decoded, tiled 2x2 and encoded by x264 ultrafast/zerolatency,"
+echo "CABAC, CBR 3 Mbit/s, GOP 30, 2 threads; ffmpeg runs \`-filter_complex xstack,fps=15\` with the same x264 settings"
+echo "(bench/composite.sh). Target: camstreamd / ffmpeg <= 0.7. Load average at the end: $LOAD."
+echo
+echo "| process | CPU-s/s | CPU-ms per composed frame | RSS MiB | ratio to ffmpeg |"
+echo "|---|---:|---:|---:|---:|"
+for b in $BUILDS ffmpeg; do
+  c=$(med "${CPU[$b]}")
+  case "$b" in aot) name="camstreamd (NativeAOT, packaged)" ;; jit) name="camstreamd (JIT)" ;; *) name="ffmpeg xstack" ;; esac
+  printf '| %s | %.3f | %.1f | %s | %.2f |\n' "$name" "$c" "$(awk -v c="$c" 'BEGIN { print c * 1000 / 15 }')" "$(med "${RSS[$b]}")" "$(awk -v c="$c" -v f="$f" 'BEGIN { print c / f }')"
+done
+echo
+echo "Rounds (CPU-s/s): $(for b in $BUILDS ffmpeg; do printf '%s: %s; ' "$b" "${CPU[$b]% }"; done)"

@@ -177,7 +177,7 @@ previous_section() {
 # Prints the previous page's "Targets not met" lines about a part that did not run now.
 previous_verdicts() {
   local part pattern
-  for part in fanout join latency hotpath idle; do
+  for part in fanout join latency hotpath idle composite; do
     ran "$part" && continue
     case "$part" in
       fanout) pattern='fan-out' ;;
@@ -185,12 +185,19 @@ previous_verdicts() {
       latency) pattern='latency' ;;
       hotpath) pattern='hot path' ;;
       idle) pattern='idle ' ;;
+      composite) pattern='composite' ;;
     esac
     previous_section "Targets not met" | grep -E "^- (NOT MET|NOTE): ([a-z-]+: )?$pattern" || true
   done
 }
 
-VERDICTS=$(fanout_verdicts; join_verdicts; latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts)
+# The composite's row against ffmpeg (bench/composite.sh prints "| camstreamd (NativeAOT, packaged) | cpu | ms | rss | ratio |").
+composite_verdicts() {
+  [ -s "$WORK/composite.md" ] || return 0
+  awk -F'|' '/^\| camstreamd/ { gsub(/ /, "", $6); gsub(/^ +| +$/, "", $2); if ($6 + 0 > 0.7) printf "- NOT MET: composite %s: ratio %s to ffmpeg xstack (target <= 0.7)\n", $2, $6 }' "$WORK/composite.md"
+}
+
+VERDICTS=$(fanout_verdicts; composite_verdicts; join_verdicts; latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts)
 
 # Section $1 (heading prefix) from this run when part $2 ran, else from the previous page.
 section() {
@@ -228,6 +235,9 @@ print_all() {
   echo
   # Part "record" (bench/record.sh) writes its own section.
   if [ -s "$WORK/record.md" ]; then cat "$WORK/record.md"; echo; fi
+  # Part "composite" (bench/composite.sh) too; a run without it keeps the last run's section.
+  if [ -s "$WORK/composite.md" ]; then cat "$WORK/composite.md"; echo
+  elif [ -n "$(previous_section "Composite")" ]; then previous_section "Composite"; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include composite)"; echo; fi
   echo "## Targets not met"
   echo
   if [ -n "$VERDICTS" ]; then echo "$VERDICTS"; else echo "- none"; fi

@@ -142,55 +142,18 @@ internal sealed partial class CompositeRtspInput : ICompositeInput, IH264UnitRec
         }
     }
 
-    private async Task ConnectLoopAsync(CancellationToken cancellationToken)
-    {
-        var delay = RtspPullSource.InitialRetryDelay;
-        while (!cancellationToken.IsCancellationRequested)
+    private Task ConnectLoopAsync(CancellationToken cancellationToken) => RtspReconnectLoop.RunAsync(
+        _upstream,
+        token =>
         {
-            var sessionsBefore = _upstream.Sessions;
-            var attemptStart = Stopwatch.GetTimestamp();
-            try
-            {
-                _keyframeRequest.Clear();
-                var session = new RtspPullSession(_options, _logName, this, _upstream, _logger, _keyframeRequest);
-                session.TrackReady += OnTrackReady;
-                await session.RunAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                if (_upstream.Sessions > sessionsBefore)
-                {
-                    delay = RtspPullSource.InitialRetryDelay;
-                    attemptStart = Stopwatch.GetTimestamp();
-                }
-
-                var reason = e is RtspClientException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                _upstream.AddFailure(reason);
-                _upstream.SetState(UpstreamState.Retrying);
-                LogInputFailed(_logger, _logName, Counters.Source, reason, delay.TotalSeconds);
-            }
-
-            // Attempts start 1, 2, 4 ... s apart, counted from each attempt's start (the relay's schedule).
-            var wait = delay - Stopwatch.GetElapsedTime(attemptStart);
-            try
-            {
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            delay = RtspPullSource.NextRetryDelay(delay);
-        }
-    }
+            _keyframeRequest.Clear();
+            var session = new RtspPullSession(_options, _logName, this, _upstream, _logger, _keyframeRequest);
+            session.TrackReady += OnTrackReady;
+            return session.RunAsync(token);
+        },
+        (reason, delaySeconds) => LogInputFailed(_logger, _logName, Counters.Source, reason, delaySeconds),
+        afterSession: null,
+        cancellationToken);
 
     [LoggerMessage(EventId = 3700, Level = LogLevel.Warning, Message = "Composite input {Input}: camera {Url} unavailable ({Reason}); retrying in {DelaySeconds} s")]
     private static partial void LogInputFailed(ILogger logger, string input, string url, string reason, double delaySeconds);

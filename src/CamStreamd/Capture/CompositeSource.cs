@@ -15,7 +15,7 @@ namespace CamStreamd.Capture;
 /// scaled straight into its place in the canvas, a tile without one keeps its last picture, and
 /// a tile without pictures for <c>holdSeconds</c> turns black with its input's name and NO SIGNAL.
 /// The canvas is handed to the pipeline as the frame (no copy); inputs run on their own threads
-/// and reconnect on their own. Between frames the source sleeps (a timer, no polling).
+/// and reconnect on their own. Between frames the source sleeps (one reused timer, no polling, no Task per frame).
 /// </summary>
 public sealed partial class CompositeSource : IVideoSource
 {
@@ -24,6 +24,7 @@ public sealed partial class CompositeSource : IVideoSource
     private readonly ILogger _logger;
     private readonly double _ticksPerFrame;
     private readonly long[] _picturesAtSample;
+    private readonly ReusableDelay _delay = new();
     private long _start;
     private long _next;
     private long _skipped;
@@ -82,6 +83,8 @@ public sealed partial class CompositeSource : IVideoSource
     }
 
     /// <inheritdoc/>
+    /// <remarks>The state machine is pooled: a read that waits for its frame allocates nothing.</remarks>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<VideoFrame> ReadFrameAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -111,9 +114,10 @@ public sealed partial class CompositeSource : IVideoSource
         var due = _start + (long)Math.Round(_next * _ticksPerFrame);
         while (now < due)
         {
-            // Rounded up to whole milliseconds: Task.Delay truncates, and an early wake-up would spin.
+            // Rounded up to whole milliseconds: timers truncate, and an early wake-up would spin.
+            // One reused timer: no Task per frame.
             var wait = TimeSpan.FromMilliseconds(Math.Ceiling((due - now) * 1000.0 / Stopwatch.Frequency));
-            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            await _delay.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
             now = Stopwatch.GetTimestamp();
         }
 
@@ -143,6 +147,7 @@ public sealed partial class CompositeSource : IVideoSource
         }
 
         _disposed = true;
+        _delay.Dispose();
         await Task.WhenAll(_tiles.Select(t => t.Input.DisposeAsync().AsTask())).ConfigureAwait(false);
         foreach (var tile in _tiles)
         {

@@ -42,10 +42,14 @@ public static class CompositeSourceBuilder
         return new CompositeSource(source.Width, source.Height, source.Fps, TimeSpan.FromSeconds(source.HoldSeconds), CompositeSource.ToYuv(rgb), inputs, logger);
     }
 
-    private sealed class NoTap : ICompositeFrameTap
+    private sealed class NoTap : ICompositeFrameTap, IDisposable
     {
         public static readonly NoTap Instance = new();
 
-        public IDisposable? Attach(string stream, Action<VideoFrame> onFrame) => null;
+        public IDisposable Attach(string stream, Action<VideoFrame> onFrame) => this;
+
+        public void Dispose()
+        {
+        }
     }
 }

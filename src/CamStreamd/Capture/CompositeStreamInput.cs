@@ -8,22 +8,19 @@ namespace CamStreamd.Capture;
 /// (copied into the slot, the only copy), or, for a relayed stream whose frames are H.264, the
 /// frames decoded. Runs on that stream's capture loop and never blocks it: a frame that finds the
 /// slot busy (the compositor is scaling from it) is skipped, as the newest picture wins anyway.
-/// Until the stream runs, the input looks for it once a second.
+/// The tap follows the stream by name: a stream removed and added again (or rebuilt by a reload)
+/// feeds the tile again at once, a new relayed stream's first IDR restarting the decoder's picture.
 /// </summary>
 internal sealed class CompositeStreamInput : ICompositeInput
 {
-    private static readonly TimeSpan AttachRetry = TimeSpan.FromSeconds(1);
-
     private readonly string _stream;
     private readonly ICompositeFrameTap _tap;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private readonly Action<VideoFrame> _onFrame;
     private IDisposable? _attachment;
     private H264Decoder? _decoder;
     private long _failuresSeen;
     private bool _disposed;
-    private Task? _attachLoop;
 
     public CompositeStreamInput(string name, string stream, ICompositeFrameTap tap, PictureSlot slot)
     {
@@ -38,16 +35,20 @@ internal sealed class CompositeStreamInput : ICompositeInput
 
     public CompositeInputCounters Counters { get; }
 
-    public void Start() => _attachLoop ??= Task.Run(() => AttachLoopAsync(_stop.Token), CancellationToken.None);
-
-    public async ValueTask DisposeAsync()
+    /// <summary>Attaches to the stream (the tap follows it across restarts: removed and added again, rebuilt by a reload).</summary>
+    public void Start()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        if (_attachLoop is not null)
+        lock (_lock)
         {
-            await _attachLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!_disposed)
+            {
+                _attachment ??= _tap.Attach(_stream, _onFrame);
+            }
         }
+    }
 
+    public ValueTask DisposeAsync()
+    {
         lock (_lock)
         {
             _disposed = true;
@@ -57,36 +58,7 @@ internal sealed class CompositeStreamInput : ICompositeInput
             _decoder = null;
         }
 
-        _stop.Dispose();
-    }
-
-    private async Task AttachLoopAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            lock (_lock)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-
-                _attachment = _tap.Attach(_stream, _onFrame);
-                if (_attachment is not null)
-                {
-                    return;
-                }
-            }
-
-            try
-            {
-                await Task.Delay(AttachRetry, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        return ValueTask.CompletedTask;
     }
 
     private void OnFrame(VideoFrame frame)

@@ -9,6 +9,10 @@ namespace CamStreamd.Capture;
 /// </summary>
 public interface ICompositeFrameTap
 {
-    /// <summary>Attaches <paramref name="onFrame"/> to stream <paramref name="stream"/>; null while the stream is not running. Dispose to detach.</summary>
-    IDisposable? Attach(string stream, Action<VideoFrame> onFrame);
+    /// <summary>
+    /// Attaches <paramref name="onFrame"/> to stream <paramref name="stream"/> for as long as the
+    /// attachment lives: frames come whenever a stream of that name runs, including one removed
+    /// and added again or rebuilt by a reload after the attachment was made. Dispose to detach.
+    /// </summary>
+    IDisposable Attach(string stream, Action<VideoFrame> onFrame);
 }

@@ -264,64 +264,24 @@ public sealed partial class RtspPullSource : IVideoSource, IVideoFrameOwner, IKe
         }
     }
 
-    private async Task ConnectLoopAsync(CancellationToken cancellationToken)
-    {
-        var delay = InitialRetryDelay;
-        while (!cancellationToken.IsCancellationRequested)
+    private Task ConnectLoopAsync(CancellationToken cancellationToken) => RtspReconnectLoop.RunAsync(
+        _upstream,
+        token =>
         {
-            var sessionsBefore = _upstream.Sessions;
-            var attemptStart = Stopwatch.GetTimestamp();
-            try
-            {
-                _keyframeRequest.Clear();
-                var session = new RtspPullSession(_options, _stream, _writer, _upstream, _logger, _keyframeRequest);
-                session.TrackReady += _writer.Begin;
-                await session.RunAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // A session that played had a working upstream: the next attempt comes the shortest wait after its loss.
-                if (_upstream.Sessions > sessionsBefore)
-                {
-                    delay = InitialRetryDelay;
-                    attemptStart = Stopwatch.GetTimestamp();
-                }
-
-                var reason = e is RtspClientException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                _upstream.AddFailure(reason);
-                _upstream.SetState(UpstreamState.Retrying);
-                LogUpstreamFailed(_logger, _stream, ConfigRedactor.RedactUrl(_options.Url) ?? string.Empty, reason, delay.TotalSeconds);
-            }
-            finally
-            {
-                // A lost upstream shows the placeholder now, not after the stall timeout: wake the reader.
-                _writer.End();
-                Interlocked.Increment(ref _sessionEnds);
-                CancelWait();
-            }
-
-            // Attempts start 1, 2, 4 ... s apart (counted from each attempt's start, so the time an
-            // attempt takes and a busy machine's scheduling delays do not stretch the schedule).
-            var wait = delay - Stopwatch.GetElapsedTime(attemptStart);
-            try
-            {
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            delay = NextRetryDelay(delay);
-        }
-    }
+            _keyframeRequest.Clear();
+            var session = new RtspPullSession(_options, _stream, _writer, _upstream, _logger, _keyframeRequest);
+            session.TrackReady += _writer.Begin;
+            return session.RunAsync(token);
+        },
+        (reason, delaySeconds) => LogUpstreamFailed(_logger, _stream, ConfigRedactor.RedactUrl(_options.Url) ?? string.Empty, reason, delaySeconds),
+        () =>
+        {
+            // A lost upstream shows the placeholder now, not after the stall timeout: wake the reader.
+            _writer.End();
+            Interlocked.Increment(ref _sessionEnds);
+            CancelWait();
+        },
+        cancellationToken);
 
     /// <summary>The wait after <paramref name="delay"/>: doubled, at most <see cref="MaxRetryDelay"/> (1, 2, 4, 8, 16, 30, 30 s ...).</summary>
     internal static TimeSpan NextRetryDelay(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));

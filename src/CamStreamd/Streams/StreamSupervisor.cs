@@ -23,6 +23,7 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<StreamSupervisor> _logger;
     private readonly Dictionary<string, StreamInstance> _streams = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SupervisorFrameTap? _frameTap;
     private IReadOnlyList<StreamOptions> _initial;
     private RtspOptions _rtsp;
     private volatile StreamInstance[] _snapshot = [];
@@ -40,7 +41,11 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
         _logger = logger;
 
         // Composite inputs {"stream": name} take the raw frames of the streams this supervisor runs.
-        _factory.FrameTap ??= new SupervisorFrameTap(this);
+        if (_factory.FrameTap is null)
+        {
+            _frameTap = new SupervisorFrameTap(this);
+            _factory.FrameTap = _frameTap;
+        }
     }
 
     /// <summary>Every stream, started or not, in the order added.</summary>
@@ -279,6 +284,7 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
         stream.Outputs = _factory.CreateOutputs(options, pipeline.Hub);
         _streams.Add(options.Name, stream);
         _snapshot = [.. _snapshot, stream];
+        _frameTap?.StreamCreated(stream);
         return stream;
     }
 
@@ -327,6 +333,7 @@ public sealed partial class StreamSupervisor : IHostedService, IAsyncDisposable
         await stream.Outputs.DisposeAsync().ConfigureAwait(false);
         _streams.Remove(stream.Name);
         _snapshot = [.. _snapshot.Where(s => !ReferenceEquals(s, stream))];
+        _frameTap?.StreamRemoved(stream);
         if (_registry.TryRemove(stream.Hub.Name, out var hub))
         {
             hub.Dispose();

@@ -43,8 +43,8 @@ internal sealed class GstRtspServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a server of <paramref name="width"/>x<paramref name="height"/> at <paramref name="fps"/>, IDR every <paramref name="gop"/> frames; Digest auth when <paramref name="user"/> is given; one solid <paramref name="color"/> (RRGGBB) instead of the moving ball when given.</summary>
-    public static async Task<GstRtspServerProcess> StartAsync(int width = 320, int height = 240, int fps = 30, int gop = 30, string? user = null, string? password = null, string protocols = "all", int sessionTimeoutSeconds = 60, string? color = null)
+    /// <summary>Starts a server of <paramref name="width"/>x<paramref name="height"/> at <paramref name="fps"/>, IDR every <paramref name="gop"/> frames; Digest auth when <paramref name="user"/> is given; one solid <paramref name="color"/> (RRGGBB) instead of the moving ball when given; <paramref name="clip"/> (Annex-B H.264) served in a loop at <paramref name="fps"/> instead of an encoded picture.</summary>
+    public static async Task<GstRtspServerProcess> StartAsync(int width = 320, int height = 240, int fps = 30, int gop = 30, string? user = null, string? password = null, string protocols = "all", int sessionTimeoutSeconds = 60, string? color = null, string? clip = null)
     {
         var script = System.IO.Path.Combine(AppContext.BaseDirectory, "Rtsp", "Pull", "gst-rtsp-server.py");
         var inv = CultureInfo.InvariantCulture;
@@ -54,6 +54,7 @@ internal sealed class GstRtspServerProcess : IAsyncDisposable
             "--fps", fps.ToString(inv), "--gop", gop.ToString(inv), "--protocols", protocols, "--session-timeout", sessionTimeoutSeconds.ToString(inv),
             .. user is null ? Array.Empty<string>() : ["--user", user, "--password", password ?? string.Empty],
             .. color is null ? Array.Empty<string>() : ["--color", color],
+            .. clip is null ? Array.Empty<string>() : ["--clip", clip],
         ];
         var server = new GstRtspServerProcess(arguments);
         await server.StartOnAsync(0);

@@ -11,11 +11,15 @@ rtsp://127.0.0.1:PORT/PATH. Prints "LISTENING <port>" once it accepts clients; r
                                    media that several clients DESCRIBE and PLAY at the same moment can
                                    answer 503 or abort in gst_rtsp_media_get_rates, GStreamer 1.22)
                      [--color RRGGBB]   (a solid colour instead of the moving ball: the composite tests)
+                     [--clip FILE.h264]   (serve this Annex-B clip in a loop at --fps instead of encoding a test
+                                           picture: the composite's robustness test feeds corrupt units and
+                                           a resolution change through it)
                      [--listen-at UNIX_TIME]   (start up, then bind the port only at that wall-clock time:
                                                 a restart whose outage length does not depend on start-up time)
 """
 import argparse
 import sys
+import threading
 import time
 
 import gi
@@ -24,6 +28,31 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+
+def access_units(data):
+    """Splits Annex-B bytes into access units: a unit opens at an SEI, SPS, PPS or AUD, or at a first slice."""
+    starts = []
+    pos = data.find(b"\x00\x00\x01")
+    while pos >= 0:
+        starts.append((pos - 1 if pos > 0 and data[pos - 1] == 0 else pos, pos + 3))
+        pos = data.find(b"\x00\x00\x01", pos + 3)
+    units, unit_start, saw_slice = [], None, False
+    for begin, header in starts:
+        if header >= len(data):
+            continue
+        nal_type = data[header] & 0x1F
+        is_slice = nal_type in (1, 5)
+        opens = nal_type in (6, 7, 8, 9) or (is_slice and header + 1 < len(data) and data[header + 1] & 0x80)
+        if unit_start is None:
+            unit_start = begin
+        elif saw_slice and opens:
+            units.append(data[unit_start:begin])
+            unit_start, saw_slice = begin, False
+        saw_slice = saw_slice or is_slice
+    if unit_start is not None and saw_slice:
+        units.append(data[unit_start:])
+    return units
 
 
 def main():
@@ -42,6 +71,7 @@ def main():
     parser.add_argument("--listen-at", type=float, default=0)
     parser.add_argument("--shared", action="store_true")
     parser.add_argument("--color")
+    parser.add_argument("--clip")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -57,6 +87,26 @@ def main():
         f"! openh264enc gop-size={args.gop} bitrate={args.bitrate} complexity=low "
         "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
     )
+    if args.clip:
+        with open(args.clip, "rb") as f:
+            units = access_units(f.read())
+        factory.set_launch(
+            "( appsrc name=src is-live=true do-timestamp=true format=time "
+            f'caps="video/x-h264,stream-format=byte-stream,alignment=au,framerate={args.fps}/1" '
+            "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )")
+
+        def feed(src):
+            period, start, n = 1.0 / args.fps, time.monotonic(), 0
+            while True:
+                delay = start + n * period - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                if src.emit("push-buffer", Gst.Buffer.new_wrapped(units[n % len(units)])) != Gst.FlowReturn.OK:
+                    return  # the media was torn down
+                n += 1
+
+        factory.connect("media-configure", lambda _f, media: threading.Thread(
+            target=feed, args=(media.get_element().get_child_by_name("src"),), daemon=True).start())
     factory.set_shared(args.shared)
     protocols = {
         "tcp": GstRtsp.RTSPLowerTrans.TCP,
