@@ -73,6 +73,12 @@ public sealed class FolderDependencyTests
         ("Http", "Publish"),
         ("Http", "Recording"),
 
+        // WebRTC playback: ICE-lite, SDP, DTLS-SRTP, the per-stream media feed; served over WHEP by Http, run by Hosting.
+        ("WebRtc", "Configuration"),
+        ("WebRtc", "Media"), // the hub, viewer leases, the connection budget
+        ("Http", "WebRtc"), // the WHEP endpoints, sessions in the API and metrics
+        ("Hosting", "WebRtc"), // the plane's hosted service
+
         // Wire formats and the media core.
         ("Rtp", "Media"),
         ("Gpio", "Configuration"),
