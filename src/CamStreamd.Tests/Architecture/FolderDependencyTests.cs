@@ -73,6 +73,10 @@ public sealed class FolderDependencyTests
         ("Http", "Publish"),
         ("Http", "Recording"),
 
+        // WebRTC: DTLS-SRTP (BouncyCastle), our SRTP/SRTCP, and the per-stream media feed over the hub.
+        ("WebRtc", "Media"), // hub subscription, access units, keyframe requests
+        ("WebRtc", "Rtp"), // the H.264 packetizer of the feed, RTCP SR/RR/PLI wire code
+
         // Wire formats and the media core.
         ("Rtp", "Media"),
         ("Gpio", "Configuration"),
