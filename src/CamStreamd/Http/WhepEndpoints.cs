@@ -1,4 +1,3 @@
-using System.Text;
 using CamStreamd.Configuration;
 using CamStreamd.Streams;
 using CamStreamd.WebRtc.Plane;
@@ -86,7 +85,7 @@ internal sealed class WhepEndpoints
         {
             case WhepOfferStatus.Created:
                 var session = result.Session!;
-                var body = Encoding.UTF8.GetBytes(result.Answer!);
+                var body = System.Text.Encoding.UTF8.GetBytes(result.Answer!);
                 context.Response.StatusCode = StatusCodes.Status201Created;
                 context.Response.ContentType = SdpType;
                 context.Response.Headers.Location = $"/streams/{Uri.EscapeDataString(name)}/whep/{session.Id}";
@@ -187,7 +186,7 @@ internal sealed class WhepEndpoints
             length += read;
         }
 
-        return length > maxLength ? null : Encoding.UTF8.GetString(buffer, 0, length);
+        return length > maxLength ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, length);
     }
 
     // CORS (Fetch standard): the allowed origin echoed (or *), and what a cross-origin player needs to read and send.

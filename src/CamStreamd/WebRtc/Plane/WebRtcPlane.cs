@@ -122,6 +122,11 @@ public sealed partial class WebRtcPlane : IAsyncDisposable
             return Refused(hub, remote, WhepOfferStatus.BadOffer, "the offer has no a=fingerprint:sha-256 (DTLS-SRTP needs the browser's certificate fingerprint)");
         }
 
+        if (!Dtls.DtlsFingerprint.TryParse($"{fingerprint.Algorithm} {fingerprint.Value}", out _))
+        {
+            return Refused(hub, remote, WhepOfferStatus.BadOffer, $"the offer's a=fingerprint:sha-256 value is not 32 colon-separated hex bytes: \"{fingerprint.Value}\"");
+        }
+
         if (video.Setup is "passive")
         {
             return Refused(hub, remote, WhepOfferStatus.BadOffer, "the offer's a=setup:passive leaves no DTLS client (we answer passive; offer actpass or active)");
@@ -149,7 +154,7 @@ public sealed partial class WebRtcPlane : IAsyncDisposable
         }
 
         var credentials = IceCredentials.Create();
-        var ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+        var ssrc = Feed.WebRtcMediaSessionSetup.RandomSsrc();
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
         var session = new WebRtcSession(id, hub, credentials, video.IceUfrag, $"{fingerprint.Algorithm} {fingerprint.Value}", format.PayloadType, ssrc, remote, port, _time);
         if (Budget.TryAdmit(session) is var admission && admission != BudgetAdmission.Admitted)
@@ -223,6 +228,7 @@ public sealed partial class WebRtcPlane : IAsyncDisposable
         Budget.Release(session);
         Interlocked.Increment(ref _ended);
         WebRtcLog.SessionEnded(_logger, session.StreamName, session.Id, reason);
+        session.Dispose();
     }
 
     partial void OnStarting();

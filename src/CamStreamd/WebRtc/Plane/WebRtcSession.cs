@@ -12,7 +12,7 @@ namespace CamStreamd.WebRtc.Plane;
 /// valid check came for the consent timeout (RFC 7675), when it never connected, or when the stream
 /// or the DTLS association goes away. It is held in the plane's <see cref="ConnectionBudget"/>.
 /// </summary>
-public sealed partial class WebRtcSession : IBudgetedConnection, IDatagramSender
+public sealed partial class WebRtcSession : IBudgetedConnection, IDatagramSender, IDisposable
 {
     private readonly WebRtcPort _port;
     private readonly TimeProvider _time;
@@ -111,6 +111,13 @@ public sealed partial class WebRtcSession : IBudgetedConnection, IDatagramSender
 
     /// <inheritdoc />
     public void Evict() => Close("evicted for a newcomer before it connected");
+
+    /// <summary>Ends the session (if it has not ended) and frees its resources.</summary>
+    public void Dispose()
+    {
+        Close("disposed");
+        _closing.Dispose();
+    }
 
     /// <summary>Ends the session (idempotent).</summary>
     public void Close(string reason)
