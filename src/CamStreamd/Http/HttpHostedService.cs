@@ -116,7 +116,7 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
         var mjpeg = new MjpegEndpoints(_supervisor, producers, viewers, _loggerFactory.CreateLogger<MjpegEndpoints>(), _stopping.Token);
         var plane = _webRtc?.Plane;
         Budgets = () => [.. (_rtsp.Server is { } rtsp ? [rtsp.Budget] : Array.Empty<ConnectionBudget>()), gate.Budget, viewers, .. (plane is null ? [] : new[] { plane.Budget })];
-        var metrics = new MetricsWriter(_supervisor, sampler, producers, Budgets, () => _rtsp.Server?.DroppedUnanswered ?? 0);
+        var metrics = new MetricsWriter(_supervisor, sampler, producers, Budgets, () => _rtsp.Server?.DroppedUnanswered ?? 0, _webRtc?.Plane);
         app.Use(gate.TrackRequestAsync);
         Map(app, api, mjpeg, metrics);
         app.MapGet("/api/connections", context =>
@@ -128,6 +128,7 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
         });
         new OutputEndpoints(_options, _supervisor, _loggerFactory.CreateLogger<OutputEndpoints>()).Map(app);
         new WhepEndpoints(_supervisor, plane, _options.WebRtc).Map(app);
+        app.MapGet("/api/webrtc", context => WebRtcApi.WriteAsync(context, plane));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;

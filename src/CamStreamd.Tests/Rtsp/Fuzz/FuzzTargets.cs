@@ -17,6 +17,8 @@ internal static class FuzzTargets
         PullFuzzProperty.Response,
         PullFuzzProperty.Sdp,
         PullFuzzProperty.Receive,
+        StunFuzzProperty.Target,
+        SdpOfferFuzzProperty.Target,
     ];
 
     public static FuzzTarget Get(string name) => All.Single(t => t.Name == name);

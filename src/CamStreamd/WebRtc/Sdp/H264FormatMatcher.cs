@@ -27,6 +27,7 @@ internal static class H264FormatMatcher
             0x4D => (iop & 0x80) != 0 ? H264ProfileKind.ConstrainedBaseline : H264ProfileKind.Main,
             0x58 => (iop & 0xC0) == 0xC0 ? H264ProfileKind.ConstrainedBaseline : H264ProfileKind.Other,
             0x64 => (iop & 0x0C) == 0x0C ? H264ProfileKind.ConstrainedHigh : H264ProfileKind.High,
+            0xF4 => H264ProfileKind.High444,
             _ => H264ProfileKind.Other,
         };
     }
@@ -96,9 +97,10 @@ internal static class H264FormatMatcher
     // Which decoder profiles decode a bitstream of another (Constrained Baseline is a subset of all of them).
     private static bool Decodes(H264ProfileKind decoder, H264ProfileKind stream) => stream switch
     {
-        H264ProfileKind.ConstrainedBaseline => decoder is H264ProfileKind.Baseline or H264ProfileKind.Main or H264ProfileKind.High or H264ProfileKind.ConstrainedHigh,
-        H264ProfileKind.Main => decoder is H264ProfileKind.High,
-        H264ProfileKind.ConstrainedHigh => decoder is H264ProfileKind.High,
+        H264ProfileKind.ConstrainedBaseline => decoder is H264ProfileKind.Baseline or H264ProfileKind.Main or H264ProfileKind.High or H264ProfileKind.ConstrainedHigh or H264ProfileKind.High444,
+        H264ProfileKind.Main => decoder is H264ProfileKind.High or H264ProfileKind.High444,
+        H264ProfileKind.High => decoder is H264ProfileKind.High444,
+        H264ProfileKind.ConstrainedHigh => decoder is H264ProfileKind.High or H264ProfileKind.High444,
         _ => false,
     };
 }

@@ -1,7 +1,7 @@
 namespace CamStreamd.WebRtc.Sdp;
 
 /// <summary>The H.264 profiles a WebRTC peer tells apart (RFC 6184 §8.1 profile-level-id, as browsers classify it).</summary>
-internal enum H264ProfileKind
+public enum H264ProfileKind
 {
     /// <summary>Something else (High 10, 4:2:2, 4:4:4, Extended…): never matched.</summary>
     Other,
@@ -20,4 +20,7 @@ internal enum H264ProfileKind
 
     /// <summary>Constrained High (64 with constraint_set4 and 5).</summary>
     ConstrainedHigh,
+
+    /// <summary>High 4:4:4 Predictive (F4): its decoders decode High too (Chromium offers it where it offers no 64).</summary>
+    High444,
 }
