@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using CamStreamd.Tests.WebRtc.Plane;
 using CamStreamd.WebRtc.Ice;
 using CamStreamd.WebRtc.Plane;
@@ -46,7 +45,7 @@ internal static class StunFuzzProperty
     private static byte[][] Seeds()
     {
         var request = new byte[256];
-        var length = StunWriter.WriteBindingRequest(request, new byte[12], "abcdefgh:wxyz"u8, 0x6e0001ff, 1, true, Encoding.UTF8.GetBytes("0123456789abcdefghijklmn"), new byte[1500]);
+        var length = StunWriter.WriteBindingRequest(request, new byte[12], "abcdefgh:wxyz"u8, 0x6e0001ff, 1, true, System.Text.Encoding.UTF8.GetBytes("0123456789abcdefghijklmn"), new byte[1500]);
         return
         [
             StunTests.SampleRequest,

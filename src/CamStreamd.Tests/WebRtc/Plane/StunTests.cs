@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using CamStreamd.WebRtc.Ice;
 
 namespace CamStreamd.Tests.WebRtc.Plane;
@@ -9,7 +8,7 @@ namespace CamStreamd.Tests.WebRtc.Plane;
 public sealed class StunTests
 {
     /// <summary>RFC 5769 §2.4's password of the short-term credential vectors.</summary>
-    internal static readonly byte[] VectorKey = Encoding.UTF8.GetBytes("VOkJxbRl1RmTxUk/WvJxBt");
+    internal static readonly byte[] VectorKey = System.Text.Encoding.UTF8.GetBytes("VOkJxbRl1RmTxUk/WvJxBt");
 
     /// <summary>RFC 5769 §2.1: a binding request (SOFTWARE, PRIORITY, ICE-CONTROLLED, USERNAME "evtj:h6vY", MESSAGE-INTEGRITY, FINGERPRINT).</summary>
     internal static readonly byte[] SampleRequest = Convert.FromHexString(
@@ -34,11 +33,11 @@ public sealed class StunTests
     {
         Assert.Equal(StunParseStatus.Ok, StunReader.TryRead(SampleRequest, out var info));
         Assert.Equal(StunConstants.BindingRequest, info.Type);
-        Assert.Equal("evtj:h6vY", Encoding.ASCII.GetString(SampleRequest, info.UsernameOffset, info.UsernameLength));
+        Assert.Equal("evtj:h6vY", System.Text.Encoding.ASCII.GetString(SampleRequest, info.UsernameOffset, info.UsernameLength));
         Assert.Equal(0x6e0001ffu, info.Priority);
         Assert.False(info.Controlling);
         Assert.True(StunIntegrity.Verify(SampleRequest, info.IntegrityOffset, VectorKey, new byte[1500]));
-        Assert.False(StunIntegrity.Verify(SampleRequest, info.IntegrityOffset, Encoding.UTF8.GetBytes("VOkJxbRl1RmTxUk/WvJxBu"), new byte[1500]));
+        Assert.False(StunIntegrity.Verify(SampleRequest, info.IntegrityOffset, System.Text.Encoding.UTF8.GetBytes("VOkJxbRl1RmTxUk/WvJxBu"), new byte[1500]));
     }
 
     [Theory]
@@ -78,7 +77,7 @@ public sealed class StunTests
     public void A_request_we_write_reads_back_with_use_candidate_and_checks()
     {
         var buffer = new byte[256];
-        var key = Encoding.UTF8.GetBytes("0123456789abcdefghijklmn");
+        var key = System.Text.Encoding.UTF8.GetBytes("0123456789abcdefghijklmn");
         var length = StunWriter.WriteBindingRequest(buffer, new byte[12] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 }, "abcd:efgh"u8, 1234, 99, true, key, new byte[1500]);
         Assert.Equal(StunParseStatus.Ok, StunReader.TryRead(buffer.AsSpan(0, length), out var info));
         Assert.True(info.UseCandidate);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
 using CamStreamd.Configuration;
 using CamStreamd.WebRtc.Ice;
@@ -52,7 +51,7 @@ public sealed partial class WebRtcPlaneTests
         Assert.Equal(StunParseStatus.Ok, StunReader.TryRead(response.Buffer, out var info));
         Assert.Equal(StunConstants.BindingSuccess, info.Type);
         Assert.Equal(3, response.Buffer[19]);
-        Assert.True(StunIntegrity.Verify(response.Buffer, info.IntegrityOffset, Encoding.UTF8.GetBytes(password), new byte[1500]));
+        Assert.True(StunIntegrity.Verify(response.Buffer, info.IntegrityOffset, System.Text.Encoding.UTF8.GetBytes(password), new byte[1500]));
         Assert.Equal((IPEndPoint)client.Client.LocalEndPoint!, StunReader.MappedEndPoint(response.Buffer, info));
 
         var counters = plane.Counters;
@@ -133,7 +132,7 @@ public sealed partial class WebRtcPlaneTests
         var buffer = new byte[512];
         var id = new byte[12];
         id[11] = transaction;
-        var length = StunWriter.WriteBindingRequest(buffer, id, Encoding.ASCII.GetBytes($"{ourUfrag}:{WebRtcTestOffers.ChromiumUfrag}"), 0x6e0001ff, 42, useCandidate, Encoding.UTF8.GetBytes(password), new byte[1500]);
+        var length = StunWriter.WriteBindingRequest(buffer, id, System.Text.Encoding.ASCII.GetBytes($"{ourUfrag}:{WebRtcTestOffers.ChromiumUfrag}"), 0x6e0001ff, 42, useCandidate, System.Text.Encoding.UTF8.GetBytes(password), new byte[1500]);
         return buffer[..length];
     }
 

@@ -6,7 +6,7 @@ namespace CamStreamd.Tests.WebRtc.Whep;
 /// <summary>
 /// One daemon for the WHEP tests: <c>cam0</c>, a 640x480 test pattern at 15 fps with a 10 s GOP
 /// (so a first picture within 1 s can only come from the cached GOP or an asked-for IDR), x264
-/// main profile; RTSP, HTTP and the WebRTC UDP port on free loopback ports; 8 sessions at most.
+/// main profile; RTSP, HTTP and the WebRTC UDP port on free loopback ports; 16 sessions at most (4 per address).
 /// </summary>
 public sealed class WebRtcDaemonFixture : IAsyncLifetime
 {
@@ -20,7 +20,7 @@ public sealed class WebRtcDaemonFixture : IAsyncLifetime
     public const int Fps = 15;
 
     /// <summary>webrtc.maxSessions.</summary>
-    public const int MaxSessions = 8;
+    public const int MaxSessions = 16;
 
     private static readonly string Config = $$"""
         {

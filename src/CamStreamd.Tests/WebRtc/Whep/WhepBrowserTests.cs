@@ -95,6 +95,45 @@ public sealed class WhepBrowserTests(WebRtcDaemonFixture fixture)
         Assert.True(killed.Elapsed > TimeSpan.FromSeconds(20), $"sessions ended after {killed.Elapsed.TotalSeconds:0} s: sooner than consent freshness allows");
     }
 
+    [Fact]
+    public async Task The_web_page_plays_over_webrtc_and_shows_the_browsers_latency()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using (var browser = await DevToolsClient.OpenAsync(fixture.Daemon.HttpBase, cts.Token, BrowserFlags))
+        {
+            const string Probe = """
+                (() => {
+                  const video = document.querySelector('video.webrtc[data-stream="cam0"]');
+                  const img = document.querySelector('img.live[data-stream="cam0"]');
+                  const latency = document.querySelector('section.stream[data-stream="cam0"] .latency');
+                  if (!video || video.hidden || video.videoWidth === 0 || !latency.textContent.includes('jitter buffer')) return null;
+                  return { w: video.videoWidth, h: video.videoHeight, imgHidden: img.hidden, imgSrc: img.src, latency: latency.textContent };
+                })()
+                """;
+            JsonNode? page = null;
+            while (page is null)
+            {
+                page = await browser.EvaluateAsync(Probe, cts.Token);
+                if (page is null)
+                {
+                    await Task.Delay(200, cts.Token);
+                }
+            }
+
+            Assert.Equal(WebRtcDaemonFixture.Width, page["w"]!.GetValue<int>());
+            Assert.Equal(WebRtcDaemonFixture.Height, page["h"]!.GetValue<int>());
+            Assert.True(page["imgHidden"]!.GetValue<bool>());
+            Assert.Equal("", page["imgSrc"]!.GetValue<string>());
+            Assert.StartsWith("WebRTC, jitter buffer ", page["latency"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(1, await fixture.WebRtcClientsAsync());
+            Assert.Equal(0, (await fixture.GetJsonAsync("/api/streams/cam0")).GetProperty("clients").GetProperty("mjpeg").GetInt32());
+
+            // Leaving the page DELETEs its session (pagehide), without waiting for consent freshness.
+            await browser.EvaluateAsync("location.href = 'about:blank'; true", cts.Token);
+            await fixture.WaitUntilAsync(async () => await fixture.SessionsAsync() == 0, "the page's session deleted on pagehide", TimeSpan.FromSeconds(10));
+        }
+    }
+
     /// <summary>Waits until player <paramref name="index"/> decoded <paramref name="frames"/> frames; returns its stats.</summary>
     internal static async Task<JsonNode> WaitForFramesAsync(DevToolsClient browser, int index, int frames, CancellationToken cancellationToken)
     {
