@@ -47,13 +47,17 @@ public sealed class WebRtcStreamFeeds : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_feeds.TryGetValue(hub, out var feed) || feed.IsStopped)
+            if (_feeds.TryGetValue(hub, out var feed) && feed.TryAttach(setup) is { } session)
             {
-                feed = new WebRtcStreamFeed(hub, _logger, OnFeedStopped);
-                _feeds[hub] = feed;
+                return session;
             }
 
-            return feed.Attach(setup);
+            // No feed, or one stopping after its last session left: a fresh one.
+            feed = new WebRtcStreamFeed(hub, _logger, OnFeedStopped);
+            _feeds[hub] = feed;
+            var first = feed.TryAttach(setup)!;
+            feed.Start();
+            return first;
         }
     }
 
