@@ -24,8 +24,7 @@ public sealed class WhepBrowserTests(WebRtcDaemonFixture fixture)
     public async Task Chromium_plays_cam0_at_its_size_first_frame_within_a_second_and_delete_ends_it()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await using var browser = await DevToolsClient.OpenAsync(new Uri(fixture.Daemon.HttpBase, "api/health"), cts.Token, BrowserFlags);
-        Assert.True((await browser.EvaluateAsync(WhepPageScript.Install, cts.Token))!.GetValue<bool>());
+        await using var browser = await OpenPlayerPageAsync(cts.Token);
         var started = await browser.EvaluateAsync("startPlayer('cam0')", cts.Token);
         Assert.True(started!["status"]!.GetValue<int>() == 201, $"WHEP POST: {started.ToJsonString()}");
         var location = started["location"]!.GetValue<string>();
@@ -56,10 +55,9 @@ public sealed class WhepBrowserTests(WebRtcDaemonFixture fixture)
     public async Task Four_sessions_play_beside_an_rtsp_viewer_and_a_killed_browser_is_reaped_by_consent()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150));
-        var browser = await DevToolsClient.OpenAsync(new Uri(fixture.Daemon.HttpBase, "api/health"), cts.Token, BrowserFlags);
+        var browser = await OpenPlayerPageAsync(cts.Token);
         try
         {
-            await browser.EvaluateAsync(WhepPageScript.Install, cts.Token);
             for (var i = 0; i < 4; i++)
             {
                 var started = await browser.EvaluateAsync("startPlayer('cam0')", cts.Token);
@@ -131,6 +129,27 @@ public sealed class WhepBrowserTests(WebRtcDaemonFixture fixture)
             // Leaving the page DELETEs its session (pagehide), without waiting for consent freshness.
             await browser.EvaluateAsync("location.href = 'about:blank'; true", cts.Token);
             await fixture.WaitUntilAsync(async () => await fixture.SessionsAsync() == 0, "the page's session deleted on pagehide", TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>Chromium on a page of the daemon's origin (loaded, so relative WHEP URLs resolve) with the player script installed.</summary>
+    private async Task<DevToolsClient> OpenPlayerPageAsync(CancellationToken cancellationToken)
+    {
+        var browser = await DevToolsClient.OpenAsync(new Uri(fixture.Daemon.HttpBase, "api/health"), cancellationToken, BrowserFlags);
+        try
+        {
+            while ((await browser.EvaluateAsync("location.protocol === 'http:' && document.readyState === 'complete'", cancellationToken))?.GetValue<bool>() != true)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+
+            Assert.True((await browser.EvaluateAsync(WhepPageScript.Install, cancellationToken))!.GetValue<bool>());
+            return browser;
+        }
+        catch
+        {
+            await browser.DisposeAsync();
+            throw;
         }
     }
 
