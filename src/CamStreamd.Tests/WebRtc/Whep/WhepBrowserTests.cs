@@ -11,7 +11,7 @@ namespace CamStreamd.Tests.WebRtc.Whep;
 /// session, and a browser killed without DELETE is reaped by consent freshness; the API counts both.
 /// </summary>
 [Collection(WebRtcDaemonGroup.Name)]
-public sealed class WhepBrowserTests(WebRtcDaemonFixture fixture)
+public sealed class WhepBrowserTests(WebRtcDaemonFixture fixture, ITestOutputHelper output)
 {
     /// <summary>Chromium on loopback: allow loopback candidates, no permission prompts, and the host's address not hidden behind mDNS.</summary>
     internal static readonly string[] BrowserFlags =
@@ -34,10 +34,12 @@ public sealed class WhepBrowserTests(WebRtcDaemonFixture fixture)
         Assert.Equal(WebRtcDaemonFixture.Width, first["width"]!.GetValue<int>());
         Assert.Equal(WebRtcDaemonFixture.Height, first["height"]!.GetValue<int>());
         var firstFrameMs = first["firstFrameMs"]!.GetValue<double>();
+        output.WriteLine($"first decoded frame {firstFrameMs:0} ms after the POST (GOP 10 s)");
         Assert.True(firstFrameMs < 1000, $"first decoded frame after {firstFrameMs:0} ms (GOP 10 s)");
 
         // Over a few seconds, the browser decodes at least 90% of what the stream encoded.
         var (decoded, encoded) = await DecodedAgainstEncodedAsync(browser, [0], TimeSpan.FromSeconds(4), cts.Token);
+        output.WriteLine($"decoded {decoded[0]} of {encoded} frames encoded in 4 s");
         Assert.True(decoded[0] >= 0.9 * encoded, $"decoded {decoded[0]} of {encoded} frames");
         Assert.Equal(1, await fixture.WebRtcClientsAsync());
         var api = await fixture.GetJsonAsync("/api/webrtc");
@@ -90,6 +92,7 @@ public sealed class WhepBrowserTests(WebRtcDaemonFixture fixture)
 
         var killed = Stopwatch.StartNew();
         await fixture.WaitUntilAsync(async () => await fixture.WebRtcClientsAsync() == 0 && await fixture.SessionsAsync() == 0, "consent freshness to end the killed browser's sessions", TimeSpan.FromSeconds(60));
+        output.WriteLine($"killed browser's sessions ended {killed.Elapsed.TotalSeconds:0.0} s after the kill");
         Assert.True(killed.Elapsed > TimeSpan.FromSeconds(20), $"sessions ended after {killed.Elapsed.TotalSeconds:0} s: sooner than consent freshness allows");
     }
 
