@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CamStreamd.Tests.Http;
+using Xunit.Abstractions;
 
 namespace CamStreamd.Tests.WebRtc.Whep;
 
