@@ -17,6 +17,7 @@ internal static class FuzzTargets
         PullFuzzProperty.Response,
         PullFuzzProperty.Sdp,
         PullFuzzProperty.Receive,
+        SrtcpFuzzProperty.Target,
     ];
 
     public static FuzzTarget Get(string name) => All.Single(t => t.Name == name);
