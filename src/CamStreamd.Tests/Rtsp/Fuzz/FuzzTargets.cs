@@ -19,6 +19,7 @@ internal static class FuzzTargets
         PullFuzzProperty.Receive,
         StunFuzzProperty.Target,
         SdpOfferFuzzProperty.Target,
+        SrtcpFuzzProperty.Target,
     ];
 
     public static FuzzTarget Get(string name) => All.Single(t => t.Name == name);

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace CamStreamd.WebRtc.Srtp;
@@ -38,14 +40,17 @@ internal sealed class AesCounterMode : IDisposable
         {
             var length = Math.Min(data.Length, ChunkBlocks * 16);
             var blocks = (length + 15) / 16;
+            // Counter block j = IV with j in its last 16 bits (the IV's low 16 bits are zero, RFC 3711
+            // §4.1.1: salt, SSRC and index fill bits 16..111), written as two 64-bit words.
+            var high = BinaryPrimitives.ReadUInt64BigEndian(iv);
+            var low = BinaryPrimitives.ReadUInt64BigEndian(iv[8..]);
+            var words = MemoryMarshal.Cast<byte, ulong>(_counters.AsSpan(0, blocks * 16));
+            var highWire = BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(high) : high;
             for (var i = 0; i < blocks; i++)
             {
-                var counter = _counters.AsSpan(i * 16, 16);
-                iv.CopyTo(counter);
-                // The IV's low 16 bits are zero (RFC 3711 §4.1.1: the SSRC and index fill bits 16..111), so the block number goes there as is.
-                var j = block + i;
-                counter[14] ^= (byte)(j >> 8);
-                counter[15] ^= (byte)j;
+                var counterLow = low ^ (ulong)(ushort)(block + i);
+                words[2 * i] = highWire;
+                words[(2 * i) + 1] = BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(counterLow) : counterLow;
             }
 
             _encryptor.TransformBlock(_counters, 0, blocks * 16, _keystream, 0);
