@@ -105,6 +105,12 @@ public sealed class WhepHostileInputTests(WebRtcDaemonFixture fixture)
         var dropped = (await fixture.GetJsonAsync("/api/webrtc")).GetProperty("dropped");
         Assert.True(dropped.GetProperty("badIntegrity").GetInt64() >= 1);
         Assert.True(dropped.GetProperty("unknownUfrag").GetInt64() >= 1);
+
+        // The same counters in /metrics, through the strict exposition parser.
+        var metrics = await fixture.Client.GetStringAsync("/metrics");
+        _ = PrometheusTextParser.Parse(metrics);
+        Assert.Contains("camstreamd_webrtc_datagrams_dropped_total{reason=\"badIntegrity\"} ", metrics, StringComparison.Ordinal);
+        Assert.Contains("camstreamd_clients{stream=\"cam0\",protocol=\"webRtc\"} ", metrics, StringComparison.Ordinal);
         using var deleted = await fixture.Client.DeleteAsync(response.Headers.Location);
         await AssertStillServingAsync();
     }
