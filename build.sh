@@ -36,7 +36,8 @@ TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev 
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
   chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0 systemd udev
   lintian python3-jsonschema cmake file gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross qemu-user-static
-  clang-14 binutils "$LIBGPIOD_PACKAGE")
+  clang-14 binutils "$LIBGPIOD_PACKAGE"
+  libsrtp2-1) # libsrtp2: the reference SRTP peer of the WebRTC SRTP tests (openssl s_client: their DTLS peer)
 
 # The packages (./build.sh deb, and the package tests): NativeAOT links with clang-14 for both
 # architectures; arm64 with the aarch64 cross binutils and libc.

@@ -73,6 +73,13 @@ public sealed class FolderDependencyTests
         ("Http", "Publish"),
         ("Http", "Recording"),
 
+        // WebRTC: ICE-lite and SDP (the plane), DTLS-SRTP (BouncyCastle), our SRTP/SRTCP, the per-stream media feed over the hub.
+        ("WebRtc", "Configuration"), // the webrtc options
+        ("WebRtc", "Media"), // hub subscription, access units, keyframe requests, viewer leases, the connection budget
+        ("WebRtc", "Rtp"), // the H.264 packetizer of the feed, RTCP SR/RR/PLI wire code
+        ("Http", "WebRtc"), // the WHEP endpoints, sessions in the API and metrics
+        ("Hosting", "WebRtc"), // the plane's hosted service
+
         // Wire formats and the media core.
         ("Rtp", "Media"),
         ("Rtp", "Interop"), // getrandom for SSRC and first sequence number (RandomNumberGenerator would load OpenSSL)

@@ -24,6 +24,13 @@ public class ConfigLoaderBadConfigTests
         { "{'we ird':1," + Streams() + "}", "we ird: unknown key" },
         { "{'Rtsp':{}," + Streams() + "}", "Rtsp: unknown key" },
 
+        // webrtc.
+        { "{'webrtc':{'prot':1}," + Streams() + "}", "webrtc.prot: unknown key" },
+        { "{'webrtc':{'port':70000}," + Streams() + "}", "webrtc.port: must be between 0 and 65535 (got 70000)" },
+        { "{'webrtc':{'maxSessions':0}," + Streams() + "}", "webrtc.maxSessions: must be between 1 and 1000 (got 0)" },
+        { "{'webrtc':{'additionalHosts':['camera.example.com']}," + Streams() + "}", "webrtc.additionalHosts[0]: must be an IPv4 or IPv6 address" },
+        { "{'webrtc':{'allowOrigins':['https://a.example/path']}," + Streams() + "}", "webrtc.allowOrigins[0]: must be \"*\" or an origin" },
+
         // Duplicate keys.
         { "{'rtsp':{'port':1,'port':2}," + Streams() + "}", "rtsp.port: duplicate key" },
 

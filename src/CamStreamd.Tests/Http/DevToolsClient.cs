@@ -26,7 +26,7 @@ internal sealed class DevToolsClient : IAsyncDisposable
     }
 
     /// <summary>Starts Chromium on <paramref name="url"/> and connects to its page.</summary>
-    public static async Task<DevToolsClient> OpenAsync(Uri url, CancellationToken cancellationToken)
+    public static async Task<DevToolsClient> OpenAsync(Uri url, CancellationToken cancellationToken, params string[] extraArguments)
     {
         var profile = Directory.CreateTempSubdirectory("camstreamd-chromium-").FullName;
         var info = new ProcessStartInfo("chromium")
@@ -41,8 +41,8 @@ internal sealed class DevToolsClient : IAsyncDisposable
         {
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            $"--user-data-dir={profile}", "--remote-debugging-port=0", "--window-size=1200,900", url.ToString(),
-        })
+            $"--user-data-dir={profile}", "--remote-debugging-port=0", "--window-size=1200,900",
+        }.Concat(extraArguments).Append(url.ToString()))
         {
             info.ArgumentList.Add(arg);
         }

@@ -27,6 +27,7 @@ public sealed class HttpDaemonFixture : IAsyncLifetime
         {
           "rtsp": { "listenAddress": "127.0.0.1", "port": 0 },
           "http": { "listenAddress": "127.0.0.1", "port": 0, "apiToken": "{{Token}}", "mjpeg": { "fps": {{MjpegFps}}, "quality": 70 } },
+          "webrtc": { "enabled": false },
           "streams": [
             { "name": "cam0",
               "source": { "type": "testPattern", "width": {{Width}}, "height": {{Height}}, "fps": 15 },

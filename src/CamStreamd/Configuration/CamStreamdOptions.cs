@@ -14,12 +14,14 @@ namespace CamStreamd.Configuration;
 /// <param name="Streams"><c>streams</c>: at least one; names are unique.</param>
 /// <param name="Gpio"><c>gpio</c>: board lines the daemon drives.</param>
 /// <param name="Logging"><c>logging</c>: log level.</param>
+/// <param name="WebRtc"><c>webrtc</c>: WHEP playback in browsers.</param>
 public sealed record CamStreamdOptions(
     RtspOptions? Rtsp = null,
     HttpOptions? Http = null,
     IReadOnlyList<StreamOptions>? Streams = null,
     GpioOptions? Gpio = null,
-    LoggingOptions? Logging = null)
+    LoggingOptions? Logging = null,
+    WebRtcOptions? WebRtc = null)
 {
     /// <summary><c>rtsp</c>: the RTSP server.</summary>
     public RtspOptions Rtsp { get; init; } = Rtsp ?? new();
@@ -35,4 +37,8 @@ public sealed record CamStreamdOptions(
 
     /// <summary><c>logging</c>: log level.</summary>
     public LoggingOptions Logging { get; init; } = Logging ?? new();
+
+    /// <summary><c>webrtc</c>: WHEP playback in browsers.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("webrtc")]
+    public WebRtcOptions WebRtc { get; init; } = WebRtc ?? new();
 }

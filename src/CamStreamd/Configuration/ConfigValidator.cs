@@ -72,6 +72,11 @@ public static class ConfigValidator
             ValidateGpio(errors, options.Gpio);
         }
 
+        if (NotNull(errors, "webrtc", options.WebRtc))
+        {
+            ValidateWebRtc(errors, options.WebRtc);
+        }
+
         if (NotNull(errors, "logging", options.Logging))
         {
             OneOf(errors, "logging.level", options.Logging.Level, LogLevels, StringComparer.OrdinalIgnoreCase);
@@ -100,6 +105,32 @@ public static class ConfigValidator
             if (gpio.PhyReset is { } phy && phy.Chip == led.Chip && phy.Line == led.Line)
             {
                 errors.Add(string.Create(CultureInfo.InvariantCulture, $"gpio.statusLed.line: line {led.Line} of {led.Chip} is already gpio.phyReset's"));
+            }
+        }
+    }
+
+    private static void ValidateWebRtc(List<string> errors, WebRtcOptions webRtc)
+    {
+        Range(errors, "webrtc.port", webRtc.Port, 0, 65535);
+        Range(errors, "webrtc.maxSessions", webRtc.MaxSessions, 1, 1000);
+        if (NotNull(errors, "webrtc.additionalHosts", webRtc.AdditionalHosts))
+        {
+            for (var i = 0; i < webRtc.AdditionalHosts.Count; i++)
+            {
+                ListenAddress(errors, $"webrtc.additionalHosts[{i}]", webRtc.AdditionalHosts[i]);
+            }
+        }
+
+        if (NotNull(errors, "webrtc.allowOrigins", webRtc.AllowOrigins))
+        {
+            for (var i = 0; i < webRtc.AllowOrigins.Count; i++)
+            {
+                var origin = webRtc.AllowOrigins[i];
+                if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+                    && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.AbsolutePath == "/" && !origin.EndsWith('/')))
+                {
+                    errors.Add($"webrtc.allowOrigins[{i}]: must be \"*\" or an origin such as https://example.com (scheme, host, optional port; no path) (got {Quote(origin)})");
+                }
             }
         }
     }

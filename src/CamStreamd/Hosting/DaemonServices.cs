@@ -4,6 +4,7 @@ using CamStreamd.Gpio;
 using CamStreamd.Http;
 using CamStreamd.Media;
 using CamStreamd.Rtsp;
+using CamStreamd.WebRtc.Plane;
 using CamStreamd.Streams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +40,8 @@ public static class DaemonServices
         services.AddHostedService<PhyResetService>();
         services.AddSingleton<RtspHostedService>();
         services.AddHostedService(provider => provider.GetRequiredService<RtspHostedService>());
+        services.AddSingleton<WebRtcHostedService>();
+        services.AddHostedService(provider => provider.GetRequiredService<WebRtcHostedService>());
         services.AddSingleton<HttpHostedService>();
         services.AddHostedService(provider => provider.GetRequiredService<HttpHostedService>());
         services.AddHostedService(provider => provider.GetRequiredService<StreamSupervisor>());

@@ -5,7 +5,7 @@ namespace CamStreamd.Hosting;
 
 /// <summary>
 /// The settings a reload cannot apply: the RTSP listener (address, port, session timeout,
-/// multicast, auth), the HTTP listener, and the GPIO lines (pulsed once at start). A reload logs
+/// multicast, auth), the HTTP listener, the WebRTC port and its settings, and the GPIO lines (pulsed once at start). A reload logs
 /// each changed one as needing <c>systemctl restart camstreamd</c>.
 /// </summary>
 public static class RestartRequiredSettings
@@ -28,6 +28,7 @@ public static class RestartRequiredSettings
         var context = CamStreamdJsonContext.Default;
         Add(changed, "rtsp.auth", JsonSerializer.Serialize(a.Auth, context.RtspAuthOptions) != JsonSerializer.Serialize(b.Auth, context.RtspAuthOptions));
         Add(changed, "http", running.Http != next.Http);
+        Add(changed, "webrtc", JsonSerializer.Serialize(running.WebRtc, context.WebRtcOptions) != JsonSerializer.Serialize(next.WebRtc, context.WebRtcOptions));
         Add(changed, "gpio", JsonSerializer.Serialize(running.Gpio, context.GpioOptions) != JsonSerializer.Serialize(next.Gpio, context.GpioOptions));
         return changed;
     }

@@ -4,6 +4,7 @@ using CamStreamd.Configuration;
 using CamStreamd.Media;
 using CamStreamd.Rtsp;
 using CamStreamd.Streams;
+using CamStreamd.WebRtc.Plane;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -45,6 +46,7 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
     private readonly CamStreamdOptions _options;
     private readonly StreamSupervisor _supervisor;
     private readonly RtspHostedService _rtsp;
+    private readonly WebRtcHostedService? _webRtc;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<HttpHostedService> _logger;
@@ -54,8 +56,9 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
     private StreamRateSampler? _sampler;
 
     /// <summary>Creates the service; nothing is bound until <see cref="StartAsync"/>.</summary>
-    public HttpHostedService(CamStreamdOptions options, StreamSupervisor supervisor, RtspHostedService rtsp, TimeProvider time, ILoggerFactory loggerFactory)
+    public HttpHostedService(CamStreamdOptions options, StreamSupervisor supervisor, RtspHostedService rtsp, TimeProvider time, ILoggerFactory loggerFactory, WebRtcHostedService? webRtc = null)
     {
+        _webRtc = webRtc;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _options = options;
@@ -111,8 +114,9 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
         var info = new StreamInfoBuilder(sampler, producers, http.Mjpeg, _time, () => _rtsp.Server?.LocalEndPoint.Port);
         var api = new ApiEndpoints(_options, _supervisor, info, _time, _loggerFactory.CreateLogger<ApiEndpoints>());
         var mjpeg = new MjpegEndpoints(_supervisor, producers, viewers, _loggerFactory.CreateLogger<MjpegEndpoints>(), _stopping.Token);
-        Budgets = () => _rtsp.Server is { } rtsp ? [rtsp.Budget, gate.Budget, viewers] : [gate.Budget, viewers];
-        var metrics = new MetricsWriter(_supervisor, sampler, producers, Budgets, () => _rtsp.Server?.DroppedUnanswered ?? 0);
+        var plane = _webRtc?.Plane;
+        Budgets = () => [.. (_rtsp.Server is { } rtsp ? [rtsp.Budget] : Array.Empty<ConnectionBudget>()), gate.Budget, viewers, .. (plane is null ? [] : new[] { plane.Budget })];
+        var metrics = new MetricsWriter(_supervisor, sampler, producers, Budgets, () => _rtsp.Server?.DroppedUnanswered ?? 0, _webRtc?.Plane);
         app.Use(gate.TrackRequestAsync);
         Map(app, api, mjpeg, metrics);
         app.MapGet("/api/connections", context =>
@@ -123,6 +127,8 @@ public sealed class HttpHostedService : IHostedService, IAsyncDisposable
             return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, HttpJsonContext.Default.ConnectionsResponse, context.RequestAborted);
         });
         new OutputEndpoints(_options, _supervisor, _loggerFactory.CreateLogger<OutputEndpoints>()).Map(app);
+        new WhepEndpoints(_supervisor, plane, _options.WebRtc).Map(app);
+        app.MapGet("/api/webrtc", context => WebRtcApi.WriteAsync(context, plane));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;

@@ -18,4 +18,5 @@ namespace CamStreamd.Http;
 [JsonSerializable(typeof(ConnectionsResponse))]
 [JsonSerializable(typeof(ChangeResponse))]
 [JsonSerializable(typeof(ProblemResponse))]
+[JsonSerializable(typeof(WebRtcResponse))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;

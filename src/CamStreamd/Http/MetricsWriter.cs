@@ -26,10 +26,12 @@ internal sealed class MetricsWriter
     private readonly MjpegProducers _producers;
     private readonly Func<IReadOnlyList<ConnectionBudget>> _budgets;
     private readonly Func<long> _rtspUnanswered;
+    private readonly CamStreamd.WebRtc.Plane.WebRtcPlane? _webRtc;
 
     /// <summary>Creates the writer; <paramref name="budgets"/> gives the connection budgets, <paramref name="rtspUnanswered"/> the RTSP connections closed without a 503.</summary>
-    public MetricsWriter(StreamSupervisor supervisor, StreamRateSampler rates, MjpegProducers producers, Func<IReadOnlyList<ConnectionBudget>> budgets, Func<long> rtspUnanswered)
+    public MetricsWriter(StreamSupervisor supervisor, StreamRateSampler rates, MjpegProducers producers, Func<IReadOnlyList<ConnectionBudget>> budgets, Func<long> rtspUnanswered, CamStreamd.WebRtc.Plane.WebRtcPlane? webRtc = null)
     {
+        _webRtc = webRtc;
         _supervisor = supervisor;
         _rates = rates;
         _producers = producers;
@@ -100,6 +102,7 @@ internal sealed class MetricsWriter
         WriteUpstream(text, streams);
         ConnectionBudgetMetrics.Write(text, _budgets(), _rtspUnanswered());
         OutputMetrics.Write(text, streams);
+        WebRtcApi.WriteMetrics(text, _webRtc);
         CompositeMetrics.Write(text, streams);
         ProcessMetrics.Write(text);
         return text.ToString();

@@ -110,7 +110,18 @@ public sealed class H264RtpPacketizer : IAccessUnitPreparer
     public void Prepare(AccessUnit unit)
     {
         ArgumentNullException.ThrowIfNull(unit);
-        var block = unit.Rtp;
+        Packetize(unit, unit.Rtp);
+    }
+
+    /// <summary>
+    /// Writes the RTP packets of <paramref name="unit"/> into <paramref name="block"/> (replacing
+    /// any): an output with its own packet size and sequence space (WebRTC's ≤ 1200-byte payloads)
+    /// packetizes once per stream into a block of its own instead of the unit's.
+    /// </summary>
+    public void Packetize(AccessUnit unit, WirePacketBlock block)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(block);
         block.Clear();
         // Every access unit gets its own, increasing RTP timestamp (RFC 6184 §5.1): a source that
         // stamps two units alike (or goes back) would otherwise give clients equal or falling DTS.

@@ -17,6 +17,9 @@ internal static class FuzzTargets
         PullFuzzProperty.Response,
         PullFuzzProperty.Sdp,
         PullFuzzProperty.Receive,
+        StunFuzzProperty.Target,
+        SdpOfferFuzzProperty.Target,
+        SrtcpFuzzProperty.Target,
     ];
 
     public static FuzzTarget Get(string name) => All.Single(t => t.Name == name);

@@ -1,0 +1,70 @@
+using CamStreamd.WebRtc.Dtls;
+using CamStreamd.WebRtc.Srtp;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+
+namespace CamStreamd.Tests.WebRtc;
+
+/// <summary>
+/// A DTLS 1.2 client as a browser is one (BouncyCastle's client protocol): offers use_srtp,
+/// presents its own self-signed certificate, checks the server's against the answer's fingerprint
+/// and exports the SRTP keys. <paramref name="paddingLength"/> makes the ClientHello as large as
+/// Chromium's post-quantum one.
+/// </summary>
+internal sealed class DtlsTestClient(BcTlsCrypto crypto, DtlsCertificate identity, DtlsFingerprint expectedServer, int paddingLength = 0)
+    : DefaultTlsClient(crypto)
+{
+    public SrtpKeyMaterial? Keys { get; private set; }
+
+    public short? AlertReceived { get; private set; }
+
+    protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
+
+    public override IDictionary<int, byte[]> GetClientExtensions()
+    {
+        var extensions = base.GetClientExtensions();
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData([SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80], TlsUtilities.EmptyBytes));
+        if (paddingLength > 0)
+        {
+            TlsExtensionsUtilities.AddPaddingExtension(extensions, paddingLength);
+        }
+
+        return extensions;
+    }
+
+    public override TlsAuthentication GetAuthentication() => new Authentication(this);
+
+    public override void NotifyHandshakeComplete()
+    {
+        base.NotifyHandshakeComplete();
+        Keys = SrtpKeyMaterial.FromExporter(m_context.ExportKeyingMaterial(ExporterLabel.dtls_srtp, null, SrtpKeyMaterial.ExportedLength));
+    }
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) => AlertReceived = alertDescription;
+
+    private sealed class Authentication(DtlsTestClient client) : TlsAuthentication
+    {
+        public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
+        {
+            if (!expectedServer.Matches(serverCertificate.Certificate.GetCertificateAt(0).GetEncoded()))
+            {
+                throw new TlsFatalAlert(AlertDescription.bad_certificate);
+            }
+        }
+
+        public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) =>
+            new BcDefaultTlsCredentialedSigner(
+                new TlsCryptoParameters(client.m_context),
+                (BcTlsCrypto)client.Crypto,
+                client.Identity.PrivateKey,
+                new Certificate([new BcTlsCertificate((BcTlsCrypto)client.Crypto, client.Identity.Der)]),
+                new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+
+        private DtlsFingerprint expectedServer => client.ExpectedServer;
+    }
+
+    private DtlsFingerprint ExpectedServer => expectedServer;
+
+    private DtlsCertificate Identity => identity;
+}

@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using CamStreamd.Media;
+using CamStreamd.Rtp;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.WebRtc.Feed;
+
+/// <summary>
+/// The WebRTC feed of one stream (see <see cref="WebRtcStreamFeeds"/>): one hub subscription, one
+/// packetization per access unit at ≤ 1200-byte payloads (its own SSRC-less sequence space; each
+/// session rewrites payload type, sequence number and SSRC in its copy), one copy into the NACK
+/// history, and one pass over the sessions per packet. Runs while it has sessions.
+/// </summary>
+internal sealed class WebRtcStreamFeed : IDisposable
+{
+    /// <summary>Largest RTP payload: WebRTC's customary 1200 bytes, which fit every path's MTU with SRTP, UDP, IPv6 and a TURN relay.</summary>
+    public const int MaxPayloadLength = 1200;
+
+    /// <summary>Largest RTP packet the feed makes.</summary>
+    public const int MaxPacketLength = RtpHeader.FixedLength + MaxPayloadLength;
+
+    /// <summary>
+    /// A session starts on a keyframe (live, or the feed's cached GOP) captured at most this long
+    /// before it joined (or before it skipped). An older GOP is not replayed: the browser would pace
+    /// its frames by their timestamps and keep that much delay; it gets the IDR it asked for instead.
+    /// Measured against the join, not the dispatch, so the feed's own lag never rejects a fresh IDR.
+    /// </summary>
+    public static readonly TimeSpan MaxStartAge = TimeSpan.FromMilliseconds(500);
+
+    private readonly ILogger _logger;
+    private readonly Action<WebRtcStreamFeed> _stopped;
+    private readonly H264RtpPacketizer _packetizer = H264RtpPacketizer.CreateRandom(MaxPacketLength);
+    private readonly WirePacketBlock _block = new();
+    private readonly byte[] _replayBuffer = new byte[MaxPacketLength];
+    private readonly Lock _gate = new();
+    private readonly List<WebRtcMediaSession> _joining = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HubSubscription _subscription;
+    private WebRtcMediaSession[] _sessions = [];
+    private bool _haveGop;
+    private ushort _gopFirst;
+    private long _gopCapture;
+    private ushort _lastSequence;
+    private bool _stopping;
+    private int _stoppedFlag;
+
+    public WebRtcStreamFeed(StreamHub hub, ILogger logger, Action<WebRtcStreamFeed> stopped)
+    {
+        Hub = hub;
+        _logger = logger;
+        _stopped = stopped;
+        _subscription = hub.Subscribe();
+    }
+
+    public StreamHub Hub { get; }
+
+    public WebRtcPacketHistory History { get; } = new(MaxPacketLength);
+
+    public bool IsStopped => Volatile.Read(ref _stoppedFlag) != 0;
+
+    /// <summary>Sessions attached (joining or playing).</summary>
+    public int SessionCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sessions.Length + _joining.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds a session (started by the feed's thread at the next unit); null when the feed is stopping.</summary>
+    public WebRtcMediaSession? TryAttach(WebRtcMediaSessionSetup setup)
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return null;
+            }
+
+            var session = new WebRtcMediaSession(this, setup, MaxPacketLength);
+            _joining.Add(session);
+            return session;
+        }
+    }
+
+    public void Detach(WebRtcMediaSession session)
+    {
+        bool last;
+        lock (_gate)
+        {
+            _joining.Remove(session);
+            var index = Array.IndexOf(_sessions, session);
+            if (index >= 0)
+            {
+                _sessions = [.. _sessions[..index], .. _sessions[(index + 1)..]];
+            }
+
+            last = _sessions.Length == 0 && _joining.Count == 0 && !_stopping;
+            if (last)
+            {
+                _stopping = true;
+            }
+        }
+
+        if (last)
+        {
+            CancelLoop();
+        }
+    }
+
+    /// <summary>Starts the loop; called once the first session is attached, so the hub's cached GOP (the subscription's first units) reaches it.</summary>
+    public void Start()
+    {
+        _logger.FeedStarted(Hub.Name, _packetizer.Ssrc);
+        _ = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    public void OnSessionSkipping(WebRtcMediaSession session, long drops) => _logger.SessionSkipping(session.Ssrc, Hub.Name, drops);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
+
+        CancelLoop();
+    }
+
+    private void CancelLoop()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop already ended on its own (the stream stopped).
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var reason = "the stream stopped";
+        try
+        {
+            while (await _subscription.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (_subscription.TryRead(out var unit))
+                {
+                    try
+                    {
+                        Dispatch(unit);
+                    }
+                    finally
+                    {
+                        unit.Release();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            reason = "no sessions left";
+        }
+        catch (Exception e)
+        {
+            reason = "failed: " + e.Message;
+            _logger.FeedFailed(e, Hub.Name);
+        }
+        finally
+        {
+            Stop(reason);
+        }
+    }
+
+    private void Dispatch(AccessUnit unit)
+    {
+        var now = Stopwatch.GetTimestamp();
+        StartJoiners();
+        _packetizer.Packetize(unit, _block);
+        var count = _block.PacketCount;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var first = _block.FirstSequenceNumber;
+        for (var i = 0; i < count; i++)
+        {
+            History.Add((ushort)(first + i), _block.GetPacket(i));
+        }
+
+        if (unit.IsKeyframe)
+        {
+            _haveGop = true;
+            _gopFirst = first;
+            _gopCapture = unit.CaptureTimestamp;
+        }
+
+        _lastSequence = (ushort)(first + count - 1);
+        var sessions = Volatile.Read(ref _sessions);
+        if (sessions.Length == 0)
+        {
+            return;
+        }
+
+        var sending = 0;
+        foreach (var session in sessions)
+        {
+            sending += session.BeginUnit(unit.IsKeyframe, unit.CaptureTimestamp, first) ? 1 : 0;
+        }
+
+        // One pass per packet over every session: the packet stays hot in cache while each
+        // session copies, protects and sends it.
+        for (var i = 0; sending > 0 && i < count; i++)
+        {
+            var packet = _block.GetPacket(i);
+            var sequence = (ushort)(first + i);
+            foreach (var session in sessions)
+            {
+                session.Send(packet, sequence);
+            }
+        }
+
+        foreach (var session in sessions)
+        {
+            session.EndUnit(now, _packetizer);
+        }
+    }
+
+    /// <summary>Moves sessions that attached since the last unit into the fan-out, each started on the feed's GOP when it is young enough, else waiting for a keyframe (asked for by <see cref="WebRtcMediaSession.BeginUnit"/> when the unit is not one).</summary>
+    private void StartJoiners()
+    {
+        WebRtcMediaSession[] joiners;
+        lock (_gate)
+        {
+            if (_joining.Count == 0)
+            {
+                return;
+            }
+
+            joiners = [.. _joining];
+            _joining.Clear();
+            _sessions = [.. _sessions, .. joiners];
+        }
+
+        var gopHeld = _haveGop && History.HoldsRange(_gopFirst, _lastSequence);
+        foreach (var session in joiners)
+        {
+            if (gopHeld && session.BeginUnit(keyframe: true, _gopCapture, _gopFirst))
+            {
+                var packets = (ushort)(_lastSequence - _gopFirst) + 1;
+                for (var i = 0; i < packets; i++)
+                {
+                    var sequence = (ushort)(_gopFirst + i);
+                    var length = History.CopyTo(sequence, _replayBuffer);
+                    session.Send(_replayBuffer.AsSpan(0, length), sequence);
+                }
+
+                _logger.SessionJoined(session.Ssrc, Hub.Name, $"started on the cached GOP ({packets} packets)");
+            }
+            else
+            {
+                // The unit being dispatched may be the keyframe it needs (a new feed reads the
+                // hub's cached GOP first); if not, BeginUnit asks for one.
+                _logger.SessionJoined(session.Ssrc, Hub.Name, "waiting for a keyframe");
+            }
+        }
+    }
+
+    private void Stop(string reason)
+    {
+        WebRtcMediaSession[] sessions;
+        lock (_gate)
+        {
+            _stopping = true;
+            Volatile.Write(ref _stoppedFlag, 1);
+            sessions = [.. _sessions, .. _joining];
+            _sessions = [];
+            _joining.Clear();
+        }
+
+        _subscription.Dispose();
+        foreach (var session in sessions)
+        {
+            session.End();
+            session.DisposeCrypto();
+        }
+
+        _stop.Dispose();
+        _logger.FeedStopped(Hub.Name, reason);
+        _stopped(this);
+    }
+}

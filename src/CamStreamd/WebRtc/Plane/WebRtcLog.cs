@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.WebRtc.Plane;
+
+/// <summary>The WebRTC plane's log messages (event ids 9000–9049: port, ICE, WHEP sessions).</summary>
+internal static partial class WebRtcLog
+{
+    [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "WebRTC: UDP port {Port} ({Family}); host candidates {Candidates}")]
+    public static partial void Listening(ILogger logger, int port, string family, string candidates);
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "WebRTC: cannot bind UDP port {Port} (webrtc.port): {Reason}; WHEP answers 503, everything else is served")]
+    public static partial void BindFailed(ILogger logger, int port, string reason);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "WebRTC: a datagram could not be handled")]
+    public static partial void DatagramFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 9010, Level = LogLevel.Information, Message = "Stream {Stream}: WebRTC session {Session} from {Remote} created (payload type {PayloadType}, profile-level-id {Profile})")]
+    public static partial void SessionCreated(ILogger logger, string stream, string session, string remote, int payloadType, string profile);
+
+    [LoggerMessage(EventId = 9011, Level = LogLevel.Information, Message = "Stream {Stream}: WebRTC session {Session} playing to {Peer} ({Milliseconds} ms after the offer)")]
+    public static partial void SessionPlaying(ILogger logger, string stream, string session, string? peer, long milliseconds);
+
+    [LoggerMessage(EventId = 9012, Level = LogLevel.Information, Message = "Stream {Stream}: WebRTC session {Session} ended: {Reason}")]
+    public static partial void SessionEnded(ILogger logger, string stream, string session, string reason);
+
+    [LoggerMessage(EventId = 9013, Level = LogLevel.Information, Message = "Stream {Stream}: WHEP offer from {Remote} refused: {Reason}")]
+    public static partial void OfferRefused(ILogger logger, string stream, string? remote, string reason);
+}

@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Sockets;
+using CamStreamd.WebRtc.Ice;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.WebRtc.Plane;
+
+/// <summary>
+/// The one UDP port of every WebRTC session (<c>webrtc.port</c>). One receive loop reads into one
+/// buffer and sorts each datagram by its first byte (RFC 7983 §7): 0..3 STUN (answered here, ICE-lite),
+/// 20..63 DTLS and 128..191 SRTCP (handed to the session the address belongs to); everything else,
+/// and anything from an unknown address or with a bad USERNAME or MESSAGE-INTEGRITY, is dropped
+/// and counted. Nothing is allocated per datagram.
+/// </summary>
+internal sealed class WebRtcPort : IAsyncDisposable
+{
+    /// <summary>Largest datagram read (DTLS records from Chromium's fragmented ClientHello stay under 1500; room to spare).</summary>
+    public const int ReceiveBufferLength = 4096;
+
+    /// <summary>Kernel receive buffer: bursts of DTLS, checks and RTCP from many sessions.</summary>
+    public const int SocketReceiveBytes = 1 << 20;
+
+    /// <summary>Kernel send buffer: a frame's packets to every session at once.</summary>
+    public const int SocketSendBytes = 4 << 20;
+
+    private readonly Socket _socket;
+    private readonly WebRtcSessionTable _sessions;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly byte[] _receive = new byte[ReceiveBufferLength];
+    private readonly byte[] _response = new byte[StunWriter.MaxResponseLength];
+    private readonly byte[] _scratch = new byte[StunIntegrity.MaxMessageLength];
+    private readonly SocketAddress _from;
+    private Task? _loop;
+
+    private WebRtcPort(Socket socket, WebRtcSessionTable sessions, ILogger logger)
+    {
+        _socket = socket;
+        _sessions = sessions;
+        _logger = logger;
+        _from = new SocketAddress(socket.AddressFamily, SocketAddress.GetMaximumAddressSize(socket.AddressFamily));
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    /// <summary>The bound address and port.</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>True when the socket takes IPv6 peers too.</summary>
+    public bool DualStack => _socket.AddressFamily == AddressFamily.InterNetworkV6;
+
+    /// <summary>What was received and dropped.</summary>
+    public WebRtcPortCounters Counters { get; } = new();
+
+    /// <summary>Binds <paramref name="port"/> on every address, dual-stack where the kernel has IPv6 (else IPv4 only).</summary>
+    public static WebRtcPort Bind(int port, WebRtcSessionTable sessions, ILogger logger)
+    {
+        Socket socket;
+        try
+        {
+            socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable)
+        {
+            socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                socket.Bind(new IPEndPoint(IPAddress.Any, port));
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        socket.ReceiveBufferSize = SocketReceiveBytes;
+        socket.SendBufferSize = SocketSendBytes;
+        socket.Blocking = false;
+        return new WebRtcPort(socket, sessions, logger);
+    }
+
+    /// <summary>Starts the receive loop.</summary>
+    public void Start() => _loop = Task.Run(ReceiveLoopAsync);
+
+    /// <summary>Sends one datagram to <paramref name="to"/> without blocking; false when the kernel buffer is full or the socket closed.</summary>
+    public bool TrySendTo(ReadOnlySpan<byte> datagram, SocketAddress to)
+    {
+        try
+        {
+            return _socket.SendTo(datagram, SocketFlags.None, to) == datagram.Length;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Handles one datagram as if received from <paramref name="from"/> (the receive loop, and tests and fuzzing).</summary>
+    internal void Handle(ReadOnlySpan<byte> datagram, SocketAddress from)
+    {
+        Counters.AddDatagram();
+        if (datagram.IsEmpty)
+        {
+            Counters.AddUnknownKind();
+            return;
+        }
+
+        var first = datagram[0];
+        if (first <= 3)
+        {
+            HandleStun(datagram, from);
+        }
+        else if (first is >= 20 and <= 63)
+        {
+            if (_sessions.ByAddress(from) is { } session)
+            {
+                session.DeliverDtls(datagram);
+            }
+            else
+            {
+                Counters.AddUnknownSource();
+            }
+        }
+        else if (first is >= 128 and <= 191)
+        {
+            if (_sessions.ByAddress(from) is { } session)
+            {
+                session.DeliverRtcp(datagram);
+            }
+            else
+            {
+                Counters.AddUnknownSource();
+            }
+        }
+        else
+        {
+            Counters.AddUnknownKind();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        if (_loop is { } loop)
+        {
+            await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private void HandleStun(ReadOnlySpan<byte> datagram, SocketAddress from)
+    {
+        if (StunReader.TryRead(datagram, out var info) != StunParseStatus.Ok)
+        {
+            Counters.AddStunMalformed();
+            return;
+        }
+
+        if (info.Type != StunConstants.BindingRequest || info.UsernameOffset < 0 || info.IntegrityOffset < 0)
+        {
+            // Indications (keepalives) and responses need no answer; a request without credentials gets none (ICE, RFC 8445 §7.3).
+            Counters.AddStunUnauthenticated();
+            return;
+        }
+
+        // USERNAME is "ourUfrag:theirUfrag" (RFC 8445 §7.2.2); our ufrags are ASCII.
+        var username = datagram.Slice(info.UsernameOffset, info.UsernameLength);
+        var colon = username.IndexOf((byte)':');
+        var ours = colon < 0 ? username : username[..colon];
+        Span<char> ufrag = stackalloc char[StunConstants.MaxUsernameLength];
+        for (var i = 0; i < ours.Length; i++)
+        {
+            ufrag[i] = (char)ours[i];
+        }
+
+        if (_sessions.ByUfrag(ufrag[..ours.Length]) is not { } session || session.State == WebRtcSessionState.Closed)
+        {
+            Counters.AddStunUnknownUfrag();
+            return;
+        }
+
+        var key = session.Credentials.Key;
+        if (!StunIntegrity.Verify(datagram, info.IntegrityOffset, key, _scratch))
+        {
+            Counters.AddStunBadIntegrity();
+            return;
+        }
+
+        if (session.OnValidCheck(from, info.UseCandidate) is { } learned)
+        {
+            _sessions.MapAddress(learned, session);
+        }
+
+        var family = WebRtcSession.Describe(from, out var port, out var address);
+        var length = StunWriter.WriteBindingSuccess(_response, datagram.Slice(8, 12), family, port, address, key, _scratch);
+        if (TrySendTo(_response.AsSpan(0, length), from))
+        {
+            Counters.AddStunAnswered();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveFromAsync(_receive, SocketFlags.None, _from, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
+            {
+                // ICMP errors of earlier sends and oversize datagrams: not fatal for the port.
+                continue;
+            }
+
+            try
+            {
+                Handle(_receive.AsSpan(0, received), _from);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One bad datagram must not stop the port for every other session.
+                WebRtcLog.DatagramFailed(_logger, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace CamStreamd.WebRtc.Srtp;
+
+/// <summary>
+/// Our sending side of SRTP and SRTCP (RFC 3711) with SRTP_AES128_CM_HMAC_SHA1_80: encrypts and
+/// authenticates RTP packets in place (tag appended) and RTCP packets (E flag, SRTCP index and tag
+/// appended). Keeps the rollover counter of our sequence numbers. Allocation-free per packet.
+/// Not thread-safe: one caller at a time (the session's send path holds its lock).
+/// </summary>
+public sealed class SrtpProtector : IDisposable
+{
+    /// <summary>HMAC-SHA1-80: 10 bytes of tag after each SRTP packet.</summary>
+    public const int AuthTagLength = 10;
+
+    /// <summary>E flag + 31-bit SRTCP index (4 bytes) and the tag after each SRTCP packet.</summary>
+    public const int SrtcpTrailerLength = 4 + AuthTagLength;
+
+    private readonly SrtpSessionKeys _rtp;
+    private readonly SrtpSessionKeys _rtcp;
+    private readonly IncrementalHash _rtpMac;
+    private readonly IncrementalHash _rtcpMac;
+    private readonly byte[] _iv = new byte[16];
+    private readonly byte[] _digest = new byte[20];
+    private readonly SrtpRolloverCounter _rollover = new();
+    private uint _srtcpIndex;
+
+    /// <summary>Creates the protector from a master key and salt (for us, the server's pair of <see cref="SrtpKeyMaterial"/>).</summary>
+    public SrtpProtector(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
+    {
+        _rtp = SrtpSessionKeys.Derive(masterKey, masterSalt, rtcp: false);
+        _rtcp = SrtpSessionKeys.Derive(masterKey, masterSalt, rtcp: true);
+        _rtpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _rtp.AuthenticationKey);
+        _rtcpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _rtcp.AuthenticationKey);
+    }
+
+    /// <summary>The rollover counter of the highest sequence number protected so far.</summary>
+    public uint RolloverCounter => _rollover.Rollover;
+
+    /// <summary>SRTCP packets protected so far (the next SRTCP index).</summary>
+    public uint SrtcpIndex => _srtcpIndex;
+
+    /// <summary>
+    /// Encrypts the RTP packet in <paramref name="buffer"/>[..<paramref name="length"/>] in place
+    /// and appends the tag; returns the SRTP length (<paramref name="length"/> + 10). The buffer
+    /// must have room for the tag. A sequence number that goes back (a resend) uses the rollover
+    /// counter it had (RFC 3711 §3.3.1 estimate).
+    /// </summary>
+    public int ProtectRtp(Span<byte> buffer, int length)
+    {
+        var headerLength = SrtpPacket.RtpHeaderLength(buffer[..length]);
+        if (headerLength < 0)
+        {
+            throw new ArgumentException("Not an RTP packet.", nameof(buffer));
+        }
+
+        if (buffer.Length < length + AuthTagLength)
+        {
+            throw new ArgumentException("No room for the SRTP tag.", nameof(buffer));
+        }
+
+        var sequence = BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
+        var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[8..]);
+        var index = _rollover.IndexFor(sequence);
+        _rollover.Update(index);
+        var roc = (uint)(index >> 16);
+
+        SrtpPacket.Iv(_iv, _rtp.Salt, ssrc, index);
+        _rtp.Cipher.Apply(_iv, buffer[headerLength..length]);
+
+        // Tag = HMAC-SHA1(auth key, packet || ROC), first 80 bits (§4.2).
+        Span<byte> rocBytes = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(rocBytes, roc);
+        _rtpMac.AppendData(buffer[..length]);
+        _rtpMac.AppendData(rocBytes);
+        _rtpMac.GetHashAndReset(_digest);
+        _digest.AsSpan(0, AuthTagLength).CopyTo(buffer[length..]);
+        return length + AuthTagLength;
+    }
+
+    /// <summary>
+    /// Encrypts the (compound) RTCP packet in <paramref name="buffer"/>[..<paramref name="length"/>]
+    /// from byte 8 on, appends E=1 with the SRTCP index and the tag (§3.4); returns length + 14.
+    /// </summary>
+    public int ProtectRtcp(Span<byte> buffer, int length)
+    {
+        if (length < 8 || (buffer[0] >> 6) != 2)
+        {
+            throw new ArgumentException("Not an RTCP packet.", nameof(buffer));
+        }
+
+        if (buffer.Length < length + SrtcpTrailerLength)
+        {
+            throw new ArgumentException("No room for the SRTCP trailer.", nameof(buffer));
+        }
+
+        var index = _srtcpIndex;
+        _srtcpIndex = (_srtcpIndex + 1) & 0x7FFF_FFFF;
+        var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[4..]);
+        SrtpPacket.Iv(_iv, _rtcp.Salt, ssrc, index);
+        _rtcp.Cipher.Apply(_iv, buffer[8..length]);
+        BinaryPrimitives.WriteUInt32BigEndian(buffer[length..], 0x8000_0000u | index);
+        _rtcpMac.AppendData(buffer[..(length + 4)]);
+        _rtcpMac.GetHashAndReset(_digest);
+        _digest.AsSpan(0, AuthTagLength).CopyTo(buffer[(length + 4)..]);
+        return length + SrtcpTrailerLength;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _rtpMac.Dispose();
+        _rtcpMac.Dispose();
+        _rtp.Dispose();
+        _rtcp.Dispose();
+    }
+}
