@@ -172,12 +172,19 @@ public sealed partial class WebRtcPlane : IAsyncDisposable
         return new WhepOfferResult(WhepOfferStatus.Created, session, answer, null);
     }
 
+    private int _disposeStarted;
+
     /// <summary>The session of a WHEP resource id, or null.</summary>
     public WebRtcSession? Find(string id) => _sessions.ById(id);
 
-    /// <summary>Ends every session and closes the port.</summary>
+    /// <summary>Ends every session and closes the port; later calls do nothing (the host stops, then disposes, the service).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
         if (_sweep is { } sweep)
         {
             await sweep.DisposeAsync().ConfigureAwait(false);

@@ -151,9 +151,16 @@ internal sealed class WebRtcPort : IAsyncDisposable
         }
     }
 
+    private int _disposeStarted;
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         if (_loop is { } loop)
