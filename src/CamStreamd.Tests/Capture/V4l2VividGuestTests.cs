@@ -50,7 +50,9 @@ public partial class V4l2VividGuestTests
         dotnet DLL devices > $OUT/devices.txt 2>&1; echo "RESULT devices_rc=$?"
         dotnet DLL --config $OUT/config.json > $OUT/daemon.log 2>&1 &
         DPID=$!
-        waitfor 60 grep -q "RTSP listening" $OUT/daemon.log || { echo "RESULT daemon=not-listening"; exit 1; }
+        # "running" comes after every hosted service started: the streams exist then. RTSP listens
+        # earlier, and under TCG a viewer that came in between got 404 for a stream not yet added.
+        waitfor 60 grep -q "camstreamd running" $OUT/daemon.log || { echo "RESULT daemon=not-listening"; exit 1; }
         echo "RESULT listening_at=$(now)"
         PIDS=""
         for s in yuyv nv12 mplane; do
