@@ -72,8 +72,17 @@ public sealed partial class GstreamerRtspsrcInteropTests
             return;
         }
 
-        Assert.True(result.ExitCode == 0, diagnostics + "\ndaemon:\n" + run.DaemonLogTail);
-        Assert.True(result.StandardError.Trim().Length == 0, diagnostics);
+        var shutdownRace = IsRtspsrcShutdownRace(result.ExitCode, result.StandardOutput, result.StandardError);
+        if (shutdownRace)
+        {
+            _output.WriteLine($"{row}: rtspsrc's own shutdown race after EOS (its queued PAUSE ran after its TEARDOWN); tolerated:\n{result.StandardError}");
+        }
+        else
+        {
+            Assert.True(result.ExitCode == 0, diagnostics + "\ndaemon:\n" + run.DaemonLogTail);
+            Assert.True(result.StandardError.Trim().Length == 0, diagnostics);
+        }
+
         Assert.DoesNotContain("WARNING:", result.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("ERROR:", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Got EOS from element \"pipeline0\"", result.StandardOutput, StringComparison.Ordinal);
@@ -86,7 +95,46 @@ public sealed partial class GstreamerRtspsrcInteropTests
         Assert.Equal("640x360", $"{caps.Groups["w"].Value}x{caps.Groups["h"].Value}");
     }
 
+    /// <summary>
+    /// True for exactly one failure that is rtspsrc's and not the server's: after EOS, gst-launch
+    /// sets the pipeline to NULL; PLAYING→PAUSED queues a PAUSE on rtspsrc's command thread and
+    /// PAUSED→READY a CLOSE, and now and then (1 run in 20 here, idle) the CLOSE sends TEARDOWN and
+    /// closes the connection first, so the PAUSE fails with "Received end-of-file" and gst-launch
+    /// exits 1. The daemon never sees that PAUSE (its log shows TEARDOWN → 200, then the client
+    /// closing). Everything before "Setting pipeline to NULL" must still be clean, and every error
+    /// line must be that one.
+    /// </summary>
+    internal static bool IsRtspsrcShutdownRace(int exitCode, string standardOutput, string standardError)
+    {
+        if (exitCode != 1 || !standardOutput.Contains("Got EOS from element \"pipeline0\"", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var errors = standardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var pauseFailed = false;
+        foreach (var line in errors)
+        {
+            var expected = line.StartsWith("ERROR: from element /GstPipeline:pipeline0/GstRTSPSrc:rtspsrc0: Could not write to resource.", StringComparison.Ordinal)
+                || line == "Additional debug info:"
+                || line == "Could not send message. (Received end-of-file)"
+                || RtspsrcSendSite().IsMatch(line);
+            if (!expected)
+            {
+                return false;
+            }
+
+            pauseFailed |= line.Contains("gst_rtspsrc_pause ()", StringComparison.Ordinal);
+        }
+
+        return pauseFailed;
+    }
+
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+
+    // "../gst/rtsp/gstrtspsrc.c(9240): gst_rtspsrc_pause (): /GstPipeline:pipeline0/GstRTSPSrc:rtspsrc0:"
+    [GeneratedRegex(@"^\S*gstrtspsrc\.c\(\d+\): gst_rtspsrc_(try_send|pause) \(\): /GstPipeline:pipeline0/GstRTSPSrc:rtspsrc0:$")]
+    private static partial Regex RtspsrcSendSite();
 
     // "/GstPipeline:pipeline0/GstFakeSink:fakesink0: last-message = chain   ******* (fakesink0:sink) (345600 bytes, ..."
     [GeneratedRegex(@"GstFakeSink:fakesink0: last-message = chain ")]
