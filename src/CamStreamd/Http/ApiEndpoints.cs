@@ -82,7 +82,7 @@ internal sealed class ApiEndpoints
             return;
         }
 
-        var (stream, errors) = StreamRequestParser.Parse(body, _options, [.. _supervisor.Streams.Select(s => s.Options)]);
+        var (stream, errors) = StreamBodyParser.ParseStream(body, _options, [.. _supervisor.Streams.Select(s => s.Options)]);
         if (stream is null)
         {
             var detail = errors.Count == 1 ? errors[0].Message : $"{errors.Count} problems in the stream";

@@ -183,7 +183,7 @@ internal sealed class OutputEndpoints
         }
 
         var running = _supervisor.Streams.Select(s => s.Options).ToList();
-        var (streams, errors) = StreamBatchParser.Parse(buffer.ToArray(), _options, running);
+        var (streams, errors) = StreamBodyParser.ParseStreams(buffer.ToArray(), _options, running);
         if (streams is null)
         {
             var detail = errors.Count == 1 ? errors[0].Message : $"{errors.Count} problems in the streams";
