@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CamStreamd.Tests.EndToEnd;
-using CamStreamd.Tests.Rtsp.Pull;
 using Xunit.Abstractions;
 
 namespace CamStreamd.Tests.Composite;

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using CamStreamd.Media.H264;
 using CamStreamd.Tests.EndToEnd;
-using CamStreamd.Tests.Rtsp.Pull;
 using Xunit.Abstractions;
 
 namespace CamStreamd.Tests.Composite;
