@@ -71,7 +71,7 @@ internal sealed class ApiEndpoints
     /// <summary><c>POST /api/streams</c>: a stream in the config file's JSON shape; 201 with the change.</summary>
     public async Task AddAsync(HttpContext context)
     {
-        if (!await AuthorizeAsync(context).ConfigureAwait(false))
+        if (!await _token.AuthorizeAsync(context, _logger).ConfigureAwait(false))
         {
             return;
         }
@@ -82,7 +82,7 @@ internal sealed class ApiEndpoints
             return;
         }
 
-        var (stream, errors) = StreamRequestParser.Parse(body, _options, [.. _supervisor.Streams.Select(s => s.Options)]);
+        var (stream, errors) = StreamBodyParser.ParseStream(body, _options, [.. _supervisor.Streams.Select(s => s.Options)]);
         if (stream is null)
         {
             var detail = errors.Count == 1 ? errors[0].Message : $"{errors.Count} problems in the stream";
@@ -117,7 +117,7 @@ internal sealed class ApiEndpoints
 
     private async Task ChangeAsync(HttpContext context, string action, Func<string, CancellationToken, Task<bool>> change)
     {
-        if (!await AuthorizeAsync(context).ConfigureAwait(false))
+        if (!await _token.AuthorizeAsync(context, _logger).ConfigureAwait(false))
         {
             return;
         }
@@ -138,18 +138,6 @@ internal sealed class ApiEndpoints
     {
         var state = _supervisor.Find(name)?.State ?? StreamState.Stopped;
         return WriteJsonAsync(context, new ChangeResponse(name, action, state, Persisted: false, RuntimeOnlyNote), HttpJsonContext.Default.ChangeResponse);
-    }
-
-    private async Task<bool> AuthorizeAsync(HttpContext context)
-    {
-        if (_token.IsAllowed(context.Request.Headers.Authorization))
-        {
-            return true;
-        }
-
-        _logger.Unauthorized(context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
-        await ApiTokenCheck.ChallengeAsync(context).ConfigureAwait(false);
-        return false;
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context)

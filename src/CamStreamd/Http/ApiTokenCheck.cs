@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
 namespace CamStreamd.Http;
@@ -38,6 +39,19 @@ internal sealed class ApiTokenCheck
 
         var given = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()));
         return CryptographicOperations.FixedTimeEquals(given, _tokenHash);
+    }
+
+    /// <summary>True when the request may go on; otherwise logs the refusal and answers 401 (<see cref="ChallengeAsync"/>).</summary>
+    public async Task<bool> AuthorizeAsync(HttpContext context, ILogger logger)
+    {
+        if (IsAllowed(context.Request.Headers.Authorization))
+        {
+            return true;
+        }
+
+        logger.Unauthorized(context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
+        await ChallengeAsync(context).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>Writes 401 with <c>WWW-Authenticate: Bearer</c> and a problem document.</summary>

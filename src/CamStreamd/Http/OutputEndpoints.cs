@@ -80,7 +80,7 @@ internal sealed class OutputEndpoints
 
     private async Task DeleteAsync(HttpContext context)
     {
-        if (!await AuthorizeAsync(context).ConfigureAwait(false))
+        if (!await _token.AuthorizeAsync(context, _logger).ConfigureAwait(false))
         {
             return;
         }
@@ -157,7 +157,7 @@ internal sealed class OutputEndpoints
 
     private async Task AddStreamsAsync(HttpContext context)
     {
-        if (!await AuthorizeAsync(context).ConfigureAwait(false))
+        if (!await _token.AuthorizeAsync(context, _logger).ConfigureAwait(false))
         {
             return;
         }
@@ -183,7 +183,7 @@ internal sealed class OutputEndpoints
         }
 
         var running = _supervisor.Streams.Select(s => s.Options).ToList();
-        var (streams, errors) = StreamBatchParser.Parse(buffer.ToArray(), _options, running);
+        var (streams, errors) = StreamBodyParser.ParseStreams(buffer.ToArray(), _options, running);
         if (streams is null)
         {
             var detail = errors.Count == 1 ? errors[0].Message : $"{errors.Count} problems in the streams";
@@ -236,17 +236,5 @@ internal sealed class OutputEndpoints
         return _supervisor.Find(name) is null
             ? Problems.NoSuchStreamAsync(context, name)
             : Problems.WriteAsync(context, StatusCodes.Status404NotFound, $"stream \"{name}\" is not recorded (no streams[].record)", new ProblemField("name", "not recorded"));
-    }
-
-    private async Task<bool> AuthorizeAsync(HttpContext context)
-    {
-        if (_token.IsAllowed(context.Request.Headers.Authorization))
-        {
-            return true;
-        }
-
-        _logger.Unauthorized(context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString());
-        await ApiTokenCheck.ChallengeAsync(context).ConfigureAwait(false);
-        return false;
     }
 }

@@ -39,8 +39,11 @@ internal static class ProcessMetrics
             MetricsWriter.Sample(text, "process_max_fds", [], max);
         }
 
-        MetricsWriter.Family(text, "dotnet_gc_heap_bytes", "gauge", "Bytes in the managed heap after the last collection.");
-        MetricsWriter.Sample(text, "dotnet_gc_heap_bytes", [], GC.GetGCMemoryInfo().HeapSizeBytes);
+        // GetTotalMemory(false) neither collects nor allocates, and is right before the first
+        // collection; GetGCMemoryInfo().HeapSizeBytes describes the last collection, so it read 0 on
+        // an idle daemon that never collected (NativeAOT with a quiet stream may go hours without one).
+        MetricsWriter.Family(text, "dotnet_gc_heap_bytes", "gauge", "Bytes allocated in the managed heap (live objects and garbage not yet collected).");
+        MetricsWriter.Sample(text, "dotnet_gc_heap_bytes", [], GC.GetTotalMemory(forceFullCollection: false));
     }
 
     private static int? OpenFileDescriptors()

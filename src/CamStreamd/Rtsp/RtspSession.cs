@@ -8,45 +8,39 @@ using Microsoft.Extensions.Logging;
 namespace CamStreamd.Rtsp;
 
 /// <summary>
-/// One RTSP session: a viewer of one stream over one transport. While playing it owns a
-/// <see cref="HubSubscription"/>, a viewer lease and a send loop task (wait → read → send every
-/// packet → release, and an RTCP sender report every <see cref="RtspServerOptions.RtcpInterval"/>),
-/// so a slow viewer only ever stalls its own loop; the hub drops frames for it instead.
+/// One RTSP session: a viewer of one stream over one transport, from SETUP to its end. While
+/// playing it owns a <see cref="HubSubscription"/>, a viewer lease and the send loop of its
+/// <see cref="RtspSessionSender"/>, so a slow viewer only ever stalls its own loop; the hub drops
+/// frames for it instead.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The send loop's CTS is disposed when sending stops (PauseAsync/EndAsync).")]
 internal sealed class RtspSession : IRtcpReceiver
 {
     private readonly Lock _gate = new();
     private readonly ILogger _logger;
-    private readonly TimeSpan _rtcpInterval;
     private readonly RtspSessionRtcp? _rtcp;
+    private readonly RtspSessionSender _sender;
     private RtpTransport? _transport;
     private HubSubscription? _subscription;
     private ViewerLease? _viewer;
     private CancellationTokenSource? _sendCts;
     private Task _sendLoop = Task.CompletedTask;
     private long _lastActivity;
-    private long _framesSent;
-    private long _bytesSent;
-    private long _packetsSent;
-    private long _octetsSent;
     private long _droppedBefore;
-    private long _lastSentTimestamp90k = long.MinValue;
-    private long _lastReport;
-    private bool _resuming;
     private bool _ended;
 
     public RtspSession(StreamHub hub, ILogger logger, RtspServerOptions options, IPEndPoint remote)
     {
         Hub = hub;
         _logger = logger;
-        _rtcpInterval = options.RtcpInterval;
         RemoteEndPoint = remote;
         Id = NewId();
         if (hub.Preparer is H264RtpPacketizer packetizer)
         {
             _rtcp = new RtspSessionRtcp(packetizer, hub.Counters, $"{options.ServerName}-{Id}", hub.RequestKeyframe);
         }
+
+        _sender = new RtspSessionSender(hub, _rtcp, options.RtcpInterval, logger, Id);
 
         Touch();
     }
@@ -75,10 +69,10 @@ internal sealed class RtspSession : IRtcpReceiver
     /// <summary>The connection that carries the RTP of a TCP-interleaved session.</summary>
     public RtspConnection? InterleavedConnection => (_transport as TcpInterleavedTransport)?.Connection;
 
-    public long FramesSent => Interlocked.Read(ref _framesSent);
+    public long FramesSent => _sender.FramesSent;
 
     /// <summary>Bytes sent on the wire (RTP, interleaved headers over TCP).</summary>
-    public long BytesSent => Interlocked.Read(ref _bytesSent);
+    public long BytesSent => _sender.BytesSent;
 
     /// <summary>Frames this session lost because its queue overflowed (it then skipped to the next keyframe).</summary>
     public long FramesDropped
@@ -147,7 +141,7 @@ internal sealed class RtspSession : IRtcpReceiver
 
             subscription = Hub.Subscribe();
             _subscription = subscription;
-            _resuming = Interlocked.Read(ref _lastSentTimestamp90k) != long.MinValue;
+            _sender.OnSubscribed();
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -157,7 +151,7 @@ internal sealed class RtspSession : IRtcpReceiver
         {
             while (await subscription.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
             {
-                if (SkipUnsendable(subscription, ref askedForKeyframe))
+                if (_sender.SkipUnsendable(subscription, ref askedForKeyframe))
                 {
                     break;
                 }
@@ -201,7 +195,7 @@ internal sealed class RtspSession : IRtcpReceiver
             State = RtspSessionState.Playing;
             _viewer = Hub.Counters.AddViewer(_transport.Protocol);
             _sendCts = new CancellationTokenSource();
-            _sendLoop = SendLoopAsync(_subscription, _transport, _sendCts.Token);
+            _sendLoop = _sender.RunAsync(_subscription, _transport, _sendCts.Token);
         }
 
         _logger.SessionPlaying(Id, Hub.Name);
@@ -245,11 +239,11 @@ internal sealed class RtspSession : IRtcpReceiver
         await StopSendingAsync().ConfigureAwait(false);
         if (transport is not null)
         {
-            if (sayBye && _rtcp is not null && Interlocked.Read(ref _packetsSent) > 0)
+            if (sayBye && _sender.ByeReport() is { } report)
             {
                 // SR + SDES + BYE (RFC 3550 §6.1: BYE goes last in a compound packet). Bounded by the stall timeout.
                 using var bye = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                await ((Task)transport.SendRtcpAsync(_rtcp.BuildReport(_packetsSent, _octetsSent, bye: true), bye.Token).AsTask())
+                await ((Task)transport.SendRtcpAsync(report, bye.Token).AsTask())
                     .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
@@ -269,37 +263,6 @@ internal sealed class RtspSession : IRtcpReceiver
         Span<byte> bytes = stackalloc byte[8];
         KernelRandom.Fill(bytes);
         return Convert.ToHexString(bytes);
-    }
-
-    /// <summary>True when <paramref name="unit"/> may be the first one sent after (re)starting.</summary>
-    private bool CanStartWith(AccessUnit unit) =>
-        !_resuming || (unit.IsKeyframe && unit.Timestamp90k > Interlocked.Read(ref _lastSentTimestamp90k));
-
-    /// <summary>Releases queued units a resuming session must not send; true once the head is sendable.</summary>
-    private bool SkipUnsendable(HubSubscription subscription, ref bool askedForKeyframe)
-    {
-        while (subscription.TryPeek(out var head))
-        {
-            if (CanStartWith(head))
-            {
-                _resuming = false;
-                return true;
-            }
-
-            if (subscription.TryRead(out var stale))
-            {
-                stale.Release();
-            }
-
-            if (!askedForKeyframe)
-            {
-                // The cached GOP is older than what the viewer already has: get a fresh keyframe soon.
-                askedForKeyframe = true;
-                Hub.RequestKeyframe();
-            }
-        }
-
-        return false;
     }
 
     private async Task StopSendingAsync()
@@ -338,76 +301,5 @@ internal sealed class RtspSession : IRtcpReceiver
         }
 
         cts?.Dispose();
-    }
-
-    private async Task SendLoopAsync(HubSubscription subscription, RtpTransport transport, CancellationToken cancellationToken)
-    {
-        // Run off the caller's (request handler's) stack.
-        await Task.Yield();
-        var askedForKeyframe = false;
-        try
-        {
-            while (await subscription.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (_resuming && !SkipUnsendable(subscription, ref askedForKeyframe))
-                {
-                    continue;
-                }
-
-                while (subscription.TryRead(out var unit))
-                {
-                    bool ok;
-                    try
-                    {
-                        ok = await SendUnitAsync(unit, transport, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        unit.Release();
-                    }
-
-                    if (!ok || !await MaybeSendReportAsync(transport, cancellationToken).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or IOException)
-        {
-            _logger.SendLoopEnded(Id, ex);
-        }
-    }
-
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> SendUnitAsync(AccessUnit unit, RtpTransport transport, CancellationToken cancellationToken)
-    {
-        var block = unit.Rtp;
-        if (block.PacketCount > 0 && !await transport.SendAsync(unit, cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        var bytes = transport.WireLength(unit);
-        Interlocked.Increment(ref _framesSent);
-        Interlocked.Add(ref _bytesSent, bytes);
-        Interlocked.Add(ref _packetsSent, block.PacketCount);
-        // SR octet count is payload only (RFC 3550 §6.4.1): minus the fixed RTP header (no CSRC, no extension).
-        Interlocked.Add(ref _octetsSent, block.Length - ((long)block.PacketCount * (WirePacketBlock.InterleavedHeaderLength + RtpHeader.FixedLength)));
-        Interlocked.Exchange(ref _lastSentTimestamp90k, unit.Timestamp90k);
-        Hub.Counters.AddSent(bytes);
-        return true;
-    }
-
-    /// <summary>An SR after the first frame (so clients can sync early), then every RTCP interval.</summary>
-    private ValueTask<bool> MaybeSendReportAsync(RtpTransport transport, CancellationToken cancellationToken)
-    {
-        if (_rtcp is null || (_lastReport != 0 && Stopwatch.GetElapsedTime(_lastReport) < _rtcpInterval))
-        {
-            return ValueTask.FromResult(true);
-        }
-
-        _lastReport = Stopwatch.GetTimestamp();
-        return transport.SendRtcpAsync(_rtcp.BuildReport(_packetsSent, _octetsSent, bye: false), cancellationToken);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CamStreamd.Interop.FFmpeg;
 
 namespace CamStreamd.Tests.Interop.FFmpeg;
@@ -11,8 +10,10 @@ namespace CamStreamd.Tests.Interop.FFmpeg;
 /// is checked in a Debian 13 root made once by tests/trixie/make-root.sh (cached under
 /// ~/.cache/camstreamd/trixie-root), where the probe is compiled and run with chroot.
 /// </summary>
-public sealed class FFmpegLayoutTests : IDisposable
+public sealed class FFmpegLayoutTests
 {
+    private const string MissingHeaders = "the Debian packages libavcodec-dev, libavutil-dev and libswscale-dev";
+
     private const string Probe = """
         #include <stdio.h>
         #include <stddef.h>
@@ -44,14 +45,10 @@ public sealed class FFmpegLayoutTests : IDisposable
         }
         """;
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("camstreamd-ffprobe-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     [Fact]
     public void Table_matches_offsetof_in_the_installed_headers()
     {
-        var probe = RunProbe(includeDirectory: null);
+        var probe = FFmpegHeaderProbe.RunHere(Probe, MissingHeaders);
 
         // Headers and runtime library come from the same FFmpeg release on a consistent install.
         Assert.Equal(FFmpegLibraries.EnsureLoaded().AvcodecMajor, probe["LIBAVCODEC_VERSION_MAJOR"]);
@@ -64,61 +61,16 @@ public sealed class FFmpegLayoutTests : IDisposable
         var extra = Environment.GetEnvironmentVariable("CAMSTREAMD_FFMPEG_EXTRA_INCLUDES");
         foreach (var directory in (extra ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
-            AssertMatchesTable(RunProbe(directory));
+            AssertMatchesTable(FFmpegHeaderProbe.RunHere(Probe, MissingHeaders, directory));
         }
     }
 
     [Fact]
     public void Table_for_61_matches_offsetof_in_a_debian_trixie_root()
     {
-        var script = Path.Combine(RepositoryRoot(), "tests", "trixie", "make-root.sh");
-        var make = PeerProcess.Run(script, [], "debootstrap", TimeSpan.FromMinutes(15));
-        Assert.True(make.ExitCode == 0, $"{script} exit {make.ExitCode} (needs root and the Debian package debootstrap):\n{make.StandardError}");
-        var root = make.StandardOutput.Trim();
-
-        var directory = Path.Combine(root, "tmp", $"camstreamd-probe-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        try
-        {
-            var inside = "/tmp/" + Path.GetFileName(directory);
-            File.WriteAllText(Path.Combine(directory, "probe.c"), Probe);
-            var compile = PeerProcess.Run("chroot", [root, "gcc", "-std=gnu11", "-w", "-o", inside + "/probe", inside + "/probe.c"], "coreutils");
-            Assert.True(compile.ExitCode == 0, $"gcc in {root} failed:\n{compile.StandardError}");
-            var run = PeerProcess.Run("chroot", [root, inside + "/probe"], "coreutils");
-            Assert.True(run.ExitCode == 0, run.StandardError);
-            var probe = Parse(run.StandardOutput);
-            Assert.Equal(61, probe["LIBAVCODEC_VERSION_MAJOR"]);
-            AssertMatchesTable(probe);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "build.sh")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no build.sh above {AppContext.BaseDirectory}");
-    }
-
-    private static Dictionary<string, long> Parse(string output)
-    {
-        var values = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = line.Split(' ');
-            values[parts[0]] = long.Parse(parts[1], CultureInfo.InvariantCulture);
-        }
-
-        return values;
+        var probe = FFmpegHeaderProbe.RunInTrixieRoot(Probe);
+        Assert.Equal(61, probe["LIBAVCODEC_VERSION_MAJOR"]);
+        AssertMatchesTable(probe);
     }
 
     private static void AssertMatchesTable(Dictionary<string, long> probe)
@@ -155,30 +107,5 @@ public sealed class FFmpegLayoutTests : IDisposable
         Assert.Equal(FFmpegConstants.AVERROR_ENOENT, probe["const.AVERROR(ENOENT)"]);
         Assert.Equal(FFmpegConstants.AVERROR_EOF, probe["const.AVERROR_EOF"]);
         Assert.Equal(FFmpegConstants.AV_LOG_WARNING, probe["const.AV_LOG_WARNING"]);
-    }
-
-    private Dictionary<string, long> RunProbe(string? includeDirectory)
-    {
-        var source = Path.Combine(_directory, "probe.c");
-        var binary = Path.Combine(_directory, "probe");
-        File.WriteAllText(source, Probe);
-
-        // gcc searches /usr/include/<multiarch> by default, where Debian puts the FFmpeg headers.
-        List<string> arguments = ["-std=gnu11", "-w", "-o", binary, source];
-        if (includeDirectory is not null)
-        {
-            arguments.InsertRange(0, ["-I", includeDirectory]);
-        }
-
-        var compile = PeerProcess.Run("gcc", arguments, "gcc");
-        Assert.True(
-            compile.ExitCode == 0,
-            compile.StandardError.Contains("No such file", StringComparison.Ordinal)
-                ? $"FFmpeg headers missing: install the Debian packages libavcodec-dev and libavutil-dev.\n{compile.StandardError}"
-                : $"gcc failed on the layout probe:\n{compile.StandardError}");
-
-        var run = PeerProcess.Run(binary, [], "(built by the test)");
-        Assert.Equal(0, run.ExitCode);
-        return Parse(run.StandardOutput);
     }
 }

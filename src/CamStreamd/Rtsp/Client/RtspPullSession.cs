@@ -13,12 +13,10 @@ using Microsoft.Extensions.Logging;
 namespace CamStreamd.Rtsp.Client;
 
 /// <summary>
-/// One pull session from an upstream RTSP server (RFC 2326 §C.1 client flow): connect, OPTIONS
-/// (which methods it has), DESCRIBE (SDP; one 3xx redirect followed), SETUP of the H.264 track
-/// over TCP interleaved or UDP, PLAY, then media into an <see cref="IH264UnitReceiver"/> with
-/// keepalives before the session timeout (GET_PARAMETER when the server lists it, else OPTIONS)
-/// and RTCP receiver reports; TEARDOWN when cancelled. Basic and Digest answered from the
-/// configured or URL credentials. <see cref="RunAsync"/> returns only when cancelled and throws
+/// One pull session from an upstream RTSP server (RFC 2326 §C.1 client flow): connect, OPTIONS,
+/// DESCRIBE and SETUP (<see cref="RtspPullHandshake"/>), PLAY, then media into an
+/// <see cref="IH264UnitReceiver"/> with keepalives before the session timeout (GET_PARAMETER when
+/// the server lists it, else OPTIONS) and RTCP receiver reports; TEARDOWN when cancelled. <see cref="RunAsync"/> returns only when cancelled and throws
 /// <see cref="RtspClientException"/> when the session cannot start or ends; the caller reconnects.
 /// </summary>
 public sealed class RtspPullSession : IInterleavedReceiver
@@ -38,6 +36,7 @@ public sealed class RtspPullSession : IInterleavedReceiver
     private readonly ILogger _logger;
     private readonly UpstreamKeyframeRequest? _viewerRequest;
     private readonly TimeProvider _time;
+    private readonly RtspPullHandshake _handshake;
     private readonly uint _reporterSsrc = BitConverter.ToUInt32(KernelRandom.GetBytes(4));
     private readonly byte[] _report = new byte[256];
     private H264RtpReceiver? _receiver;
@@ -68,6 +67,7 @@ public sealed class RtspPullSession : IInterleavedReceiver
         _viewerRequest = viewerRequest;
         _time = time ?? TimeProvider.System;
         _wake = new SupervisorWake(_time);
+        _handshake = new RtspPullHandshake(options, stream, logger);
     }
 
     /// <summary>Raised after SETUP, before PLAY (so before any media), with the track the SDP described (its SPS/PPS seed the relay).</summary>
@@ -94,7 +94,7 @@ public sealed class RtspPullSession : IInterleavedReceiver
         string? aggregate = null;
         try
         {
-            (connection, url, var describe, var publicMethods) = await DescribeAsync(connection, url, cancellationToken).ConfigureAwait(false);
+            (connection, url, var describe, var publicMethods) = await _handshake.DescribeAsync(connection, url, cancellationToken).ConfigureAwait(false);
             var sdp = System.Text.Encoding.UTF8.GetString(describe.Body.Span);
             RtspPullLog.Described(_logger, _stream, url.RequestUrl, sdp);
             if (!SdpParser.TryParseH264(sdp, out var track, out reason))
@@ -109,7 +109,7 @@ public sealed class RtspPullSession : IInterleavedReceiver
                 udp = UdpMediaSockets.Open(server.AddressFamily, _time);
             }
 
-            var (sessionTimeout, serverRtcp) = await SetupAsync(connection, RtspUrl.ResolveControl(baseUrl, track.Control), udp, server, cancellationToken).ConfigureAwait(false);
+            (var sessionTimeout, _channels, var serverRtcp) = await RtspPullHandshake.SetupAsync(connection, RtspUrl.ResolveControl(baseUrl, track.Control), udp, server, cancellationToken).ConfigureAwait(false);
             aggregate = RtspUrl.ResolveControl(baseUrl, track.SessionControl);
             var reorder = udp is null ? null : new RtpReorderBuffer(RtpReorderBuffer.DefaultCapacity, _time.TimestampFrequency / 20);
             var receiver = new H264RtpReceiver(track.PayloadType, track.ClockRate, reorder, _options.MaxAccessUnitSize, _sink, _counters);
@@ -118,7 +118,7 @@ public sealed class RtspPullSession : IInterleavedReceiver
             connection.SetReceiver(this);
             TrackReady?.Invoke(track);
             var play = await connection.SendAsync("PLAY", aggregate, [new("Range", "npt=0.000-")], null, cancellationToken).ConfigureAwait(false);
-            Require(play, "PLAY", aggregate);
+            RtspPullHandshake.Require(play, "PLAY", aggregate);
 
             var useGetParameter = publicMethods.Contains("GET_PARAMETER", StringComparer.OrdinalIgnoreCase);
             _counters.AddSession(udp is null ? "tcp" : "udp");
@@ -175,96 +175,6 @@ public sealed class RtspPullSession : IInterleavedReceiver
         {
             receiver.OnRtcp(data, now);
         }
-    }
-
-    private static void Require(RtspResponseMessage response, string method, string url)
-    {
-        if (response.IsSuccess)
-        {
-            return;
-        }
-
-        var hint = response.StatusCode == RtspStatus.Unauthorized ? " (check source.username and source.password, or the URL's user:password)" : string.Empty;
-        throw new RtspClientException($"{method} {ConfigRedactor.RedactUrl(url)}: the server answered {response}{hint}");
-    }
-
-    private Func<ClientAuthorizer?> Credentials(RtspUrl url)
-    {
-        var user = _options.Username ?? url.Username;
-        var password = _options.Password ?? url.Password ?? string.Empty;
-        return () => user is null ? null : new ClientAuthorizer(user, password);
-    }
-
-    /// <summary>OPTIONS then DESCRIBE, following one redirect (to another host too: a new connection).</summary>
-    private async Task<(RtspClientConnection Connection, RtspUrl Url, RtspResponseMessage Describe, string[] Public)> DescribeAsync(RtspClientConnection connection, RtspUrl url, CancellationToken cancellationToken)
-    {
-        for (var redirects = 0; ; redirects++)
-        {
-            var options = await connection.SendAsync("OPTIONS", url.RequestUrl, null, Credentials(url), cancellationToken).ConfigureAwait(false);
-            var publicMethods = options.IsSuccess
-                ? (options.Headers["Public"] ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                : [];
-            var describe = await connection.SendAsync("DESCRIBE", url.RequestUrl, [new("Accept", "application/sdp")], Credentials(url), cancellationToken).ConfigureAwait(false);
-            if (describe.StatusCode is >= 300 and < 400 && describe.Headers["Location"] is { } location)
-            {
-                if (redirects > 0)
-                {
-                    throw new RtspClientException($"DESCRIBE {ConfigRedactor.RedactUrl(url.RequestUrl)}: redirected twice (we follow one redirect)");
-                }
-
-                if (!RtspUrl.TryParse(location, out var target, out var reason))
-                {
-                    throw new RtspClientException($"DESCRIBE {ConfigRedactor.RedactUrl(url.RequestUrl)}: redirect to an unusable Location ({reason})");
-                }
-
-                RtspPullLog.Redirected(_logger, _stream, ConfigRedactor.RedactUrl(url.RequestUrl)!, ConfigRedactor.RedactUrl(location)!);
-
-                // The redirect keeps the credentials of the original URL unless it brings its own.
-                url = target with { Username = target.Username ?? url.Username, Password = target.Password ?? url.Password };
-                await connection.DisposeAsync().ConfigureAwait(false);
-                connection = await RtspClientConnection.ConnectAsync(url.Host, url.Port, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            Require(describe, "DESCRIBE", url.RequestUrl);
-            return (connection, url, describe, publicMethods);
-        }
-    }
-
-    private async Task<(int SessionTimeout, IPEndPoint? ServerRtcp)> SetupAsync(RtspClientConnection connection, string control, UdpMediaSockets? udp, IPAddress server, CancellationToken cancellationToken)
-    {
-        var transport = udp is null
-            ? "RTP/AVP/TCP;unicast;interleaved=0-1"
-            : string.Create(CultureInfo.InvariantCulture, $"RTP/AVP;unicast;client_port={udp.RtpPort}-{udp.RtcpPort}");
-        var setup = await connection.SendAsync("SETUP", control, [new("Transport", transport)], null, cancellationToken).ConfigureAwait(false);
-        Require(setup, "SETUP", control);
-        if (setup.Headers["Session"] is not { } sessionText || !SessionHeader.TryParse(sessionText, out var session))
-        {
-            throw new RtspClientException($"SETUP {ConfigRedactor.RedactUrl(control)}: the reply has no valid Session header");
-        }
-
-        connection.SessionId = session.Id;
-        var timeout = session.TimeoutSeconds is > 0 ? session.TimeoutSeconds.Value : DefaultSessionTimeoutSeconds;
-        var alternatives = TransportHeader.ParseAll(setup.Headers["Transport"] ?? string.Empty);
-        var reply = alternatives.Count > 0 ? alternatives[0] : null;
-        if (udp is null)
-        {
-            if (reply is { LowerTransport: not RtspLowerTransport.Tcp })
-            {
-                throw new RtspClientException($"SETUP {ConfigRedactor.RedactUrl(control)}: asked for TCP interleaved, the server chose {reply}");
-            }
-
-            _channels = reply?.Interleaved ?? (0, 1);
-            return (timeout, null);
-        }
-
-        if (reply is not { LowerTransport: RtspLowerTransport.Udp, Multicast: false })
-        {
-            throw new RtspClientException($"SETUP {ConfigRedactor.RedactUrl(control)}: asked for UDP unicast, the server chose {(reply?.ToString() ?? "nothing")}");
-        }
-
-        IPEndPoint? serverRtcp = reply.ServerPort is { } ports ? new IPEndPoint(server, ports.Rtcp) : null;
-        return (timeout, serverRtcp);
     }
 
     /// <summary>
