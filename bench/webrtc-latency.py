@@ -3,6 +3,8 @@
 
     webrtc-latency.py HTTP_BASE STREAM WIDTH HEIGHT [FRAMES [WARMUP_SECONDS [TIMEOUT_SECONDS]]]
 
+WEBRTC_LATENCY_CHROMIUM_FLAGS (environment): more Chromium flags, space-separated.
+
 Serves a page on 127.0.0.1 (an ephemeral port) and opens it in Debian's `chromium` (headless,
 flags as the browser tests use them). The page plays STREAM of the daemon at HTTP_BASE through
 WHEP with a plain RTCPeerConnection (as the daemon's own web page does: no jitter-buffer hint),
@@ -21,15 +23,14 @@ frames: the difference (printed as drift) shows whether the two clocks are one c
 
 Per frame, in ms after the capture time: `receive` (metadata.receiveTime: the frame's last
 packet arrived), `presented` (metadata.presentationTime: the decoded frame was handed to the
-compositor), `display` (metadata.expectedDisplayTime: the vsync the compositor expects to show
-it at) and `read` (performance.now() once the stripe was read back from the canvas in the
+compositor) and `read` (performance.now() once the stripe was read back from the canvas in the
 callback: the picture is on the page; the figure reported as glass to glass. The callback runs in
 the rendering step after the frame was presented, so `read` may be up to one display refresh,
 16.7 ms at 60 Hz, plus the main thread's own delay later than the picture reached the screen). The first WARMUP_SECONDS after the
 first frame are left out (the cached GOP a new viewer gets at once is old by design), then FRAMES
-frames are kept. Prints one line per frame, "receive presented display read" (ms, one decimal), then
+frames are kept. Prints one line per frame, "receive presented read" (ms, one decimal), then
 "# " lines: the clock offset probes, the frames that could not be read, and the inbound-rtp
-stats (jitter buffer, decode time). Exit 1 if the page reported no frames before the timeout.
+stats per frame (jitter buffer, decode, first packet to decoded). Exit 1 if the page reported no frames before the timeout.
 """
 import http.server
 import json
@@ -107,7 +108,7 @@ async function main() {
       if (!ok) unreadable++;
       else if (stamp === lastStamp) repeated++;
       else if (read - first >= config.warmupSeconds * 1000) {
-        rows.push([meta.receiveTime, meta.presentationTime, meta.expectedDisplayTime, read].map((at) => since(stamp, at ?? NaN, before.offset)));
+        rows.push([meta.receiveTime, meta.presentationTime, read].map((at) => since(stamp, at ?? NaN, before.offset)));
       }
       if (ok) lastStamp = stamp;
       if (rows.length >= config.frames) done(); else video.requestVideoFrameCallback(onFrame);
@@ -175,7 +176,8 @@ def main():
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
          "--autoplay-policy=no-user-gesture-required", f"--user-data-dir={profile}", "--remote-debugging-port=0",
-         "--window-size=1280,800", f"http://127.0.0.1:{server.server_address[1]}/"],
+         "--window-size=1280,800", *os.environ.get("WEBRTC_LATENCY_CHROMIUM_FLAGS", "").split(),
+         f"http://127.0.0.1:{server.server_address[1]}/"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         reported.wait(timeout)
@@ -198,7 +200,15 @@ def main():
     print(f"# clock offset: shortest probe round trip {before['rtt']:.2f} ms before, {after['rtt']:.2f} ms after; "
           f"drift {after['offset'] - before['offset']:+.2f} ms")
     print(f"# frames unreadable {result['unreadable']}, repeated {result['repeated']}")
-    print(f"# inbound-rtp {json.dumps(result['stats'], sort_keys=True)}")
+    stats = result["stats"]
+    frames_out = max(1, stats.get("jitterBufferEmittedCount") or 0)
+    decoded = max(1, stats.get("framesDecoded") or 0)
+    print(f"# inbound-rtp: {stats.get('framesDecoded')} frames decoded of {stats.get('framesReceived')} received, "
+          f"{stats.get('framesDropped')} dropped, {stats.get('frameWidth')}x{stats.get('frameHeight')}; per frame: jitter buffer "
+          f"{1000 * (stats.get('jitterBufferDelay') or 0) / frames_out:.1f} ms (target {1000 * (stats.get('jitterBufferTargetDelay') or 0) / frames_out:.1f} ms), "
+          f"decode {1000 * (stats.get('totalDecodeTime') or 0) / decoded:.1f} ms, first packet to decoded "
+          f"{1000 * (stats.get('totalProcessingDelay') or 0) / decoded:.1f} ms; NACKs {stats.get('nackCount')}, PLIs {stats.get('pliCount')}, "
+          f"packets lost {stats.get('packetsLost')}")
     return 0
 
 
