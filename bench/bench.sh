@@ -398,4 +398,8 @@ if [ -s "$WORK/memory.tsv" ]; then
   if [ "$DOC" = 1 ]; then
     { echo; echo "## Memory and start to ready"; echo; echo "One 1280x720 30 fps stream, TCP viewers; RSS from /proc/PID/status, start to READY=1 (bench/memory.sh)."; echo; memory_table; } >>docs/BENCHMARKS.md
   fi
+elif [ "$DOC" = 1 ] && [ -n "$(previous_section "Memory and start to ready")" ]; then
+  # A run without the memory part keeps the last run's section (report.sh rewrote the page without it).
+  { echo; previous_section "Memory and start to ready" | grep -v '^(from the previous run: ' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+    echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include memory)"; } >>docs/BENCHMARKS.md
 fi
