@@ -24,9 +24,15 @@ public sealed partial class WebRtcPlane
 
     private WebRtcSessionContext? Made => _context is { IsValueCreated: true } context ? context.Value : null;
 
-    partial void OnStarting() => _context = new Lazy<WebRtcSessionContext>(
-        () => new WebRtcSessionContext(DtlsCertificate.Create(), new WebRtcStreamFeeds(_logger), _logger),
-        LazyThreadSafetyMode.ExecutionAndPublication);
+    partial void OnStarting() => _context = new Lazy<WebRtcSessionContext>(MakeContext, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private WebRtcSessionContext MakeContext()
+    {
+        var started = _time.GetTimestamp();
+        var certificate = DtlsCertificate.Create();
+        WebRtcLog.CertificateMade(_logger, (long)_time.GetElapsedTime(started).TotalMilliseconds, certificate.Fingerprint.Value);
+        return new WebRtcSessionContext(certificate, new WebRtcStreamFeeds(_logger), _logger);
+    }
 
     partial void OnSessionCreated(WebRtcSession session)
     {
