@@ -59,8 +59,9 @@ fi
 ARM64_GUEST_PACKAGES=(qemu-system-arm debootstrap e2fsprogs cpio kmod gzip ffmpeg python3)
 
 # Benchmarks (./build.sh bench): the peer server (gst-rtsp-server through Debian's python3-gi),
-# ffmpeg for the clip, GStreamer and ffmpeg as decoding latency clients, gcc for the load client and floor writer.
-BENCH_PACKAGES=(ffmpeg gcc libc6-dev clang-14 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
+# ffmpeg for the clip, GStreamer and ffmpeg as decoding latency clients, gcc for the load client and floor writer,
+# chromium for the WebRTC latency part.
+BENCH_PACKAGES=(ffmpeg gcc libc6-dev clang-14 chromium python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav)
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }

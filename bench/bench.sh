@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The benchmarks behind docs/BENCHMARKS.md, in one run (./build.sh bench installs the packages
 # and calls this). Loopback only. Prints a table per part and rewrites docs/BENCHMARKS.md.
-#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency idle memory record composite"]
+#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency webrtc-latency idle memory record composite"]
 #   bench/bench.sh idle          the idle/steady-cost part alone (same as --parts idle)
 # Knobs (environment): BENCH_CLIENTS ("1 50 200"), BENCH_WINDOWS (3 windows per figure),
 # BENCH_WINDOW_SECONDS (1.5), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (8),
+# BENCH_WEBRTC_LATENCY_FRAMES (300), BENCH_WEBRTC_LATENCY_WARMUP (3 s),
 # BENCH_IDLE_WINDOWS (4), BENCH_IDLE_WINDOW_SECONDS (2.5).
 # A run of some parts only keeps the other parts' sections of docs/BENCHMARKS.md from the last run.
 #
@@ -17,6 +18,9 @@
 #    while one other viewer keeps each server's shared stream running; median and max.
 # 3. Latency (camstreamd, test pattern + x264): capture to wire from RTP time + RTCP SR, and end
 #    to end from the capture time the test pattern draws in its pixels; median and p99.
+# 3b. WebRTC latency (bench/webrtc-latency.sh, .py): glass to glass in headless Chromium over WHEP,
+#    the time stripe read back through a canvas per presented frame; p50/p90/p99 (target p50 <= 100 ms),
+#    and the GStreamer RTSP client on the same daemon right after.
 # 5. Memory (bench/memory.sh): RSS and start-to-ready, NativeAOT vs JIT vs gst-rtsp-server, 0/10/200 viewers.
 # 4. Hot path: BenchmarkDotNet (bench/CamStreamd.Benchmarks), allocated bytes per packet.
 # 5. Idle: CPU-s/s and RSS of the daemon with one stream and no viewer, per source kind (test
@@ -25,20 +29,20 @@
 # 6. Composite (bench/composite.sh): four 640x360 30 fps RTSP inputs tiled into 1280x720 15 fps
 #    and encoded by x264, camstreamd (NativeAOT and JIT) against ffmpeg xstack with the same x264
 #    settings, CPU-s/s, CPU-ms per composed frame, RSS and the ratio (target <= 0.7).
-# Needs: the .NET 10 SDK, ffmpeg, gcc, python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-{good,bad}.
+# Needs: the .NET 10 SDK, ffmpeg, gcc, chromium, python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-{good,bad}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD=1
 DOC=1
-PARTS="fanout join hotpath latency idle memory record composite"
+PARTS="fanout join hotpath latency webrtc-latency idle memory record composite"
 while [ $# -gt 0 ]; do
   case "$1" in
-    fanout|join|hotpath|latency|idle|memory|record|composite) PARTS=$1; shift ;;
+    fanout|join|hotpath|latency|webrtc-latency|idle|memory|record|composite) PARTS=$1; shift ;;
     --no-build) BUILD=0; shift ;;
     --no-doc) DOC=0; shift ;;
     --parts) PARTS=$2; shift 2 ;;
-    *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+    *) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 64 ;;
   esac
 done
 CLIENTS=${BENCH_CLIENTS:-"1 50 200"}
@@ -351,6 +355,8 @@ part_idle() {
 
 # shellcheck source=bench/memory.sh
 source bench/memory.sh
+# shellcheck source=bench/webrtc-latency.sh
+source bench/webrtc-latency.sh
 
 # ---- build and inputs ----
 if [ "$BUILD" = 1 ]; then
@@ -374,6 +380,7 @@ for part in $PARTS; do
     join) part_join ;;
     hotpath) part_hotpath ;;
     latency) part_latency ;;
+    webrtc-latency) part_webrtc_latency ;;
     idle) part_idle ;;
     memory) part_memory ;;
     record) bench/record.sh "$CLIP" >"$WORK/record.md" ;;
@@ -391,4 +398,8 @@ if [ -s "$WORK/memory.tsv" ]; then
   if [ "$DOC" = 1 ]; then
     { echo; echo "## Memory and start to ready"; echo; echo "One 1280x720 30 fps stream, TCP viewers; RSS from /proc/PID/status, start to READY=1 (bench/memory.sh)."; echo; memory_table; } >>docs/BENCHMARKS.md
   fi
+elif [ "$DOC" = 1 ] && [ -n "$(previous_section "Memory and start to ready")" ]; then
+  # A run without the memory part keeps the last run's section (report.sh rewrote the page without it).
+  { echo; previous_section "Memory and start to ready" | grep -v '^(from the previous run: ' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+    echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include memory)"; } >>docs/BENCHMARKS.md
 fi

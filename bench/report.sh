@@ -177,12 +177,13 @@ previous_section() {
 # Prints the previous page's "Targets not met" lines about a part that did not run now.
 previous_verdicts() {
   local part pattern
-  for part in fanout join latency hotpath idle composite; do
+  for part in fanout join latency webrtc-latency hotpath idle composite; do
     ran "$part" && continue
     case "$part" in
       fanout) pattern='fan-out' ;;
       join) pattern='join over' ;;
       latency) pattern='latency' ;;
+      webrtc-latency) pattern='webrtc-latency' ;;
       hotpath) pattern='hot path' ;;
       idle) pattern='idle ' ;;
       composite) pattern='composite' ;;
@@ -197,7 +198,7 @@ composite_verdicts() {
   awk -F'|' '/^\| camstreamd/ { gsub(/ /, "", $6); gsub(/^ +| +$/, "", $2); if ($6 + 0 > 0.7) printf "- NOT MET: composite %s: ratio %s to ffmpeg xstack (target <= 0.7)\n", $2, $6 }' "$WORK/composite.md"
 }
 
-VERDICTS=$(fanout_verdicts; composite_verdicts; join_verdicts; latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts)
+VERDICTS=$(fanout_verdicts; composite_verdicts; join_verdicts; latency_verdicts; webrtc_latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts)
 
 # Section $1 (heading prefix) from this run when part $2 ran, else from the previous page.
 section() {
@@ -228,6 +229,8 @@ print_all() {
   section "Join time" join "## Join time (connect to first complete IDR; GOP 4 s)" join_table
   echo
   section "Latency" latency "## Latency" latency_table
+  echo
+  section "WebRTC latency" webrtc-latency "## WebRTC latency (headless Chromium, WHEP, glass to glass; target p50 <= 100 ms)" webrtc_latency_table
   echo
   section "Hot path" hotpath "## Hot path allocations (BenchmarkDotNet, memory diagnoser)" hotpath_table
   echo

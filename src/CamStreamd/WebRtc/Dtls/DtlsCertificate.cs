@@ -11,9 +11,10 @@ using Org.BouncyCastle.X509;
 namespace CamStreamd.WebRtc.Dtls;
 
 /// <summary>
-/// The daemon's DTLS identity: an ECDSA P-256 key and a self-signed certificate made at start
-/// (RFC 8827 §6.5: WebRTC endpoints authenticate by the fingerprint in SDP, not by a CA). Its
-/// <see cref="Fingerprint"/> goes into every answer as <c>a=fingerprint:sha-256 …</c>.
+/// The daemon's DTLS identity: an ECDSA P-256 key and a self-signed certificate made once per run,
+/// by the plane's first WHEP offer (RFC 8827 §6.5: WebRTC endpoints authenticate by the
+/// fingerprint in SDP, not by a CA). Its <see cref="Fingerprint"/> goes into every answer as
+/// <c>a=fingerprint:sha-256 …</c>.
 /// </summary>
 public sealed class DtlsCertificate
 {

@@ -14,6 +14,9 @@ internal static partial class WebRtcLog
     [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "WebRTC: a datagram could not be handled")]
     public static partial void DatagramFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "WebRTC: DTLS certificate made for this run by the first offer (ECDSA P-256, {Milliseconds} ms): sha-256 {Fingerprint}")]
+    public static partial void CertificateMade(ILogger logger, long milliseconds, string fingerprint);
+
     [LoggerMessage(EventId = 9010, Level = LogLevel.Information, Message = "Stream {Stream}: WebRTC session {Session} from {Remote} created (payload type {PayloadType}, profile-level-id {Profile})")]
     public static partial void SessionCreated(ILogger logger, string stream, string session, string remote, int payloadType, string profile);
 
