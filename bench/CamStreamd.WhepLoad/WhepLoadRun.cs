@@ -7,6 +7,8 @@ namespace CamStreamd.WhepLoad;
 /// <summary>
 /// N sessions of the load client against one WHEP endpoint: connected a few at a time (each
 /// handshake is a blocking BouncyCastle call on a pool thread), counted together, ended together.
+/// One thread receives for all of them as rtspload does (wait until a socket is readable, drain
+/// it, wait again), one task sends every session's consent checks.
 /// </summary>
 internal sealed class WhepLoadRun : IAsyncDisposable
 {
@@ -15,6 +17,12 @@ internal sealed class WhepLoadRun : IAsyncDisposable
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
     private readonly List<WhepLoadSession> _sessions = [];
+    private readonly Lock _gate = new();
+    private readonly List<WhepLoadSession> _connected = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Thread? _receiver;
+    private int _connectedCount;
+    private Task _consent = Task.CompletedTask;
     private long[] _markBytes = [];
     private long _markTimestamp;
 
@@ -30,6 +38,9 @@ internal sealed class WhepLoadRun : IAsyncDisposable
             _sessions.Add(new WhepLoadSession(_http, endpoint, identity, verifyEvery));
         }
 
+        _receiver = new Thread(Receive) { IsBackground = true, Name = "whepload receive" };
+        _receiver.Start();
+        _consent = ConsentAsync(_stop.Token);
         using var gate = new SemaphoreSlim(ConnectingAtOnce);
         await Task.WhenAll(_sessions.Select(async session =>
         {
@@ -37,6 +48,11 @@ internal sealed class WhepLoadRun : IAsyncDisposable
             try
             {
                 await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    _connected.Add(session);
+                    Volatile.Write(ref _connectedCount, _connected.Count);
+                }
             }
             finally
             {
@@ -81,7 +97,62 @@ internal sealed class WhepLoadRun : IAsyncDisposable
     /// <summary>Ends every session (DELETE) and frees the client.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _receiver?.Join();
+        await _consent.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await Task.WhenAll(_sessions.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
         _http.Dispose();
+        _stop.Dispose();
+    }
+
+    private WhepLoadSession[] Connected()
+    {
+        lock (_gate)
+        {
+            return [.. _connected];
+        }
+    }
+
+    private void Receive()
+    {
+        var buffer = new byte[2048];
+        var sessions = Array.Empty<WhepLoadSession>();
+        var bySocket = new Dictionary<System.Net.Sockets.Socket, WhepLoadSession>();
+        var ready = new List<System.Net.Sockets.Socket>();
+        while (!_stop.IsCancellationRequested)
+        {
+            if (sessions.Length != Volatile.Read(ref _connectedCount))
+            {
+                sessions = Connected();
+                bySocket = sessions.ToDictionary(s => s.Socket);
+            }
+
+            if (sessions.Length == 0)
+            {
+                Thread.Sleep(20);
+                continue;
+            }
+
+            ready.Clear();
+            ready.AddRange(bySocket.Keys);
+            // select(): at most 200 ms, so a new session or the stop is seen soon.
+            System.Net.Sockets.Socket.Select(ready, null, null, 200_000);
+            foreach (var socket in ready)
+            {
+                bySocket[socket].Drain(buffer);
+            }
+        }
+    }
+
+    private async Task ConsentAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(WhepLoadSession.ConsentInterval);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var session in Connected())
+            {
+                session.SendConsentCheck();
+            }
+        }
     }
 }

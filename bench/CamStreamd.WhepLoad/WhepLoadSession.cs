@@ -14,10 +14,14 @@ namespace CamStreamd.WhepLoad;
 
 /// <summary>
 /// One WHEP session of the load client, as a browser plays it: POST the offer, an ICE check with
-/// USE-CANDIDATE (and one every <see cref="ConsentInterval"/> after, so the 30 s consent timeout
-/// keeps it), DTLS as the client with use_srtp, then SRTP received and counted. Packets are
+/// USE-CANDIDATE (and, from <see cref="WhepLoadRun"/>, one every <see cref="ConsentInterval"/>
+/// after, so the 30 s consent timeout keeps it), DTLS as the client with use_srtp, then SRTP
+/// counted as <see cref="WhepLoadRun"/>'s receive thread drains the socket. Packets are
 /// authenticated and decrypted (the first <see cref="VerifyFirst"/>, then one in
 /// <c>verifyEvery</c>, so fifty sessions cost the load machine little); DELETE at the end.
+/// The socket only ever sees synchronous calls: an async one would register it with the
+/// runtime's epoll, and its wake-ups would differ from rtspload's, whose cost the daemon's
+/// sends pay (a sender wakes its receiver).
 /// </summary>
 internal sealed class WhepLoadSession : IAsyncDisposable
 {
@@ -38,13 +42,11 @@ internal sealed class WhepLoadSession : IAsyncDisposable
     private readonly string _password = RandomToken(24);
     private readonly byte[] _check = new byte[256];
     private readonly byte[] _checkScratch = new byte[1500];
-    private readonly CancellationTokenSource _stop = new();
     private Socket? _socket;
     private WhepAnswer? _answer;
     private Uri? _location;
     private SrtpUnprotector? _unprotector;
-    private Task _receiving = Task.CompletedTask;
-    private Task _consent = Task.CompletedTask;
+    private long _sampled;
     private long _packets;
     private long _bytes;
     private long _verified;
@@ -106,23 +108,55 @@ internal sealed class WhepLoadSession : IAsyncDisposable
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(new IPEndPoint(remote.Address.Equals(IPAddress.Loopback) ? IPAddress.Loopback : IPAddress.Any, 0));
         _socket.Connect(remote);
-        await CheckAsync(cancellationToken).ConfigureAwait(false);
-
+        _socket.ReceiveBufferSize = 1 << 20;
         var client = new DtlsSrtpClient(new BcTlsCrypto(new SecureRandom()), _identity, _answer.Fingerprint);
         var socket = _socket;
-        await Task.Run(() => new DtlsClientProtocol().Connect(client, new UdpDatagramTransport(socket, dtlsOnly: true)), cancellationToken).ConfigureAwait(false);
+        await Task.Run(
+            () =>
+            {
+                Check(socket);
+                new DtlsClientProtocol().Connect(client, new UdpDatagramTransport(socket, dtlsOnly: true));
+            },
+            cancellationToken).ConfigureAwait(false);
         var keys = client.Keys ?? throw new InvalidOperationException("DTLS finished without SRTP keys");
         _unprotector = new SrtpUnprotector(keys.ServerKey, keys.ServerSalt);
-        _receiving = ReceiveAsync(_stop.Token);
-        _consent = ConsentAsync(_stop.Token);
+        socket.Blocking = false;
+    }
+
+    /// <summary>The session's socket once connected (for the run's receive thread).</summary>
+    internal Socket Socket => _socket ?? throw new InvalidOperationException("not connected");
+
+    /// <summary>Consent freshness: one more check (the run's timer thread; nothing else writes checks after the connect).</summary>
+    internal void SendConsentCheck()
+    {
+        try
+        {
+            _socket?.Send(_check.AsSpan(0, WriteCheck(useCandidate: true)));
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            // Ending.
+        }
+    }
+
+    /// <summary>Reads every datagram waiting on the socket (receive thread only) and counts it.</summary>
+    internal void Drain(byte[] buffer)
+    {
+        while (true)
+        {
+            var length = _socket!.Receive(buffer, SocketFlags.None, out var error);
+            if (error != SocketError.Success)
+            {
+                return;
+            }
+
+            OnDatagram(buffer.AsSpan(0, length));
+        }
     }
 
     /// <summary>Stops the loops, DELETEs the session (the daemon ends it at once) and closes the socket.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _socket?.Dispose();
-        await Task.WhenAll(_receiving, _consent).ConfigureAwait(false);
         if (_location is not null)
         {
             try
@@ -135,8 +169,8 @@ internal sealed class WhepLoadSession : IAsyncDisposable
             }
         }
 
+        _socket?.Dispose();
         _unprotector?.Dispose();
-        _stop.Dispose();
     }
 
     private static string RandomToken(int length)
@@ -155,94 +189,55 @@ internal sealed class WhepLoadSession : IAsyncDisposable
     }
 
     // The nomination: checks until one is answered (the daemon answers only checks with its ufrag and our integrity).
-    private async Task CheckAsync(CancellationToken cancellationToken)
+    private void Check(Socket socket)
     {
-        var socket = _socket!;
         var buffer = new byte[1500];
         var started = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(started) < IceTimeout)
         {
-            await socket.SendAsync(_check.AsMemory(0, WriteCheck(useCandidate: true)), cancellationToken).ConfigureAwait(false);
-            using var retry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            retry.CancelAfter(IceRetry);
-            try
+            socket.Send(_check.AsSpan(0, WriteCheck(useCandidate: true)));
+            var sent = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(sent) < IceRetry && socket.Poll(IceRetry, SelectMode.SelectRead))
             {
-                while (true)
+                var length = socket.Receive(buffer);
+                if (StunReader.TryRead(buffer.AsSpan(0, length), out var info) == StunParseStatus.Ok && info.Type == StunConstants.BindingSuccess)
                 {
-                    var length = await socket.ReceiveAsync(buffer, SocketFlags.None, retry.Token).ConfigureAwait(false);
-                    if (StunReader.TryRead(buffer.AsSpan(0, length), out var info) == StunParseStatus.Ok && info.Type == StunConstants.BindingSuccess)
-                    {
-                        Interlocked.Increment(ref _stunAnswers);
-                        return;
-                    }
+                    Interlocked.Increment(ref _stunAnswers);
+                    return;
                 }
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // No answer within IceRetry: send another check.
             }
         }
 
         throw new TimeoutException($"no answer to ICE checks from {socket.RemoteEndPoint} within {IceTimeout.TotalSeconds:0} s");
     }
 
-    private async Task ConsentAsync(CancellationToken cancellationToken)
+    private void OnDatagram(Span<byte> datagram)
     {
-        using var timer = new PeriodicTimer(ConsentInterval);
-        try
+        if (datagram.IsEmpty)
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            return;
+        }
+
+        var first = datagram[0];
+        if (first is >= 128 and <= 191)
+        {
+            // RTP or RTCP (RFC 5761 §4: RTCP packet types 192..223 in the second byte).
+            if (datagram.Length > 1 && datagram[1] is >= 192 and <= 223)
             {
-                await _socket!.SendAsync(_check.AsMemory(0, WriteCheck(useCandidate: true)), cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _rtcp);
+                return;
+            }
+
+            Interlocked.Increment(ref _packets);
+            Interlocked.Add(ref _bytes, datagram.Length);
+            if (_sampled++ < VerifyFirst || _sampled % _verifyEvery == 0)
+            {
+                Verify(datagram);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        else if (first <= 3)
         {
-            // Disposed.
-        }
-    }
-
-    private async Task ReceiveAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[2048];
-        var socket = _socket!;
-        long sampled = 0;
-        try
-        {
-            while (true)
-            {
-                var length = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                if (length == 0)
-                {
-                    continue;
-                }
-
-                var first = buffer[0];
-                if (first is >= 128 and <= 191)
-                {
-                    // RTP or RTCP (RFC 5761 §4: RTCP packet types 192..223 in the second byte).
-                    if (length > 1 && buffer[1] is >= 192 and <= 223)
-                    {
-                        Interlocked.Increment(ref _rtcp);
-                        continue;
-                    }
-
-                    Interlocked.Increment(ref _packets);
-                    Interlocked.Add(ref _bytes, length);
-                    if (sampled++ < VerifyFirst || sampled % _verifyEvery == 0)
-                    {
-                        Verify(buffer.AsSpan(0, length));
-                    }
-                }
-                else if (first <= 3)
-                {
-                    Interlocked.Increment(ref _stunAnswers);
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-            // Disposed (or the socket closed under us).
+            Interlocked.Increment(ref _stunAnswers);
         }
     }
 
