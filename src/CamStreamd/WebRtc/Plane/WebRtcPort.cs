@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using CamStreamd.Interop.Libc;
 using CamStreamd.WebRtc.Ice;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +16,9 @@ namespace CamStreamd.WebRtc.Plane;
 /// </summary>
 internal sealed class WebRtcPort : IAsyncDisposable
 {
+    /// <summary>Most datagrams in one <see cref="TrySendMany"/> (its message and iovec arrays live on the stack).</summary>
+    public const int MaxBatch = 32;
+
     /// <summary>Largest datagram read (DTLS records from Chromium's fragmented ClientHello stay under 1500; room to spare).</summary>
     public const int ReceiveBufferLength = 4096;
 
@@ -108,6 +113,75 @@ internal sealed class WebRtcPort : IAsyncDisposable
         catch (ObjectDisposedException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Sends datagram i = <paramref name="slots"/>[(i * stride)..][..lengths[i]] to <paramref name="to"/>
+    /// for every i in one <c>sendmmsg</c> (MSG_DONTWAIT); returns how many went. Nothing allocated:
+    /// the messages and iovecs are on the stack, the slots and the address pinned for the call.
+    /// </summary>
+    public unsafe int TrySendMany(ReadOnlySpan<byte> slots, int stride, ReadOnlySpan<int> lengths, SocketAddress to)
+    {
+        var count = Math.Min(lengths.Length, MaxBatch);
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var messages = stackalloc MMsgHdr[MaxBatch];
+        var iov = stackalloc IoVec[MaxBatch];
+        var added = false;
+        try
+        {
+            _socket.SafeHandle.DangerousAddRef(ref added);
+            var fd = (int)_socket.SafeHandle.DangerousGetHandle();
+            fixed (byte* data = slots)
+            fixed (byte* address = to.Buffer.Span)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    iov[i].Base = data + (i * stride);
+                    iov[i].Length = (nuint)lengths[i];
+                    messages[i] = default;
+                    messages[i].Name = address;
+                    messages[i].NameLength = (uint)to.Size;
+                    messages[i].Iov = iov + i;
+                    messages[i].IovLength = 1;
+                }
+
+                var sent = 0;
+                while (sent < count)
+                {
+                    var result = LibcNative.SendMMsg(fd, messages + sent, (uint)(count - sent), LibcNative.MSG_DONTWAIT | LibcNative.MSG_NOSIGNAL);
+                    if (result > 0)
+                    {
+                        sent += result;
+                    }
+                    else if (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
+                    {
+                        continue;
+                    }
+                    else
+                    {
+                        // EAGAIN (the send buffer is full) or an error of the peer: the caller drops the rest.
+                        break;
+                    }
+                }
+
+                return sent;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                _socket.SafeHandle.DangerousRelease();
+            }
         }
     }
 
