@@ -147,16 +147,23 @@ echo "SRTP received and discarded; the first 100 packets of each session and one
 echo "decrypted) for N in $COUNTS, one client kind at a time (bench/webrtc-fanout.sh). Daemon CPU-s/s from"
 echo "/proc/PID/stat (all threads; the load clients are other processes, their own CPU shown apart); per client ="
 echo "(CPU at N - CPU with nobody watching) / N. Target: WebRTC per session <= 2x RTSP/UDP per viewer."
+echo "Both load clients receive alike (one thread: wait until a socket is readable, drain it): on loopback a"
+echo "sender pays for waking its receiver, so a client that wakes more would inflate the daemon's figure (a remote"
+echo "browser costs the daemon no wake-up at all). CPU is read in 10 ms ticks: over a ${WINDOW_SECONDS} s window one"
+echo "tick is $(awk -v w="$WINDOW_SECONDS" 'BEGIN { printf "%.1f", 10 / w }') CPU-ms/s, so the 1-client row is within a tick or two of noise. RSS is VmRSS at"
+echo "the end of the cell; the managed heap keeps what 50 DTLS handshakes allocated after they end (row 0, later rounds)."
 echo "$(nproc) cores shared with other work; load average at the end $LOAD."
 echo
 echo "| clients | RTSP/UDP CPU-s/s | WebRTC CPU-s/s | RTSP per viewer CPU-ms/s | WebRTC per session CPU-ms/s | WebRTC / RTSP | RSS MiB RTSP / WebRTC | per-client Mbit/s RTSP / WebRTC | load client CPU-s/s rtspload / whepload | load avg |"
 echo "|---|---:|---:|---:|---:|---:|---|---|---|---|"
-printf '| 0 | %.3f | %.3f | - | - | - | %s / %s | - | - | %s |\n' "$IDLE" "$IDLE" "$(cell idle 0 rss)" "$(cell idle 0 rss)" "$(cell idle 0 load)"
+RSS_FRESH=$(awk -F'\t' '$1 == "idle" && $3 == 1 { print $5 }' "$WORK/cells.tsv")
+RSS_LATER=$(awk -F'\t' -v r="$ROUNDS" '$1 == "idle" && $3 == r { print $5 }' "$WORK/cells.tsv")
+printf '| 0 | %.3f | %.3f | - | - | - | %.1f at start, %.1f in round %s | - | - | %.2f |\n' "$IDLE" "$IDLE" "$RSS_FRESH" "$RSS_LATER" "$ROUNDS" "$(cell idle 0 load)"
 for n in $COUNTS; do
   r=$(cell rtsp "$n" cpu)
   w=$(cell webrtc "$n" cpu)
   read -r pr pw ratio < <(awk -v r="$r" -v w="$w" -v i="$IDLE" -v n="$n" 'BEGIN { pr = (r - i) / n * 1000; pw = (w - i) / n * 1000; printf "%.2f %.2f %s\n", pr, pw, (pr > 0) ? sprintf("%.2f", pw / pr) : "n/a" }')
-  printf '| %s | %.3f | %.3f | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s / %s |\n' "$n" "$r" "$w" "$pr" "$pw" "$ratio" \
+  printf '| %s | %.3f | %.3f | %s | %s | %s | %.1f / %.1f | %.3f / %.3f | %.3f / %.3f | %.2f / %.2f |\n' "$n" "$r" "$w" "$pr" "$pw" "$ratio" \
     "$(cell rtsp "$n" rss)" "$(cell webrtc "$n" rss)" "$(cell rtsp "$n" rate)" "$(cell webrtc "$n" rate)" \
     "$(cell rtsp "$n" client)" "$(cell webrtc "$n" client)" "$(cell rtsp "$n" load)" "$(cell webrtc "$n" load)"
 done
