@@ -395,4 +395,7 @@ if [ -s "$WORK/memory.tsv" ]; then
   if [ "$DOC" = 1 ]; then
     { echo; echo "## Memory and start to ready"; echo; echo "One 1280x720 30 fps stream, TCP viewers; RSS from /proc/PID/status, start to READY=1 (bench/memory.sh)."; echo; memory_table; } >>docs/BENCHMARKS.md
   fi
+elif [ "$DOC" = 1 ] && [ -n "$(previous_section "Memory and start")" ]; then
+  # A run without part memory keeps the last run's section (the page above was rewritten without it).
+  { echo; previous_section "Memory and start" | grep -v '^(from the previous run: '; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include memory)"; } >>docs/BENCHMARKS.md
 fi
