@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0; shift ;;
     --no-doc) DOC=0; shift ;;
     --parts) PARTS=$2; shift 2 ;;
-    *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+    *) sed -n '2,/^set -euo/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
   esac
 done
 CLIENTS=${BENCH_CLIENTS:-"1 50 200"}
