@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks behind docs/BENCHMARKS.md, in one run (./build.sh bench installs the packages
 # and calls this). Loopback only. Prints a table per part and rewrites docs/BENCHMARKS.md.
-#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency webrtc-latency idle memory record composite"]
+#   bench/bench.sh [--no-build] [--no-doc] [--parts "fanout join hotpath latency webrtc-latency idle memory record composite webrtc-fanout"]
 #   bench/bench.sh idle          the idle/steady-cost part alone (same as --parts idle)
 # Knobs (environment): BENCH_CLIENTS ("1 50 200"), BENCH_WINDOWS (3 windows per figure),
 # BENCH_WINDOW_SECONDS (1.5), BENCH_JOINS (5 joins per server and transport), BENCH_LATENCY_SECONDS (8),
@@ -29,20 +29,23 @@
 # 6. Composite (bench/composite.sh): four 640x360 30 fps RTSP inputs tiled into 1280x720 15 fps
 #    and encoded by x264, camstreamd (NativeAOT and JIT) against ffmpeg xstack with the same x264
 #    settings, CPU-s/s, CPU-ms per composed frame, RSS and the ratio (target <= 0.7).
+# 7. WebRTC fan-out (bench/webrtc-fanout.sh): one daemon with the clip passed through, CPU-s/s and RSS
+#    at 0, 1, 10, 50 WHEP sessions of bench/CamStreamd.WhepLoad and as many RTSP/UDP viewers of
+#    rtspload; per-client cost WebRTC / RTSP (target <= 2).
 # Needs: the .NET 10 SDK, ffmpeg, gcc, chromium, python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-{good,bad}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD=1
 DOC=1
-PARTS="fanout join hotpath latency webrtc-latency idle memory record composite"
+PARTS="fanout join hotpath latency webrtc-latency idle memory record composite webrtc-fanout"
 while [ $# -gt 0 ]; do
   case "$1" in
-    fanout|join|hotpath|latency|webrtc-latency|idle|memory|record|composite) PARTS=$1; shift ;;
+    fanout|join|hotpath|latency|webrtc-latency|idle|memory|record|composite|webrtc-fanout) PARTS=$1; shift ;;
     --no-build) BUILD=0; shift ;;
     --no-doc) DOC=0; shift ;;
     --parts) PARTS=$2; shift 2 ;;
-    *) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 64 ;;
+    *) sed -n '2,/^set -euo/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
   esac
 done
 CLIENTS=${BENCH_CLIENTS:-"1 50 200"}
@@ -385,6 +388,7 @@ for part in $PARTS; do
     memory) part_memory ;;
     record) bench/record.sh "$CLIP" >"$WORK/record.md" ;;
     composite) AOT_BIN=${AOT_BIN:-} bench/composite.sh --no-build >"$WORK/composite.md" ;;
+    webrtc-fanout) bench/webrtc-fanout.sh --no-build "$CLIP" "$WORK/rtspload" >"$WORK/webrtc-fanout.md" ;;
     *) log "unknown part $part" ;;
   esac
 done

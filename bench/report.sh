@@ -177,7 +177,7 @@ previous_section() {
 # Prints the previous page's "Targets not met" lines about a part that did not run now.
 previous_verdicts() {
   local part pattern
-  for part in fanout join latency webrtc-latency hotpath idle composite; do
+  for part in fanout join latency webrtc-latency hotpath idle composite webrtc-fanout; do
     ran "$part" && continue
     case "$part" in
       fanout) pattern='fan-out' ;;
@@ -187,6 +187,7 @@ previous_verdicts() {
       hotpath) pattern='hot path' ;;
       idle) pattern='idle ' ;;
       composite) pattern='composite' ;;
+      webrtc-fanout) pattern='webrtc-fanout' ;;
     esac
     previous_section "Targets not met" | grep -E "^- (NOT MET|NOTE): ([a-z-]+: )?$pattern" || true
   done
@@ -198,7 +199,17 @@ composite_verdicts() {
   awk -F'|' '/^\| camstreamd/ { gsub(/ /, "", $6); gsub(/^ +| +$/, "", $2); if ($6 + 0 > 0.7) printf "- NOT MET: composite %s: ratio %s to ffmpeg xstack (target <= 0.7)\n", $2, $6 }' "$WORK/composite.md"
 }
 
-VERDICTS=$(fanout_verdicts; composite_verdicts; join_verdicts; latency_verdicts; webrtc_latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts)
+# The WebRTC fan-out's rows (bench/webrtc-fanout.sh prints "| N | rtsp | webrtc | rtsp per viewer | webrtc per session | ratio | ...")
+# and its load client's counts (a packet that did not decrypt is a failure, not noise).
+webrtc_fanout_verdicts() {
+  [ -s "$WORK/webrtc-fanout.md" ] || return 0
+  awk -F'|' '/^\| [0-9]+ \|/ && $2 + 0 > 0 { n = $2 + 0; q = $7; gsub(/ /, "", q)
+      if (q == "n/a") printf "- NOT MET: webrtc-fanout %d sessions: the RTSP/UDP viewers cost no measurable CPU (%s CPU-ms/s); WebRTC %s\n", n, $5, $6
+      else if (q + 0 > 2) printf "- NOT MET: webrtc-fanout %d sessions: %s CPU-ms/s per WebRTC session is %sx the %s per RTSP/UDP viewer (target <= 2x)\n", n, $6, q, $5 }' "$WORK/webrtc-fanout.md" | sed -E 's/  +/ /g'
+  grep -oE 'x[0-9]+: sessions=[0-9]+ [^;]*(auth_failed=[1-9]|bad_payload=[1-9])[^;]*' "$WORK/webrtc-fanout.md" | sed -e 's/\.$//' -e 's/^/- NOT MET: webrtc-fanout: packets that did not decrypt: /' || true
+}
+
+VERDICTS=$({ fanout_verdicts; composite_verdicts; webrtc_fanout_verdicts; join_verdicts; latency_verdicts; webrtc_latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts; } | awk '!seen[$0]++')
 
 # Section $1 (heading prefix) from this run when part $2 ran, else from the previous page.
 section() {
@@ -241,6 +252,9 @@ print_all() {
   # Part "composite" (bench/composite.sh) too; a run without it keeps the last run's section.
   if [ -s "$WORK/composite.md" ]; then cat "$WORK/composite.md"; echo
   elif [ -n "$(previous_section "Composite")" ]; then previous_section "Composite"; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include composite)"; echo; fi
+  # Part "webrtc-fanout" (bench/webrtc-fanout.sh) too.
+  if [ -s "$WORK/webrtc-fanout.md" ]; then cat "$WORK/webrtc-fanout.md"; echo
+  elif [ -n "$(previous_section "WebRTC fan-out")" ]; then previous_section "WebRTC fan-out" | grep -v '^(from the previous run: '; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include webrtc-fanout)"; echo; fi
   echo "## Targets not met"
   echo
   if [ -n "$VERDICTS" ]; then echo "$VERDICTS"; else echo "- none"; fi

@@ -5,7 +5,8 @@
  *
  *   rtspload play URL N tcp|udp     N RTSP sessions; prints "ready" when all are playing, then
  *                                   reads until SIGTERM/SIGINT and prints per-session rates
- *                                   since ready or since the last SIGUSR1
+ *                                   since ready or since the last SIGUSR1; UDP sessions
+ *                                   are torn down (TEARDOWN) before it exits
  *   rtspload raw tcp|udp PORT N     N sockets to the floor writer on 127.0.0.1:PORT (UDP: each
  *                                   sends one hello datagram from its port), then as above
  *   rtspload join URL tcp|udp       one session: seconds from connect() to the last packet of
@@ -44,6 +45,7 @@ struct session {
   int rtp, rtcp;        /* UDP sockets, or -1 */
   unsigned long long bytes;
   unsigned long long packets;
+  char base[1024], id[256]; /* for the TEARDOWN at the end */
 };
 
 static struct session sessions[MAX_SESSIONS];
@@ -215,6 +217,17 @@ static void open_session(struct session *s, const char *url, int tcp) {
   status = request(s->tcp, text, response, sizeof response);
   if (status != 200) { errno = 0; fprintf(stderr, "PLAY %s: %d\n", base, status); die("PLAY"); }
   s->bytes += leftover_len;
+  snprintf(s->base, sizeof s->base, "%s", base);
+  snprintf(s->id, sizeof s->id, "%s", id);
+}
+
+/* Ends a UDP session at once: the server would otherwise keep sending to its ports until its
+ * session timeout (a UDP session outlives its RTSP connection), and a bench measuring the next
+ * client count would count those senders too. TCP sessions end with their connection. */
+static void teardown(struct session *s) {
+  char text[2048], response[RESPONSE_MAX];
+  snprintf(text, sizeof text, "TEARDOWN %s RTSP/1.0\r\nCSeq: 4\r\nSession: %s\r\nUser-Agent: rtspload\r\n\r\n", s->base, s->id);
+  (void)request(s->tcp, text, response, sizeof response);
 }
 
 static int compare_ull(const void *a, const void *b) {
@@ -430,6 +443,7 @@ int main(int argc, char **argv) {
     if (count < 1 || count > MAX_SESSIONS) { errno = 0; die("N must be 1..1024"); }
     for (int i = 0; i < count; i++) open_session(&sessions[i], argv[2], tcp);
     drain(count, tcp);
+    if (!tcp) for (int i = 0; i < count; i++) teardown(&sessions[i]);
     return 0;
   }
   if (argc == 5 && strcmp(argv[1], "raw") == 0) {

@@ -77,6 +77,7 @@ public sealed class FolderDependencyTests
         ("WebRtc", "Configuration"), // the webrtc options
         ("WebRtc", "Media"), // hub subscription, access units, keyframe requests, viewer leases, the connection budget
         ("WebRtc", "Rtp"), // the H.264 packetizer of the feed, RTCP SR/RR/PLI wire code
+        ("WebRtc", "Interop"), // sendmmsg: a session's packets of a frame in one system call
         ("Http", "WebRtc"), // the WHEP endpoints, sessions in the API and metrics
         ("Hosting", "WebRtc"), // the plane's hosted service
 

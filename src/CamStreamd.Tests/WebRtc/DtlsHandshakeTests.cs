@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CamStreamd.WebRtc.Dtls;
+using CamStreamd.WhepLoad;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
@@ -24,7 +25,7 @@ public sealed class DtlsHandshakeTests(ITestOutputHelper output)
         var clientIdentity = DtlsCertificate.Create("browser");
         using var server = new LoopbackDtlsServer(sender => new DtlsSrtpHandshake(ServerCertificate, clientIdentity.Fingerprint, sender, Timeout));
         var serverRun = server.Handshake.RunAsync(CancellationToken.None);
-        var client = new DtlsTestClient(new BcTlsCrypto(new SecureRandom()), clientIdentity, ServerCertificate.Fingerprint);
+        var client = new DtlsSrtpClient(new BcTlsCrypto(new SecureRandom()), clientIdentity, ServerCertificate.Fingerprint);
 
         using var connection = await Task.Run(() => Connect(server.EndPoint, client));
         var keys = await serverRun.WaitAsync(Timeout);
@@ -46,7 +47,7 @@ public sealed class DtlsHandshakeTests(ITestOutputHelper output)
         var presented = DtlsCertificate.Create("impostor");
         using var server = new LoopbackDtlsServer(sender => new DtlsSrtpHandshake(ServerCertificate, offered.Fingerprint, sender, Timeout));
         var serverRun = server.Handshake.RunAsync(CancellationToken.None);
-        var client = new DtlsTestClient(new BcTlsCrypto(new SecureRandom()), presented, ServerCertificate.Fingerprint);
+        var client = new DtlsSrtpClient(new BcTlsCrypto(new SecureRandom()), presented, ServerCertificate.Fingerprint);
 
         var clientFailure = await Assert.ThrowsAnyAsync<IOException>(() => Task.Run(() => Connect(server.EndPoint, client).Dispose()));
         var failure = await Assert.ThrowsAsync<DtlsHandshakeException>(() => serverRun.WaitAsync(Timeout));
@@ -67,7 +68,7 @@ public sealed class DtlsHandshakeTests(ITestOutputHelper output)
         var serverRun = server.Handshake.RunAsync(CancellationToken.None);
         // 1.6 KB of padding: a ClientHello the size of Chromium's with an X25519MLKEM768 key share,
         // sent in datagrams of at most 200 bytes (ten or more fragments).
-        var client = new DtlsTestClient(new BcTlsCrypto(new SecureRandom()), clientIdentity, ServerCertificate.Fingerprint, paddingLength: 1600);
+        var client = new DtlsSrtpClient(new BcTlsCrypto(new SecureRandom()), clientIdentity, ServerCertificate.Fingerprint, paddingLength: 1600);
 
         using var connection = await Task.Run(() => Connect(server.EndPoint, client, sendLimit: 200));
         var keys = await serverRun.WaitAsync(Timeout);
@@ -116,7 +117,7 @@ public sealed class DtlsHandshakeTests(ITestOutputHelper output)
         var closed = new TaskCompletionSource<DtlsCloseReason>(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Handshake.Closed += reason => closed.TrySetResult(reason);
         var serverRun = server.Handshake.RunAsync(CancellationToken.None);
-        var client = new DtlsTestClient(new BcTlsCrypto(new SecureRandom()), clientIdentity, ServerCertificate.Fingerprint);
+        var client = new DtlsSrtpClient(new BcTlsCrypto(new SecureRandom()), clientIdentity, ServerCertificate.Fingerprint);
         var connection = await Task.Run(() => Connect(server.EndPoint, client));
         await serverRun.WaitAsync(Timeout);
         Assert.False(server.Handshake.IsClosed);
@@ -138,7 +139,7 @@ public sealed class DtlsHandshakeTests(ITestOutputHelper output)
         Assert.Equal(DtlsFailureReason.Cancelled, failure.Reason);
     }
 
-    private static ClientConnection Connect(IPEndPoint server, DtlsTestClient client, int sendLimit = 1200)
+    private static ClientConnection Connect(IPEndPoint server, DtlsSrtpClient client, int sendLimit = 1200)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Connect(server);

@@ -11,7 +11,7 @@ namespace CamStreamd.WebRtc.Feed;
 /// (the only per-session copy), its sequence numbering, its RTCP (SRs out; PLI, FIR, NACK and RR
 /// in) and its counters. The feed's thread sends; the plane's UDP thread delivers SRTCP.
 /// </summary>
-public sealed class WebRtcMediaSession : IDisposable
+public sealed partial class WebRtcMediaSession : IDisposable
 {
     /// <summary>Least time between two IDR requests of one session (PLI/FIR storms, joins, skips).</summary>
     public static readonly TimeSpan KeyframeRequestInterval = TimeSpan.FromSeconds(1);
@@ -24,7 +24,7 @@ public sealed class WebRtcMediaSession : IDisposable
     private readonly SrtpUnprotector _unprotector;
     private readonly Lock _sendGate = new();
     private readonly Lock _receiveGate = new();
-    private readonly byte[] _sendBuffer;
+    private readonly WebRtcSendBatch _batch;
     private readonly byte[] _resendBuffer;
     private readonly byte[] _reportBuffer;
     private readonly byte[] _receiveBuffer = new byte[1500];
@@ -70,7 +70,7 @@ public sealed class WebRtcMediaSession : IDisposable
         Setup = setup;
         _protector = new SrtpProtector(setup.Keys.ServerKey, setup.Keys.ServerSalt);
         _unprotector = new SrtpUnprotector(setup.Keys.ClientKey, setup.Keys.ClientSalt);
-        _sendBuffer = new byte[maxPacketLength + SrtpProtector.AuthTagLength];
+        _batch = new WebRtcSendBatch(maxPacketLength + SrtpProtector.AuthTagLength);
         _resendBuffer = new byte[maxPacketLength + SrtpProtector.AuthTagLength];
         _sdesLength = RtcpSenderReport.SdesLength(setup.Cname);
         _reportBuffer = new byte[RtcpSenderReport.Length + _sdesLength + SrtpProtector.SrtcpTrailerLength];
@@ -121,45 +121,6 @@ public sealed class WebRtcMediaSession : IDisposable
     }
 
     internal WebRtcMediaSessionSetup Setup { get; }
-
-    /// <summary>
-    /// Hands over one SRTCP datagram from the browser (first byte 128..191 and packet type
-    /// 192..223, RFC 5761 §4). Authenticated, replay-checked and acted on at once (PLI/FIR ask
-    /// for an IDR, NACK resends from the stream's history, RR gives the round-trip time); a
-    /// datagram that does not authenticate is counted and ignored. Never blocks for long.
-    /// </summary>
-    public void DeliverRtcp(ReadOnlySpan<byte> srtcp)
-    {
-        if (IsEnded)
-        {
-            return;
-        }
-
-        lock (_receiveGate)
-        {
-            if (IsEnded)
-            {
-                return;
-            }
-
-            if (srtcp.Length > _receiveBuffer.Length)
-            {
-                Interlocked.Increment(ref _rtcpRejected);
-                return;
-            }
-
-            var packet = _receiveBuffer.AsSpan(0, srtcp.Length);
-            srtcp.CopyTo(packet);
-            if (_unprotector.UnprotectRtcp(packet, out var length) != SrtpResult.Ok)
-            {
-                Interlocked.Increment(ref _rtcpRejected);
-                return;
-            }
-
-            Interlocked.Increment(ref _rtcpReceived);
-            OnRtcp(packet[..length]);
-        }
-    }
 
     /// <summary>Detaches from the feed (the last session of a stream stops its feed).</summary>
     public void Dispose()
@@ -216,7 +177,7 @@ public sealed class WebRtcMediaSession : IDisposable
         }
     }
 
-    /// <summary>Feed thread: one packet of the current unit, if the session takes it.</summary>
+    /// <summary>Feed thread: one packet of the current unit, if the session takes it (protected into the send batch, sent when it fills or at <see cref="Flush"/>).</summary>
     internal void Send(ReadOnlySpan<byte> rtp, ushort streamSequence)
     {
         if (!_sendingThisUnit || _unitFailed)
@@ -227,25 +188,43 @@ public sealed class WebRtcMediaSession : IDisposable
         bool sent;
         lock (_sendGate)
         {
-            sent = ProtectAndSendLocked(rtp, streamSequence, _sendBuffer, resend: false);
+            sent = QueueLocked(rtp, streamSequence);
         }
 
         if (!sent)
         {
-            // EAGAIN: this session cannot keep up. Drop the rest of the unit and everything up to
-            // the next IDR (asked for), as an RTSP session does; the browser's decoder resumes cleanly.
-            _unitFailed = true;
-            _startNotBefore = Stopwatch.GetTimestamp() - (long)(WebRtcStreamFeed.MaxStartAge.TotalSeconds * Stopwatch.Frequency);
-            Volatile.Write(ref _waitingForKeyframe, true);
-            Interlocked.Increment(ref _framesDropped);
-            RequestKeyframe();
-            _feed.OnSessionSkipping(this, Interlocked.Read(ref _framesDropped));
+            SkipToKeyframe();
         }
     }
 
-    /// <summary>Feed thread, after a unit: counts it; sends the SR when one is due.</summary>
+    /// <summary>Feed thread: sends what the batch holds (the end of a unit, or of a joiner's cached GOP).</summary>
+    internal void Flush()
+    {
+        if (_unitFailed)
+        {
+            return;
+        }
+
+        bool sent;
+        lock (_sendGate)
+        {
+            sent = FlushLocked();
+        }
+
+        if (!sent)
+        {
+            SkipToKeyframe();
+        }
+    }
+
+    /// <summary>Feed thread, after a unit: sends its last packets, counts it; sends the SR when one is due.</summary>
     internal void EndUnit(long now, H264RtpPacketizer clock)
     {
+        if (_sendingThisUnit)
+        {
+            Flush();
+        }
+
         if (_sendingThisUnit && !_unitFailed)
         {
             Interlocked.Increment(ref _framesSent);
@@ -286,121 +265,60 @@ public sealed class WebRtcMediaSession : IDisposable
         }
     }
 
-    private bool ProtectAndSendLocked(ReadOnlySpan<byte> rtp, ushort streamSequence, byte[] buffer, bool resend)
+    // EAGAIN: this session cannot keep up. Drop the rest of the unit and everything up to the next
+    // IDR (asked for), as an RTSP session does; the browser's decoder resumes cleanly.
+    private void SkipToKeyframe()
     {
-        if (IsEnded || rtp.Length < RtpHeader.FixedLength || rtp.Length + SrtpProtector.AuthTagLength > buffer.Length)
+        _unitFailed = true;
+        _startNotBefore = Stopwatch.GetTimestamp() - (long)(WebRtcStreamFeed.MaxStartAge.TotalSeconds * Stopwatch.Frequency);
+        Volatile.Write(ref _waitingForKeyframe, true);
+        Interlocked.Increment(ref _framesDropped);
+        RequestKeyframe();
+        _feed.OnSessionSkipping(this, Interlocked.Read(ref _framesDropped));
+    }
+
+    // The per-session copy into the batch's next slot: the stream's packet with this session's payload type, sequence number and SSRC, protected.
+    private bool QueueLocked(ReadOnlySpan<byte> rtp, ushort streamSequence)
+    {
+        if (IsEnded || rtp.Length < RtpHeader.FixedLength || rtp.Length + SrtpProtector.AuthTagLength > _batch.Stride)
         {
             return true;
         }
 
-        // The per-session copy: the stream's packet with this session's payload type, sequence number and SSRC.
-        rtp.CopyTo(buffer);
+        var slot = _batch.NextSlot();
+        rtp.CopyTo(slot);
         var sequence = (ushort)(streamSequence + _offset);
-        buffer[1] = (byte)((rtp[1] & 0x80) | Setup.PayloadType);
-        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(2), sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8), Setup.Ssrc);
-        var length = _protector.ProtectRtp(buffer, rtp.Length);
-        if (!Setup.Sender.TrySend(buffer.AsSpan(0, length)))
+        slot[1] = (byte)((rtp[1] & 0x80) | Setup.PayloadType);
+        BinaryPrimitives.WriteUInt16BigEndian(slot[2..], sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(slot[8..], Setup.Ssrc);
+        var length = _protector.ProtectRtp(slot, rtp.Length);
+        _batch.Add(length, rtp.Length - RtpHeader.FixedLength, sequence);
+        _nextSequence = (ushort)(sequence + 1);
+        return !_batch.IsFull || FlushLocked();
+    }
+
+    private bool FlushLocked()
+    {
+        var count = _batch.Count;
+        if (count == 0 || IsEnded)
         {
+            _batch.Clear();
+            return true;
+        }
+
+        var first = _batch.FirstSequence;
+        var sent = _batch.Flush(Setup.Sender, out var bytes, out var payload);
+        Interlocked.Add(ref _packetsSent, sent);
+        Interlocked.Add(ref _bytesSent, bytes);
+        Interlocked.Add(ref _payloadOctets, payload);
+        if (sent < count)
+        {
+            // The unsent packets' numbers are given again after the skip: the browser sees no gap to NACK.
+            _nextSequence = (ushort)(first + sent);
             Interlocked.Increment(ref _sendFailures);
             return false;
         }
 
-        if (!resend)
-        {
-            _nextSequence = (ushort)(sequence + 1);
-            Interlocked.Add(ref _payloadOctets, rtp.Length - RtpHeader.FixedLength);
-        }
-
-        Interlocked.Increment(ref _packetsSent);
-        Interlocked.Add(ref _bytesSent, length);
         return true;
-    }
-
-    private void SendReport(long now, H264RtpPacketizer clock)
-    {
-        var rtpNow = clock.ToRtpTimestamp(AccessUnit.TicksTo90k(now));
-        var ntpNow = RtcpSenderReport.ToNtpTimestamp(DateTime.UtcNow);
-        lock (_sendGate)
-        {
-            if (IsEnded)
-            {
-                return;
-            }
-
-            var span = _reportBuffer.AsSpan();
-            RtcpSenderReport.Write(span, Setup.Ssrc, ntpNow, rtpNow, Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _payloadOctets));
-            // The SDES was written once behind the SR; protecting encrypts it in place, so rewrite it each time.
-            RtcpSenderReport.WriteSdesCname(span[RtcpSenderReport.Length..], Setup.Ssrc, Setup.Cname);
-            var length = _protector.ProtectRtcp(span, RtcpSenderReport.Length + _sdesLength);
-            if (Setup.Sender.TrySend(span[..length]))
-            {
-                Interlocked.Increment(ref _reportsSent);
-            }
-            else
-            {
-                Interlocked.Increment(ref _sendFailures);
-            }
-        }
-    }
-
-    private void OnRtcp(ReadOnlySpan<byte> compound)
-    {
-        RtcpFeedback.Read(compound, Setup.Ssrc, out var plis, out var firs, out var nackPackets, _nacked, out var nackedCount);
-        if (plis + firs > 0)
-        {
-            Interlocked.Add(ref _plisReceived, plis);
-            Interlocked.Add(ref _firsReceived, firs);
-            RequestKeyframe();
-        }
-
-        if (nackPackets > 0)
-        {
-            Interlocked.Add(ref _nacksReceived, nackPackets);
-            Resend(_nacked.AsSpan(0, nackedCount));
-        }
-
-        if (RtcpReceiverReport.TryFind(compound, Setup.Ssrc, out var report) == RtcpParseResult.Ok)
-        {
-            Volatile.Write(ref _fractionLost, report.FractionLost);
-            Interlocked.Exchange(ref _cumulativeLost, report.CumulativeLost);
-            Interlocked.Exchange(ref _jitterMicroseconds, report.JitterMicroseconds(AccessUnit.ClockRate));
-            if (report.LastSenderReport != 0)
-            {
-                // RFC 3550 §6.4.1: RTT = A - LSR - DLSR, all in the middle 32 bits of NTP time (1/65536 s).
-                var middle = (uint)(RtcpSenderReport.ToNtpTimestamp(DateTime.UtcNow) >> 16);
-                var rtt = middle - report.LastSenderReport - report.DelaySinceLastSenderReport;
-                if (rtt < 0x8000_0000u)
-                {
-                    Interlocked.Exchange(ref _roundTripMicroseconds, (long)rtt * 1_000_000 / 65_536);
-                }
-            }
-        }
-    }
-
-    private void Resend(ReadOnlySpan<ushort> sessionSequences)
-    {
-        foreach (var sessionSequence in sessionSequences)
-        {
-            lock (_sendGate)
-            {
-                var streamSequence = (ushort)(sessionSequence - _offset);
-                // Only packets numbered under the current offset map back to the stream's.
-                var since = (ushort)(streamSequence - _offsetFrom);
-                var behind = (ushort)(_nextSequence - 1 - sessionSequence);
-                var length = since < 0x8000 && behind < 0x8000 ? _feed.History.CopyTo(streamSequence, _resendBuffer) : 0;
-                if (length == 0)
-                {
-                    Interlocked.Increment(ref _packetsNotInHistory);
-                    continue;
-                }
-
-                // The history copy sits in _resendBuffer; ProtectAndSendLocked copies onto itself (same start), harmless.
-                if (ProtectAndSendLocked(_resendBuffer.AsSpan(0, length), streamSequence, _resendBuffer, resend: true))
-                {
-                    Interlocked.Increment(ref _packetsResent);
-                }
-            }
-        }
     }
 }

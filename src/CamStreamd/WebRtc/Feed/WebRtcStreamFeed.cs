@@ -261,6 +261,8 @@ internal sealed class WebRtcStreamFeed : IDisposable
                     session.Send(_replayBuffer.AsSpan(0, length), sequence);
                 }
 
+                session.Flush();
+
                 _logger.SessionJoined(session.Ssrc, Hub.Name, $"started on the cached GOP ({packets} packets)");
             }
             else

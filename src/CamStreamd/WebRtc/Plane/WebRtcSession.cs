@@ -110,6 +110,13 @@ public sealed partial class WebRtcSession : IBudgetedConnection, IDatagramSender
     }
 
     /// <inheritdoc />
+    public int TrySendMany(ReadOnlySpan<byte> slots, int stride, ReadOnlySpan<int> lengths)
+    {
+        var selected = Volatile.Read(ref _selected);
+        return selected is null || State == WebRtcSessionState.Closed ? 0 : _port.TrySendMany(slots, stride, lengths, selected);
+    }
+
+    /// <inheritdoc />
     public void Evict() => Close("evicted for a newcomer before it connected");
 
     /// <summary>Ends the session (if it has not ended) and frees its resources.</summary>

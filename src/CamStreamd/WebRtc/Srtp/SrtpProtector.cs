@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace CamStreamd.WebRtc.Srtp;
 
@@ -12,28 +11,17 @@ namespace CamStreamd.WebRtc.Srtp;
 public sealed class SrtpProtector : IDisposable
 {
     /// <summary>HMAC-SHA1-80: 10 bytes of tag after each SRTP packet.</summary>
-    public const int AuthTagLength = 10;
+    public const int AuthTagLength = SrtpCryptoContext.AuthTagLength;
 
     /// <summary>E flag + 31-bit SRTCP index (4 bytes) and the tag after each SRTCP packet.</summary>
     public const int SrtcpTrailerLength = 4 + AuthTagLength;
 
-    private readonly SrtpSessionKeys _rtp;
-    private readonly SrtpSessionKeys _rtcp;
-    private readonly IncrementalHash _rtpMac;
-    private readonly IncrementalHash _rtcpMac;
-    private readonly byte[] _iv = new byte[16];
-    private readonly byte[] _digest = new byte[20];
+    private readonly SrtpCryptoContext _crypto;
     private readonly SrtpRolloverCounter _rollover = new();
     private uint _srtcpIndex;
 
     /// <summary>Creates the protector from a master key and salt (for us, the server's pair of <see cref="SrtpKeyMaterial"/>).</summary>
-    public SrtpProtector(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
-    {
-        _rtp = SrtpSessionKeys.Derive(masterKey, masterSalt, rtcp: false);
-        _rtcp = SrtpSessionKeys.Derive(masterKey, masterSalt, rtcp: true);
-        _rtpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _rtp.AuthenticationKey);
-        _rtcpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _rtcp.AuthenticationKey);
-    }
+    public SrtpProtector(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt) => _crypto = new SrtpCryptoContext(masterKey, masterSalt);
 
     /// <summary>The rollover counter of the highest sequence number protected so far.</summary>
     public uint RolloverCounter => _rollover.Rollover;
@@ -64,18 +52,8 @@ public sealed class SrtpProtector : IDisposable
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[8..]);
         var index = _rollover.IndexFor(sequence);
         _rollover.Update(index);
-        var roc = (uint)(index >> 16);
-
-        SrtpPacket.Iv(_iv, _rtp.Salt, ssrc, index);
-        _rtp.Cipher.Apply(_iv, buffer[headerLength..length]);
-
-        // Tag = HMAC-SHA1(auth key, packet || ROC), first 80 bits (§4.2).
-        Span<byte> rocBytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(rocBytes, roc);
-        _rtpMac.AppendData(buffer[..length]);
-        _rtpMac.AppendData(rocBytes);
-        _rtpMac.GetHashAndReset(_digest);
-        _digest.AsSpan(0, AuthTagLength).CopyTo(buffer[length..]);
+        _crypto.TransformRtp(buffer[headerLength..length], ssrc, index);
+        _crypto.AppendRtpTag(buffer, length, (uint)(index >> 16));
         return length + AuthTagLength;
     }
 
@@ -98,21 +76,12 @@ public sealed class SrtpProtector : IDisposable
         var index = _srtcpIndex;
         _srtcpIndex = (_srtcpIndex + 1) & 0x7FFF_FFFF;
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[4..]);
-        SrtpPacket.Iv(_iv, _rtcp.Salt, ssrc, index);
-        _rtcp.Cipher.Apply(_iv, buffer[8..length]);
+        _crypto.TransformRtcp(buffer[8..length], ssrc, index);
         BinaryPrimitives.WriteUInt32BigEndian(buffer[length..], 0x8000_0000u | index);
-        _rtcpMac.AppendData(buffer[..(length + 4)]);
-        _rtcpMac.GetHashAndReset(_digest);
-        _digest.AsSpan(0, AuthTagLength).CopyTo(buffer[(length + 4)..]);
+        _crypto.RtcpTag(buffer[..(length + 4)]).CopyTo(buffer[(length + 4)..]);
         return length + SrtcpTrailerLength;
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _rtpMac.Dispose();
-        _rtcpMac.Dispose();
-        _rtp.Dispose();
-        _rtcp.Dispose();
-    }
+    public void Dispose() => _crypto.Dispose();
 }

@@ -11,24 +11,13 @@ namespace CamStreamd.WebRtc.Srtp;
 /// </summary>
 public sealed class SrtpUnprotector : IDisposable
 {
-    private readonly SrtpSessionKeys _rtp;
-    private readonly SrtpSessionKeys _rtcp;
-    private readonly IncrementalHash _rtpMac;
-    private readonly IncrementalHash _rtcpMac;
-    private readonly byte[] _iv = new byte[16];
-    private readonly byte[] _digest = new byte[20];
+    private readonly SrtpCryptoContext _crypto;
     private readonly SrtpReplayWindow _rtcpReplay = new();
     private readonly SrtpReplayWindow _rtpReplay = new();
     private readonly SrtpRolloverCounter _rollover = new();
 
     /// <summary>Creates the unprotector from the peer's master key and salt.</summary>
-    public SrtpUnprotector(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
-    {
-        _rtp = SrtpSessionKeys.Derive(masterKey, masterSalt, rtcp: false);
-        _rtcp = SrtpSessionKeys.Derive(masterKey, masterSalt, rtcp: true);
-        _rtpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _rtp.AuthenticationKey);
-        _rtcpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _rtcp.AuthenticationKey);
-    }
+    public SrtpUnprotector(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt) => _crypto = new SrtpCryptoContext(masterKey, masterSalt);
 
     /// <summary>
     /// Authenticates, replay-checks and decrypts the SRTCP packet in <paramref name="packet"/> in
@@ -49,9 +38,7 @@ public sealed class SrtpUnprotector : IDisposable
         }
 
         var authenticated = packet.Length - SrtpProtector.AuthTagLength;
-        _rtcpMac.AppendData(packet[..authenticated]);
-        _rtcpMac.GetHashAndReset(_digest);
-        if (!CryptographicOperations.FixedTimeEquals(_digest.AsSpan(0, SrtpProtector.AuthTagLength), packet[authenticated..]))
+        if (!CryptographicOperations.FixedTimeEquals(_crypto.RtcpTag(packet[..authenticated]), packet[authenticated..]))
         {
             return SrtpResult.AuthenticationFailed;
         }
@@ -69,8 +56,7 @@ public sealed class SrtpUnprotector : IDisposable
         if ((trailer & 0x8000_0000) != 0)
         {
             var ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
-            SrtpPacket.Iv(_iv, _rtcp.Salt, ssrc, index);
-            _rtcp.Cipher.Apply(_iv, packet[8..length]);
+            _crypto.TransformRtcp(packet[8..length], ssrc, index);
         }
 
         return SrtpResult.Ok;
@@ -103,12 +89,7 @@ public sealed class SrtpUnprotector : IDisposable
             return replay;
         }
 
-        Span<byte> roc = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(roc, (uint)(index >> 16));
-        _rtpMac.AppendData(packet[..rtpLength]);
-        _rtpMac.AppendData(roc);
-        _rtpMac.GetHashAndReset(_digest);
-        if (!CryptographicOperations.FixedTimeEquals(_digest.AsSpan(0, SrtpProtector.AuthTagLength), packet[rtpLength..]))
+        if (!CryptographicOperations.FixedTimeEquals(_crypto.RtpTag(packet[..rtpLength], (uint)(index >> 16)), packet[rtpLength..]))
         {
             return SrtpResult.AuthenticationFailed;
         }
@@ -116,18 +97,11 @@ public sealed class SrtpUnprotector : IDisposable
         _rtpReplay.Mark(index);
         _rollover.Update(index);
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
-        SrtpPacket.Iv(_iv, _rtp.Salt, ssrc, index);
-        _rtp.Cipher.Apply(_iv, packet[headerLength..rtpLength]);
+        _crypto.TransformRtp(packet[headerLength..rtpLength], ssrc, index);
         length = rtpLength;
         return SrtpResult.Ok;
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _rtpMac.Dispose();
-        _rtcpMac.Dispose();
-        _rtp.Dispose();
-        _rtcp.Dispose();
-    }
+    public void Dispose() => _crypto.Dispose();
 }

@@ -4,20 +4,25 @@ using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
-namespace CamStreamd.Tests.WebRtc;
+namespace CamStreamd.WhepLoad;
 
 /// <summary>
 /// A DTLS 1.2 client as a browser is one (BouncyCastle's client protocol): offers use_srtp,
 /// presents its own self-signed certificate, checks the server's against the answer's fingerprint
 /// and exports the SRTP keys. <paramref name="paddingLength"/> makes the ClientHello as large as
-/// Chromium's post-quantum one.
+/// Chromium's post-quantum one. Used by the load client and by the DTLS and WHEP tests.
 /// </summary>
-internal sealed class DtlsTestClient(BcTlsCrypto crypto, DtlsCertificate identity, DtlsFingerprint expectedServer, int paddingLength = 0)
+internal sealed class DtlsSrtpClient(BcTlsCrypto crypto, DtlsCertificate identity, DtlsFingerprint expectedServer, int paddingLength = 0)
     : DefaultTlsClient(crypto)
 {
+    /// <summary>A handshake gives up after this long (BouncyCastle's default is to wait forever).</summary>
+    public const int HandshakeTimeoutMillis = 15_000;
+
     public SrtpKeyMaterial? Keys { get; private set; }
 
     public short? AlertReceived { get; private set; }
+
+    public override int GetHandshakeTimeoutMillis() => HandshakeTimeoutMillis;
 
     protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
 
@@ -43,7 +48,7 @@ internal sealed class DtlsTestClient(BcTlsCrypto crypto, DtlsCertificate identit
 
     public override void NotifyAlertReceived(short alertLevel, short alertDescription) => AlertReceived = alertDescription;
 
-    private sealed class Authentication(DtlsTestClient client) : TlsAuthentication
+    private sealed class Authentication(DtlsSrtpClient client) : TlsAuthentication
     {
         public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
         {
