@@ -1,5 +1,6 @@
 using System.Globalization;
 using CamStreamd.Tests.EndToEnd;
+using CamStreamd.Tests.WebRtc.Plane;
 using Xunit.Abstractions;
 
 namespace CamStreamd.Tests.Packaging;
@@ -10,7 +11,8 @@ namespace CamStreamd.Tests.Packaging;
 /// libraries installed multiarch (<c>libavcodec59:arm64</c>, <c>libssl3:arm64</c>, ...; the arm64
 /// loader at <c>/lib/ld-linux-aarch64.so.1</c>, <c>./build.sh test</c> installs them). It serves
 /// the test pattern encoded by arm64 x264 and the host's ffmpeg decodes it: the NativeAOT
-/// cross-build, the binary's linking and its run-time loading of FFmpeg and libssl all hold on arm64.
+/// cross-build, the binary's linking and its run-time loading of FFmpeg and (on the first WHEP
+/// offer, not before) libssl all hold on arm64.
 /// </summary>
 [Collection(PackagingGroup.Name)]
 public sealed class Arm64UserModeTests(AotDebFixture package, ITestOutputHelper output)
@@ -49,6 +51,20 @@ public sealed class Arm64UserModeTests(AotDebFixture package, ITestOutputHelper 
         // libraries into its own address space, so they show in its maps).
         var maps = await File.ReadAllTextAsync($"/proc/{daemon.ProcessId}/maps");
         Assert.Contains("/aarch64-linux-gnu/libavcodec.so.", maps, StringComparison.Ordinal);
+        Assert.DoesNotContain("/x86_64-linux-gnu/", maps, StringComparison.Ordinal);
+        // OpenSSL is loaded only when something needs it (RTSP/API auth, TLS, the WebRTC
+        // certificate made by the first WHEP offer): until then the daemon has not mapped it.
+        Assert.DoesNotContain("libssl.so", maps, StringComparison.Ordinal);
+
+        // A WHEP offer makes the certificate (BouncyCastle, then .NET's hashing through OpenSSL):
+        // arm64 libssl must load and answer.
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
+        using var offer = new StringContent(WebRtcTestOffers.Chromium, System.Text.Encoding.ASCII, "application/sdp");
+        using var answer = await http.PostAsync(new Uri(daemon.HttpBase, "streams/cam0/whep"), offer);
+        var answerSdp = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.StatusCode == System.Net.HttpStatusCode.Created, $"WHEP POST: {(int)answer.StatusCode} {answerSdp}\n--- daemon ---\n{daemon.Output}");
+        Assert.Contains("a=fingerprint:sha-256 ", answerSdp, StringComparison.Ordinal);
+        maps = await File.ReadAllTextAsync($"/proc/{daemon.ProcessId}/maps");
         Assert.Contains("/aarch64-linux-gnu/libssl.so.3", maps, StringComparison.Ordinal);
 
         Assert.Equal(0, await daemon.StopAsync(TimeSpan.FromSeconds(30)));
