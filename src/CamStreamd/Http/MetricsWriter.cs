@@ -82,7 +82,7 @@ internal sealed class MetricsWriter
         {
             foreach (var protocol in Protocols)
             {
-                Sample(text, "camstreamd_clients", [("stream", stream.Name), ("protocol", StreamInfoBuilder.Label(protocol))], stream.Counters.Viewers(protocol));
+                Sample(text, "camstreamd_clients", [("stream", stream.Name), ("protocol", MetricsLabel(protocol))], stream.Counters.Viewers(protocol));
             }
         }
 
@@ -205,4 +205,12 @@ internal sealed class MetricsWriter
     }
 
     private static string Lower(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
+
+    /// <summary>
+    /// The <c>protocol</c> label: the API's camelCase names (rtspTcp, mjpeg, ...), except WebRTC,
+    /// which is <c>webrtc</c> as issue #16 and docs/HTTP.md name it (one word, like mjpeg; the
+    /// API's <c>clients.webRtc</c> keeps the JSON casing).
+    /// </summary>
+    private static string MetricsLabel(ViewerProtocol protocol) =>
+        protocol == ViewerProtocol.WebRtc ? "webrtc" : StreamInfoBuilder.Label(protocol);
 }

@@ -118,7 +118,7 @@ public sealed class WhepHostileInputTests(WebRtcDaemonFixture fixture)
         var metrics = await fixture.Client.GetStringAsync("/metrics");
         _ = PrometheusTextParser.Parse(metrics);
         Assert.Contains("camstreamd_webrtc_datagrams_dropped_total{reason=\"badIntegrity\"} ", metrics, StringComparison.Ordinal);
-        Assert.Contains("camstreamd_clients{stream=\"cam0\",protocol=\"webRtc\"} ", metrics, StringComparison.Ordinal);
+        Assert.Contains("camstreamd_clients{stream=\"cam0\",protocol=\"webrtc\"} ", metrics, StringComparison.Ordinal);
         using var deleted = await fixture.Client.DeleteAsync(response.Headers.Location);
         await AssertStillServingAsync();
     }
