@@ -251,10 +251,10 @@ print_all() {
   if [ -s "$WORK/record.md" ]; then cat "$WORK/record.md"; echo; fi
   # Part "composite" (bench/composite.sh) too; a run without it keeps the last run's section.
   if [ -s "$WORK/composite.md" ]; then cat "$WORK/composite.md"; echo
-  elif [ -n "$(previous_section "Composite")" ]; then previous_section "Composite"; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include composite)"; echo; fi
+  elif [ -n "$(previous_section "Composite")" ]; then previous_section "Composite" | grep -v '^(from the previous run: ' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include composite)"; echo; fi
   # Part "webrtc-fanout" (bench/webrtc-fanout.sh) too.
   if [ -s "$WORK/webrtc-fanout.md" ]; then cat "$WORK/webrtc-fanout.md"; echo
-  elif [ -n "$(previous_section "WebRTC fan-out")" ]; then previous_section "WebRTC fan-out" | grep -v '^(from the previous run: '; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include webrtc-fanout)"; echo; fi
+  elif [ -n "$(previous_section "WebRTC fan-out")" ]; then previous_section "WebRTC fan-out" | grep -v '^(from the previous run: ' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include webrtc-fanout)"; echo; fi
   echo "## Targets not met"
   echo
   if [ -n "$VERDICTS" ]; then echo "$VERDICTS"; else echo "- none"; fi
