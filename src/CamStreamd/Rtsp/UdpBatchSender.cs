@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using CamStreamd.Interop.Libc;
 using CamStreamd.Media;
 
@@ -136,22 +135,9 @@ internal sealed unsafe class UdpBatchSender : IDisposable
                     offset += WirePacketBlock.InterleavedHeaderLength + length;
                 }
 
-                var sent = 0;
-                while (sent < count)
+                var sent = DatagramBatch.SendAll(fd, messages, count, out var errno);
+                if (sent < count)
                 {
-                    var result = LibcNative.SendMMsg(fd, messages + sent, (uint)(count - sent), LibcNative.MSG_DONTWAIT | LibcNative.MSG_NOSIGNAL);
-                    if (result > 0)
-                    {
-                        sent += result;
-                        continue;
-                    }
-
-                    var errno = Marshal.GetLastPInvokeError();
-                    if (errno == Errno.EINTR)
-                    {
-                        continue;
-                    }
-
                     // The client is gone or the host is out of buffers: drop the frame, as a lost
                     // datagram would; the session ends by its timeout if the client is really gone.
                     return errno is ECONNREFUSED or ENOBUFS ? block.PacketCount : next + sent;

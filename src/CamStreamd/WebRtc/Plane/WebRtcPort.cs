@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using CamStreamd.Interop.Libc;
 using CamStreamd.WebRtc.Ice;
 using Microsoft.Extensions.Logging;
@@ -150,26 +149,8 @@ internal sealed class WebRtcPort : IAsyncDisposable
                     messages[i].IovLength = 1;
                 }
 
-                var sent = 0;
-                while (sent < count)
-                {
-                    var result = LibcNative.SendMMsg(fd, messages + sent, (uint)(count - sent), LibcNative.MSG_DONTWAIT | LibcNative.MSG_NOSIGNAL);
-                    if (result > 0)
-                    {
-                        sent += result;
-                    }
-                    else if (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-                    {
-                        continue;
-                    }
-                    else
-                    {
-                        // EAGAIN (the send buffer is full) or an error of the peer: the caller drops the rest.
-                        break;
-                    }
-                }
-
-                return sent;
+                // EAGAIN (the send buffer is full) or an error of the peer stops it: the caller drops the rest.
+                return DatagramBatch.SendAll(fd, messages, count, out _);
             }
         }
         catch (ObjectDisposedException)
