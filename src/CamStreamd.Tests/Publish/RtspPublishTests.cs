@@ -128,12 +128,13 @@ public sealed class RtspPublishTests
         var backAt = viewer.Now;
         var clock = Stopwatch.StartNew();
 
-        // Resumed: the new server's session file holds data.
+        // Resumed: the new server's session file holds data. The server names the file when the
+        // media is configured; filesink creates it only on its way to PAUSED, so it may not exist yet.
         var resumed = TimeSpan.Zero;
         while (resumed == TimeSpan.Zero)
         {
             var files = _fixture.Outage.Files;
-            if (files.Count > filesBefore && new FileInfo(files[^1]).Length > 0)
+            if (files.Count > filesBefore && new FileInfo(files[^1]) is { Exists: true, Length: > 0 })
             {
                 resumed = clock.Elapsed;
             }
