@@ -74,47 +74,7 @@ public sealed class RtspClientConnection : IAsyncDisposable
     /// </summary>
     public static async Task<RtspClientConnection> ConnectAsync(string host, int port, TimeSpan timeout, bool tls, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(host, port, cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            socket.Dispose();
-            throw new RtspClientException(string.Create(CultureInfo.InvariantCulture, $"connecting to {host}:{port} timed out after {timeout.TotalSeconds:0.#} s"));
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new RtspClientException($"connecting to {host}:{port} failed: {e.Message}", e);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        Stream? secure = null;
-        if (tls)
-        {
-            var ssl = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
-            try
-            {
-                await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = host }, cts.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                await ssl.DisposeAsync().ConfigureAwait(false);
-                socket.Dispose();
-                throw new RtspClientException($"TLS with {host}:{port} failed: {e.Message}", e);
-            }
-
-            secure = ssl;
-        }
-
+        var (socket, secure) = await RtspClientDialer.DialAsync(host, port, timeout, tls, cancellationToken).ConfigureAwait(false);
         var connection = new RtspClientConnection(socket, secure);
         connection._readLoop = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
         return connection;
