@@ -14,8 +14,9 @@ cd "$(dirname "$0")"
 CONFIGURATION=${CONFIGURATION:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Runtime: the FFmpeg libraries (libavcodec with libx264 inside). Tests: the real peers
-# (ffmpeg/ffprobe), gcc and the FFmpeg headers for the struct-layout probe; debootstrap makes the
+# Runtime: libx264 (the x264 engine binds it directly) and the FFmpeg libraries (hardware
+# engines, conversions, JPEG, decoding, recording). Tests: the real peers (ffmpeg/ffprobe), gcc and
+# the FFmpeg and x264 headers for the struct-layout probes; debootstrap makes the
 # Debian 13 root (tests/trixie/make-root.sh, cached in ~/.cache/camstreamd) for the FFmpeg 7.1 probe.
 # Debian 12 ships FFmpeg 5.1 (libavcodec59); Debian 13 ships 7.1 (libavcodec61).
 # linux-headers-amd64 (matching linux-image-amd64) builds v4l2loopback for the QEMU guest: the test
@@ -25,13 +26,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # libgpiod (libgpiod3 on Debian 13, libgpiod2 = libgpiod 1.6 on Debian 12): the gpio.driver "libgpiod" test
 # opens a chip through System.Device.Gpio's libgpiod driver (the daemon itself does not need it).
 if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
-  RUNTIME_PACKAGES=(libavcodec61 libavutil59 libswscale8 libavformat61)
+  RUNTIME_PACKAGES=(libx264-164 libavcodec61 libavutil59 libswscale8 libavformat61)
   LIBGPIOD_PACKAGE=libgpiod3
 else
-  RUNTIME_PACKAGES=(libavcodec59 libavutil57 libswscale6 libavformat59)
+  RUNTIME_PACKAGES=(libx264-164 libavcodec59 libavutil57 libswscale6 libavformat59)
   LIBGPIOD_PACKAGE=libgpiod2
 fi
-TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev libswscale-dev libavformat-dev util-linux openssl glib-networking
+TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libx264-dev libavcodec-dev libavutil-dev libswscale-dev libavformat-dev util-linux openssl glib-networking
   qemu-system-x86 linux-image-amd64 busybox-static cpio v4l-utils linux-headers-amd64 make curl
   gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav tshark iproute2
   chromium debootstrap python3-gi gir1.2-gst-rtsp-server-1.0 systemd udev
@@ -44,12 +45,12 @@ TEST_PACKAGES=(ffmpeg gcc libc6-dev linux-libc-dev libavcodec-dev libavutil-dev 
 DEB_PACKAGES=(clang-14 binutils gcc-aarch64-linux-gnu libc6-dev-arm64-cross dpkg file)
 
 # The arm64 binary run under qemu-aarch64-static in the tests loads Debian's arm64 libraries,
-# installed multiarch (dpkg --add-architecture arm64): FFmpeg as the package depends on it, and
+# installed multiarch (dpkg --add-architecture arm64): libx264 and FFmpeg as the package depends on them, and
 # libssl for .NET's cryptography.
 if grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null; then
-  ARM64_TEST_PACKAGES=(libavcodec61:arm64 libavutil59:arm64 libswscale8:arm64 libssl3t64:arm64)
+  ARM64_TEST_PACKAGES=(libx264-164:arm64 libavcodec61:arm64 libavutil59:arm64 libswscale8:arm64 libssl3t64:arm64)
 else
-  ARM64_TEST_PACKAGES=(libavcodec59:arm64 libavutil57:arm64 libswscale6:arm64 libssl3:arm64)
+  ARM64_TEST_PACKAGES=(libx264-164:arm64 libavcodec59:arm64 libavutil57:arm64 libswscale6:arm64 libssl3:arm64)
 fi
 
 # The arm64 systemd guest (./build.sh test-arm64, tests/arm64): QEMU's arm64 system emulator,

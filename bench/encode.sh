@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Encode benchmark: x264 at 1280x720 through camstreamd's FFmpeg binding against the ffmpeg CLI
-# with the same settings (libx264 ultrafast, zerolatency, 3 Mbit/s, GOP 60, no B-frames, same
+# Encode benchmark: x264 at 1280x720 through camstreamd's own libx264 binding (the x264 engine), the
+# same libx264 through camstreamd's FFmpeg binding (bench-encode --engine x264-libavcodec, what the
+# engine was before issue #18), and the ffmpeg CLI with the same settings (libx264 ultrafast, zerolatency, 3 Mbit/s, GOP 60, no B-frames, same
 # thread count), in the same run on the same raw frames, runs alternating. Prints each run and the
 # medians of frames/s (wall time of the encode loop) and of CPU-ms per frame (every thread's user
 # + system time over the loop: ours from the process, ffmpeg's from -benchmark utime+stime), which a
@@ -26,7 +27,14 @@ ours=()
 theirs=()
 ours_cpu=()
 theirs_cpu=()
+via=()
+via_cpu=()
 for run in $(seq 1 "$RUNS"); do
+  line=$(dotnet "$DLL" bench-encode "$WORK/in.yuv" --size "$SIZE" --threads "$THREADS" --engine x264-libavcodec)
+  via+=("$(sed -E 's/.* fps=([0-9.]+).*/\1/' <<<"$line")")
+  via_cpu+=("$(sed -E 's/.*cpu_ms_per_frame=([0-9.]+).*/\1/' <<<"$line")")
+  echo "via libavcodec run $run: $line"
+
   line=$(dotnet "$DLL" bench-encode "$WORK/in.yuv" --size "$SIZE" --threads "$THREADS")
   fps=$(sed -E 's/.* fps=([0-9.]+).*/\1/' <<<"$line")
   ours+=("$fps")
@@ -54,5 +62,6 @@ c_ours=$(median "${ours_cpu[@]}")
 c_theirs=$(median "${theirs_cpu[@]}")
 cpu_ratio=$(awk -v a="$c_ours" -v b="$c_theirs" 'BEGIN { printf "%.2f", b / a }')
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "median via libavcodec: fps $(median "${via[@]}"), CPU-ms per frame $(median "${via_cpu[@]}") (direct binding: fps $m_ours, CPU-ms per frame $c_ours)"
 echo "median fps: binding $m_ours, ffmpeg $m_theirs; ratio binding/ffmpeg = $ratio (threads $THREADS, $SIZE, $FRAMES frames, $RUNS runs each)"
 echo "median CPU-ms per frame: binding $c_ours, ffmpeg $c_theirs; efficiency ratio ffmpeg/binding = $cpu_ratio (above 1.0: the binding costs less)"

@@ -177,7 +177,7 @@ previous_section() {
 # Prints the previous page's "Targets not met" lines about a part that did not run now.
 previous_verdicts() {
   local part pattern
-  for part in fanout join latency webrtc-latency hotpath idle composite webrtc-fanout; do
+  for part in fanout join latency webrtc-latency hotpath idle composite webrtc-fanout memory; do
     ran "$part" && continue
     case "$part" in
       fanout) pattern='fan-out' ;;
@@ -188,6 +188,7 @@ previous_verdicts() {
       idle) pattern='idle ' ;;
       composite) pattern='composite' ;;
       webrtc-fanout) pattern='webrtc-fanout' ;;
+      memory) pattern='memory' ;;
     esac
     previous_section "Targets not met" | grep -E "^- (NOT MET|NOTE): ([a-z-]+: )?$pattern" || true
   done
@@ -209,7 +210,15 @@ webrtc_fanout_verdicts() {
   grep -oE 'x[0-9]+: sessions=[0-9]+ [^;]*(auth_failed=[1-9]|bad_payload=[1-9])[^;]*' "$WORK/webrtc-fanout.md" | sed -e 's/\.$//' -e 's/^/- NOT MET: webrtc-fanout: packets that did not decrypt: /' || true
 }
 
-VERDICTS=$({ fanout_verdicts; composite_verdicts; webrtc_fanout_verdicts; join_verdicts; latency_verdicts; webrtc_latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts; } | awk '!seen[$0]++')
+# Issue #18: the packaged (NativeAOT) build encoding 720p30 with x264 holds at most 45 MiB with 10 viewers
+# (bench/memory.sh rows: build source viewers rss_mib ready_seconds load).
+memory_verdicts() {
+  [ -s "$WORK/memory.tsv" ] || return 0
+  awk -F'\t' '$1 == "aot" && $2 == "x264" && $3 == 10 && $4 + 0 > 45 { printf "- NOT MET: memory: NativeAOT x264 with 10 viewers holds %s MiB (target <= 45)\n", $4 }
+    $1 == "aot" && $5 + 0 > 0.2 { printf "- NOT MET: memory: NativeAOT %s start to ready %s s (target <= 0.2)\n", $2, $5 }' "$WORK/memory.tsv" | awk '!seen[$0]++'
+}
+
+VERDICTS=$({ fanout_verdicts; composite_verdicts; memory_verdicts; webrtc_fanout_verdicts; join_verdicts; latency_verdicts; webrtc_latency_verdicts; hotpath_verdicts; idle_verdicts; previous_verdicts; } | awk '!seen[$0]++')
 
 # Section $1 (heading prefix) from this run when part $2 ran, else from the previous page.
 section() {

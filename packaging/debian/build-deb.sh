@@ -45,13 +45,15 @@ build_one() {
   # What the binary loads. Linked: libc (libm, the loader) at the newest GLIBC_ symbol version it
   # uses. Opened at run time: libssl (.NET's cryptography: RandomNumberGenerator, the Digest MD5;
   # without it the runtime aborts at start with "No usable version of libssl was found") and
-  # FFmpeg, any supported major (5.1 = 59, 6.x = 60, 7.x = 61: the daemon picks the one installed).
+  # libx264.so.164 (the x264 engine binds it directly; Debian 12 and 13 both ship libx264-164), and
+  # FFmpeg, any supported major (5.1 = 59, 6.x = 60, 7.x = 61: the daemon picks the one installed)
+  # for the hardware engines, conversions, JPEG, decoding and recording.
   # Not the .NET runtime: it is compiled in. libgpiod only for gpio.driver "libgpiod".
   local glibc
   glibc=$(readelf -V -W "$root/usr/bin/camstreamd" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
   [ -n "$glibc" ] || { echo "build-deb.sh: no GLIBC_ version found in the $arch binary" >&2; exit 70; }
   local depends="adduser, init-system-helpers (>= 1.54~), libc6 (>= $glibc), libssl3 | libssl3t64"
-  depends="$depends, libavcodec59 | libavcodec60 | libavcodec61, libavutil57 | libavutil58 | libavutil59, libswscale6 | libswscale7 | libswscale8, libavformat59 | libavformat60 | libavformat61"
+  depends="$depends, libx264-164, libavcodec59 | libavcodec60 | libavcodec61, libavutil57 | libavutil58 | libavutil59, libswscale6 | libswscale7 | libswscale8, libavformat59 | libavformat60 | libavformat61"
   local suggests="libgpiod2 | libgpiod3"
 
   install -m 0644 systemd/camstreamd.service "$root/lib/systemd/system/camstreamd.service"

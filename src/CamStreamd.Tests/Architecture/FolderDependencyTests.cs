@@ -49,7 +49,7 @@ public sealed class FolderDependencyTests
 
         // Encoders and decoders.
         ("Encoding", "Configuration"),
-        ("Encoding", "Interop"), // FFmpeg
+        ("Encoding", "Interop"), // FFmpeg, libx264
         ("Encoding", "Media"),
 
         // Outputs and the RTSP client.

@@ -146,11 +146,12 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
         return daemon;
     }
 
-    /// <summary>A minimal config of one test-pattern stream on free RTSP and HTTP ports.</summary>
+    /// <summary>A minimal config of one test-pattern stream on free RTSP, HTTP and WebRTC ports.</summary>
     public static string TestPatternConfig(string name = "cam0", int width = 640, int height = 360, int fps = 30, int gop = 30) => $$"""
         {
           "rtsp": { "listenAddress": "127.0.0.1", "port": 0 },
           "http": { "listenAddress": "127.0.0.1", "port": 0 },
+          "webrtc": { "port": 0 },
           "streams": [
             { "name": "{{name}}",
               "source": { "type": "testPattern", "width": {{width}}, "height": {{height}}, "fps": {{fps}} },

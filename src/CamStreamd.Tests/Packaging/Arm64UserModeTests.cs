@@ -8,11 +8,12 @@ namespace CamStreamd.Tests.Packaging;
 /// <summary>
 /// The arm64 package's binary run for real without an arm64 machine: <c>qemu-aarch64-static</c>
 /// (user-mode emulation) runs <c>/usr/bin/camstreamd</c> taken out of the .deb, with Debian's arm64
-/// libraries installed multiarch (<c>libavcodec59:arm64</c>, <c>libssl3:arm64</c>, ...; the arm64
-/// loader at <c>/lib/ld-linux-aarch64.so.1</c>, <c>./build.sh test</c> installs them). It serves
-/// the test pattern encoded by arm64 x264 and the host's ffmpeg decodes it: the NativeAOT
-/// cross-build, the binary's linking and its run-time loading of FFmpeg and (on the first WHEP
-/// offer, not before) libssl all hold on arm64.
+/// libraries installed multiarch (<c>libx264-164:arm64</c>, <c>libavcodec59:arm64</c>, <c>libssl3:arm64</c>, ...;
+/// the arm64 loader at <c>/lib/ld-linux-aarch64.so.1</c>, <c>./build.sh test</c> installs them). It
+/// serves the test pattern encoded by arm64 libx264 through our binding and the host's ffmpeg
+/// decodes it: the NativeAOT cross-build, the binary's linking and its run-time loading of
+/// libx264 (and not libavcodec: an I420 x264 stream never maps it) and (on the first WHEP offer,
+/// not before) libssl all hold on arm64.
 /// </summary>
 [Collection(PackagingGroup.Name)]
 public sealed class Arm64UserModeTests(AotDebFixture package, ITestOutputHelper output)
@@ -50,7 +51,8 @@ public sealed class Arm64UserModeTests(AotDebFixture package, ITestOutputHelper 
         // The arm64 libraries are what the emulated process mapped (qemu-user maps the guest's
         // libraries into its own address space, so they show in its maps).
         var maps = await File.ReadAllTextAsync($"/proc/{daemon.ProcessId}/maps");
-        Assert.Contains("/aarch64-linux-gnu/libavcodec.so.", maps, StringComparison.Ordinal);
+        Assert.Contains("/aarch64-linux-gnu/libx264.so.164", maps, StringComparison.Ordinal);
+        Assert.DoesNotContain("libavcodec.so", maps, StringComparison.Ordinal);
         Assert.DoesNotContain("/x86_64-linux-gnu/", maps, StringComparison.Ordinal);
         // OpenSSL is loaded only when something needs it (RTSP/API auth, TLS, the WebRTC
         // certificate made by the first WHEP offer): until then the daemon has not mapped it.

@@ -70,6 +70,7 @@ public sealed partial class DebPackageTests(AotDebFixture package)
         Assert.True(glibc.Success, $"no versioned libc6 dependency: {depends}");
         Assert.Equal(NewestGlibcSymbol(Binary(arch)), new Version(glibc.Groups[1].Value));
         Assert.Contains("libssl3 | libssl3t64", depends, StringComparison.Ordinal);
+        Assert.Contains("libx264-164", depends, StringComparison.Ordinal);
         Assert.Contains("libavcodec59 | libavcodec60 | libavcodec61", depends, StringComparison.Ordinal);
         Assert.Contains("libavutil57 | libavutil58 | libavutil59", depends, StringComparison.Ordinal);
         Assert.Contains("libswscale6 | libswscale7 | libswscale8", depends, StringComparison.Ordinal);

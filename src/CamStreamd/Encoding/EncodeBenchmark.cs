@@ -7,7 +7,9 @@ namespace CamStreamd.Encoding;
 
 /// <summary>
 /// The C# half of <c>bench/encode.sh</c> (hidden verb <c>camstreamd bench-encode</c>): reads raw
-/// I420 frames from a file into memory, encodes them with an engine through our binding, and
+/// I420 frames from a file into memory, encodes them with an engine through our binding
+/// (<c>x264</c>: libx264 directly; <c>x264-libavcodec</c>: the same libx264 through FFmpeg's
+/// wrapper, for comparison; the hardware engines through FFmpeg), and
 /// prints one line: frames, seconds, frames/s, CPU milliseconds per frame, per-frame
 /// <see cref="IVideoEncoder.Encode"/> latency (median, 95th percentile) in milliseconds, and how
 /// many pictures were lent to the encoder without a copy.
@@ -49,7 +51,7 @@ public static class EncodeBenchmark
 
         // A daemon encodes for months: measure steady state, with our code already compiled by the
         // JIT's final tier (a throwaway encoder first), not the first seconds of a process.
-        using (var warmUp = new FFmpegVideoEncoder(engine, settings, new AccessUnitPool(1024 * 1024)))
+        using (var warmUp = Open(engine, settings))
         {
             var warmUpSink = new DiscardingSink();
             for (var i = 0; i < Math.Min(count, WarmUpFrames); i++)
@@ -59,7 +61,7 @@ public static class EncodeBenchmark
         }
 
         var latencies = new double[count];
-        using var encoder = new FFmpegVideoEncoder(engine, settings, new AccessUnitPool(1024 * 1024));
+        using var encoder = Open(engine, settings);
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
@@ -78,9 +80,26 @@ public static class EncodeBenchmark
         var cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         Array.Sort(latencies);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"frames={count} seconds={seconds:F3} fps={count / seconds:F1} cpu_ms_per_frame={1000 * cpuSeconds / count:F3} median_ms={latencies[count / 2]:F2} p95_ms={latencies[(int)(count * 0.95)]:F2} lent={encoder.PicturesLent} bytes={sink.Bytes}"));
+            $"frames={count} seconds={seconds:F3} fps={count / seconds:F1} cpu_ms_per_frame={1000 * cpuSeconds / count:F3} median_ms={latencies[count / 2]:F2} p95_ms={latencies[(int)(count * 0.95)]:F2} lent={Lent(encoder)} bytes={sink.Bytes}"));
         return 0;
     }
+
+    /// <summary>The engine name that opens libx264 through FFmpeg's wrapper instead of directly.</summary>
+    public const string X264ThroughLibavcodec = "x264-libavcodec";
+
+    private static IVideoEncoder Open(string engine, EncoderSettings settings) => engine switch
+    {
+        EncoderEngines.X264 => new X264VideoEncoder(settings, new AccessUnitPool(1024 * 1024)),
+        X264ThroughLibavcodec => new FFmpegVideoEncoder(EncoderEngines.X264, settings, new AccessUnitPool(1024 * 1024)),
+        _ => new FFmpegVideoEncoder(engine, settings, new AccessUnitPool(1024 * 1024)),
+    };
+
+    private static long Lent(IVideoEncoder encoder) => encoder switch
+    {
+        X264VideoEncoder direct => direct.PicturesLent,
+        FFmpegVideoEncoder ffmpeg => ffmpeg.PicturesLent,
+        _ => 0,
+    };
 
     private sealed class DiscardingSink : IAccessUnitSink
     {

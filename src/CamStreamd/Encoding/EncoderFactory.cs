@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CamStreamd.Encoding;
 
-/// <summary>Opens the configured engine: <c>auto</c> through <see cref="EncoderProbe"/>, <c>passthrough</c>, or one FFmpeg engine.</summary>
+/// <summary>Opens the configured engine: <c>auto</c> through <see cref="EncoderProbe"/>, <c>passthrough</c>, x264 through our libx264 binding, or one FFmpeg hardware engine.</summary>
 public sealed class EncoderFactory
 {
     private readonly AccessUnitPool _pool;
@@ -42,15 +42,20 @@ public sealed class EncoderFactory
         return CreateEncoding(engine, settings);
     }
 
-    private FFmpegVideoEncoder CreateEncoding(string engine, EncoderSettings settings)
+    /// <summary>
+    /// <c>x264</c> is libx264 through our own binding (<see cref="X264VideoEncoder"/>: no libavcodec
+    /// for I420 sources); the hardware engines go through FFmpeg (<see cref="FFmpegVideoEncoder"/>).
+    /// </summary>
+    private IVideoEncoder CreateEncoding(string engine, EncoderSettings settings)
     {
-        var logger = _loggerFactory.CreateLogger<FFmpegVideoEncoder>();
         if (engine == EncoderEngines.Auto)
         {
-            engine = EncoderProbe.Choose(settings, logger);
+            engine = EncoderProbe.Choose(settings, _loggerFactory.CreateLogger<FFmpegVideoEncoder>());
         }
 
-        return new FFmpegVideoEncoder(engine, settings, _pool, logger);
+        return engine == EncoderEngines.X264
+            ? new X264VideoEncoder(settings, _pool, _loggerFactory.CreateLogger<X264VideoEncoder>())
+            : new FFmpegVideoEncoder(engine, settings, _pool, _loggerFactory.CreateLogger<FFmpegVideoEncoder>());
     }
 
     /// <summary>The <see cref="VideoPixelFormat"/> a <c>source.format</c> value delivers (<c>auto</c> and unknown: I420).</summary>

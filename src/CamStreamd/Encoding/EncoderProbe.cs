@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using CamStreamd.Configuration;
 using CamStreamd.Interop.FFmpeg;
+using CamStreamd.Interop.X264;
 using CamStreamd.Media;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,8 +11,9 @@ namespace CamStreamd.Encoding;
 
 /// <summary>
 /// Finds out which engines work here, the way <c>auto</c> chooses: for each of rkmpp, v4l2m2m,
-/// vaapi and x264 in that order, is the encoder in this FFmpeg build, is its device node there,
-/// and does it open and encode <see cref="ProbeFrames"/> frames at the configured size. Results
+/// vaapi and x264 in that order, is its device node there, is the encoder in this FFmpeg build
+/// (x264: does libx264.so.164 load), and does it open and encode <see cref="ProbeFrames"/> frames
+/// at the configured size. Results
 /// are cached for the process, per picture size.
 /// </summary>
 public static partial class EncoderProbe
@@ -54,11 +56,26 @@ public static partial class EncoderProbe
         return chosen.Engine;
     }
 
-    /// <summary>Probes <paramref name="engine"/> now (not cached).</summary>
+    /// <summary>
+    /// Probes <paramref name="engine"/> now (not cached). A hardware engine whose device node is
+    /// missing is settled without loading FFmpeg, and x264 is probed through our libx264 binding:
+    /// on a board with no hardware encoder, <c>auto</c> never maps libavcodec.
+    /// </summary>
     public static EncoderProbeResult ProbeOne(string engine, EncoderSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var codecName = EncoderOptionMap.CodecName(engine);
+        if (engine == EncoderEngines.X264)
+        {
+            return ProbeX264(settings, codecName);
+        }
+
+        var missing = MissingDevice(engine, settings);
+        if (missing is not null)
+        {
+            return new(engine, codecName, false, missing);
+        }
+
         FFmpegVersionInfo ffmpeg;
         try
         {
@@ -74,17 +91,10 @@ public static partial class EncoderProbe
             return new(engine, codecName, false, $"codec {codecName} is not in this FFmpeg build (libavcodec {ffmpeg.AvcodecVersion})");
         }
 
-        var missing = MissingDevice(engine, settings);
-        if (missing is not null)
-        {
-            return new(engine, codecName, false, missing);
-        }
-
         try
         {
-            var frames = TestEncode(engine, settings);
-            return new(engine, codecName, true,
-                string.Create(CultureInfo.InvariantCulture, $"opened and encoded {ProbeFrames} frames at {settings.Width}x{settings.Height} ({frames} access units)"));
+            var frames = TestEncode(() => new FFmpegVideoEncoder(engine, settings with { InputFormat = VideoPixelFormat.I420 }, new AccessUnitPool()), settings);
+            return Opened(engine, codecName, settings, frames);
         }
         catch (Exception e) when (e is FFmpegException or FFmpegUnavailableException or InvalidOperationException or ArgumentException)
         {
@@ -127,11 +137,32 @@ public static partial class EncoderProbe
         }
     }
 
-    private static int TestEncode(string engine, EncoderSettings settings)
+    private static EncoderProbeResult ProbeX264(EncoderSettings settings, string codecName)
+    {
+        try
+        {
+            var frames = TestEncode(() => new X264VideoEncoder(settings with { InputFormat = VideoPixelFormat.I420 }, new AccessUnitPool()), settings);
+            return Opened(EncoderEngines.X264, codecName, settings, frames);
+        }
+        catch (X264UnavailableException e)
+        {
+            return new(EncoderEngines.X264, codecName, false, e.Message);
+        }
+        catch (Exception e) when (e is X264Exception or InvalidOperationException or ArgumentException)
+        {
+            return new(EncoderEngines.X264, codecName, false, $"open failed: {e.Message}");
+        }
+    }
+
+    private static EncoderProbeResult Opened(string engine, string codecName, EncoderSettings settings, int frames) =>
+        new(engine, codecName, true,
+            string.Create(CultureInfo.InvariantCulture, $"opened and encoded {ProbeFrames} frames at {settings.Width}x{settings.Height} ({frames} access units)"));
+
+    private static int TestEncode(Func<IVideoEncoder> open, EncoderSettings settings)
     {
         var pool = new VideoFramePool(settings.Width, settings.Height);
         var sink = new CountingSink();
-        using var encoder = new FFmpegVideoEncoder(engine, settings with { InputFormat = VideoPixelFormat.I420 }, new AccessUnitPool());
+        using var encoder = open();
         for (var i = 0; i < ProbeFrames; i++)
         {
             var frame = pool.Rent();

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CamStreamd.Encoding;
 
 /// <summary>
-/// H.264 through one of FFmpeg's encoders: <c>x264</c> (libx264), <c>rkmpp</c> (h264_rkmpp),
-/// <c>v4l2m2m</c> (h264_v4l2m2m) or <c>vaapi</c> (h264_vaapi, frames uploaded to the render
-/// node's surfaces). Options come from <see cref="EncoderOptionMap"/>; raw frames are copied when
+/// H.264 through one of FFmpeg's encoders: <c>rkmpp</c> (h264_rkmpp), <c>v4l2m2m</c>
+/// (h264_v4l2m2m) or <c>vaapi</c> (h264_vaapi, frames uploaded to the render node's surfaces);
+/// also <c>x264</c> (libx264 inside libavcodec), which the daemon no longer uses (the x264 engine
+/// is <see cref="X264VideoEncoder"/>, without libavcodec) but <c>bench-encode</c> compares against. Options come from <see cref="EncoderOptionMap"/>; raw frames are copied when
 /// the encoder takes their format and converted by <see cref="PictureConverter"/> otherwise.
 /// SPS and PPS precede every IDR (x264 repeats them; for the others a <see cref="ParameterSetCache"/>
 /// adds them when the encoder sent them apart). <see cref="Encode"/> and <see cref="Dispose"/>

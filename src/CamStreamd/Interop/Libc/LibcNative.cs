@@ -69,4 +69,11 @@ internal static unsafe partial class LibcNative
     /// </summary>
     [LibraryImport(Library, EntryPoint = "sendmmsg", SetLastError = true)]
     public static partial int SendMMsg(int fd, MMsgHdr* messages, uint count, int flags);
+
+    /// <summary><c>PR_SET_THP_DISABLE</c> (linux/prctl.h): no transparent huge pages for this process, whatever it madvises.</summary>
+    public const int PR_SET_THP_DISABLE = 41;
+
+    /// <summary><c>int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 }
