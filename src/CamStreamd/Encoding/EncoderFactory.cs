@@ -50,7 +50,7 @@ public sealed class EncoderFactory
     {
         if (engine == EncoderEngines.Auto)
         {
-            engine = EncoderProbe.Choose(settings, _loggerFactory.CreateLogger<FFmpegVideoEncoder>());
+            engine = EncoderProbe.Choose(settings, _loggerFactory.CreateLogger("CamStreamd.Encoding.EncoderProbe"));
         }
 
         return engine == EncoderEngines.X264
