@@ -92,18 +92,31 @@ JSON
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-run_ffmpeg() {
-  ffmpeg -nostdin -v error -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" \
-    -filter_complex "[0:v][1:v][2:v][3:v]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,fps=15[v]" -map "[v]" \
-    -c:v libx264 -preset ultrafast -tune zerolatency -b:v 3M -maxrate 3M -bufsize 3M -coder 1 -g 30 -bf 0 -threads "$X264_THREADS" -stats -f null - >"$WORK/f.log" 2>&1 &
-  local pid=$!; PIDS+=("$pid")
-  sleep 6 # connected, decoding, the encoder warm
-  kill -0 "$pid" || { cat "$WORK/f.log" >&2; return 1; }
-  local cpu
-  cpu=$(measure "$pid")
-  echo "$cpu $(rss "$pid")"
-  grep -a -oE 'frame= *[0-9]+' "$WORK/f.log" | tail -n 1 >&2 || true
-  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+ffmpeg_frames() { grep -a -oE 'frame= *[0-9]+' "$WORK/f.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+
+run_ffmpeg() { # -> "cpu rss"; a run whose ffmpeg made no pictures (its RTSP setup to the shared
+  # server sometimes stalls) is retried, so a stalled process cannot enter the median as 0 CPU.
+  local attempt pid cpu before after
+  for attempt in 1 2 3; do
+    ffmpeg -nostdin -v error -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" \
+      -filter_complex "[0:v][1:v][2:v][3:v]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,fps=15[v]" -map "[v]" \
+      -c:v libx264 -preset ultrafast -tune zerolatency -b:v 3M -maxrate 3M -bufsize 3M -coder 1 -g 30 -bf 0 -threads "$X264_THREADS" -stats -f null - >"$WORK/f.log" 2>&1 &
+    pid=$!; PIDS+=("$pid")
+    sleep 6 # connected, decoding, the encoder warm
+    kill -0 "$pid" || { cat "$WORK/f.log" >&2; return 1; }
+    before=$(ffmpeg_frames)
+    cpu=$(measure "$pid")
+    after=$(ffmpeg_frames)
+    echo "frame= $after (+$((after - before)) in the windows)" >&2
+    if [ "$after" -gt $((before + 15)) ]; then
+      echo "$cpu $(rss "$pid")"
+      kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+      return 0
+    fi
+    log "ffmpeg made no pictures (frames $before -> $after, attempt $attempt): retrying"
+    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  done
+  return 1
 }
 
 declare -A CPU RSS
