@@ -24,7 +24,7 @@ public class CompositeEncodePathTests
         // 60 fps keeps the test short; the path is the same at 15.
         await using var source = new CompositeSource(2 * width, 2 * height, 60, TimeSpan.FromSeconds(10), YuvColor.Black,
             [.. inputs.Select((input, i) => ((ICompositeInput)input, rects[i], CompositeFits.Stretch))]);
-        using var encoder = new FFmpegVideoEncoder(EncoderEngines.X264, new EncoderSettings(2 * width, 2 * height, Fps: 15, Bitrate: 3_000_000, Gop: 30), new AccessUnitPool(256 * 1024));
+        using var encoder = new X264VideoEncoder(new EncoderSettings(2 * width, 2 * height, Fps: 15, Bitrate: 3_000_000, Gop: 30), new AccessUnitPool(256 * 1024));
         var sink = new CollectingSink { Keep = false };
         for (var i = 0; i < 4; i++)
         {
@@ -55,14 +55,14 @@ public class CompositeEncodePathTests
         });
         Assert.Equal(6, source.TilesScaled);
 
-        // Every composed frame went to x264 in the canvas's own memory: no copy, no conversion.
+        // Every composed frame went to x264 (the engine's direct binding) in the canvas's own memory: no staging copy, no conversion.
         Assert.Equal(10, encoder.FramesEncoded);
         Assert.Equal(10, encoder.PicturesLent);
         Assert.Equal(0, encoder.Conversions);
         Assert.Equal(10, encoder.UnitsPublished);
     }
 
-    private static async Task EncodeFrames(CompositeSource source, FFmpegVideoEncoder encoder, CollectingSink sink, int count, Action<VideoFrame> check)
+    private static async Task EncodeFrames(CompositeSource source, X264VideoEncoder encoder, CollectingSink sink, int count, Action<VideoFrame> check)
     {
         for (var n = 0; n < count; n++)
         {
