@@ -2,9 +2,9 @@
 # Composite benchmark: four 640x360 30 fps inputs (one gst-rtsp-server serving a pre-encoded clip,
 # bench/gst-rtsp-server.py, pulled four times) into a 1280x720 15 fps 2x2 composite encoded with
 # x264 (ultrafast, zerolatency, CABAC, CBR 3 Mbit/s with a 1 s VBV, GOP 30: camstreamd's x264
-# settings, given to ffmpeg option for option; the SEI option strings differ only in threading:
-# camstreamd's libx264 binding keeps zerolatency's sliced threads, FFmpeg's wrapper makes them
-# frame threads), by
+# settings, given to ffmpeg option for option, the thread count included; the x264 option strings
+# in both outputs' SEI are the same: "... threads=2 lookahead_threads=2 sliced_threads=1 slices=2 ...
+# rc=cbr ... vbv_maxrate=3000 vbv_bufsize=3000 ..." on 2 cores, FFmpeg 5.1), by
 # camstreamd (source.type composite; the NativeAOT build as packaged and the JIT build) and by
 # ffmpeg (-filter_complex xstack, then fps=15 and libx264), in the same run, alternating.
 # Prints each one's CPU-seconds per second (utime+stime, all threads, from /proc/PID/stat over
