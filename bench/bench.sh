@@ -78,14 +78,13 @@ cleanup() {
 trap cleanup EXIT
 
 log() { printf '[bench] %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh # the script has cd-ed to the repository root
 load_average() { cut -d' ' -f1 /proc/loadavg; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # Nearest-rank percentile P of the numbers on stdin.
 percentile() { sort -g | awk -v p="$1" '{ v[NR] = $1 } END { r = int(p / 100 * NR); if (r < p / 100 * NR) r++; if (r < 1) r = 1; print v[r] }'; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # CPU time of a single-threaded process in ns (schedstat: 10 ms ticks cannot resolve a light client).
 cpu_ns() { awk '{ print $1 }' "/proc/$1/schedstat"; }
-rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 # Waits until FILE has a line matching REGEX (process PID must stay alive); prints the line.
@@ -132,13 +131,6 @@ start_gst() { # -> SERVER_PID, URL
   local line
   line=$(wait_line "$out" '^port [0-9]+' "$SERVER_PID" 30)
   URL="rtsp://127.0.0.1:$(awk '{ print $2 }' <<<"$line")/cam0"
-}
-
-stop_pid() {
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
-  kill -KILL "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
 }
 
 # Measures server PID while CLIENT_PID (an rtspload that printed "ready") reads; appends a row to

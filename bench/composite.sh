@@ -35,16 +35,8 @@ cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done;
 rss() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 trap cleanup EXIT
 log() { printf '[composite-bench] %s\n' "$*" >&2; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-wait_for() { # FILE REGEX PID SECONDS
-  for _ in $(seq $(( $4 * 10 ))); do
-    grep -Eq "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || { cat "$1" >&2; return 1; }
-    sleep 0.1
-  done
-  cat "$1" >&2; return 1
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh # the script has cd-ed to the repository root
 measure() { # PID -> median CPU-s/s over WINDOWS windows
   local pid=$1 i a b t0 t1
   for i in $(seq "$WINDOWS"); do

@@ -28,23 +28,8 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 log() { printf '[webrtc-fanout] %s\n' "$*" >&2; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-wait_for() { # FILE REGEX PID SECONDS
-  for _ in $(seq $(($4 * 10))); do
-    grep -Eq "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || { log "pid $3 exited before '$2':"; cat "$1" >&2; return 1; }
-    sleep 0.1
-  done
-  log "no '$2' from pid $3 within $4 s:"; cat "$1" >&2; return 1
-}
-stop_pid() {
-  kill -TERM "$1" 2>/dev/null || true
-  for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
-  kill -KILL "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh # the script has cd-ed to the repository root
 clients_total() { curl -s --max-time 5 "$HTTP/api/streams/cam0" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["clients"]["total"])'; }
 
 if [ "$BUILD" = 1 ]; then

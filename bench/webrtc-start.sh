@@ -17,7 +17,8 @@ trap 'rm -rf "$WORK"' EXIT
 COMMAND=("$TARGET")
 [[ $TARGET == *.dll ]] && COMMAND=(dotnet "$TARGET")
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh # the script has cd-ed to the repository root
 
 for enabled in true false; do
   cat >"$WORK/$enabled.json" <<JSON
