@@ -14,7 +14,10 @@
 #   bench/composite.sh [--no-build]      knobs: BENCH_WINDOWS (3), BENCH_WINDOW_SECONDS (3), BENCH_ROUNDS (3),
 #                                        BENCH_COMPOSITE_BUILDS ("aot jit"), AOT_BIN (a published NativeAOT binary to use),
 #                                        BENCH_COMPOSITE_JIT_WARMUP (30 s: the JIT build is measured once tiered
-#                                        compilation has settled, as a daemon runs; its first seconds are start-up)
+#                                        compilation has settled, as a daemon runs; its first seconds are start-up),
+#                                        BENCH_COMPOSITE_INPUT (640x360: the inputs' size; any other size is scaled
+#                                        into the 640x360 tiles by both, bilinear: our libswscale TileScaler and
+#                                        ffmpeg's scale filter with flags=bilinear before xstack)
 # Inputs are pulled over UDP by both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +27,8 @@ WINDOW_SECONDS=${BENCH_WINDOW_SECONDS:-3}
 ROUNDS=${BENCH_ROUNDS:-3}
 BUILDS=${BENCH_COMPOSITE_BUILDS:-"aot jit"}
 JIT_WARMUP=${BENCH_COMPOSITE_JIT_WARMUP:-30}
+INPUT=${BENCH_COMPOSITE_INPUT:-640x360}
+[[ $INPUT =~ ^[0-9]+x[0-9]+$ ]] || { echo "BENCH_COMPOSITE_INPUT must be WIDTHxHEIGHT, not '$INPUT'" >&2; exit 64; }
 # camstreamd's x264 threads (EncoderSettings.EffectiveThreads: min(cores, 4)), given to ffmpeg's
 # encoder too: its auto count is one per core, so the two would differ on more than 4 cores.
 X264_THREADS=$(( $(nproc) < 4 ? $(nproc) : 4 ))
@@ -46,7 +51,7 @@ measure() { # PID -> median CPU-s/s over WINDOWS windows
 }
 
 CLIP=$WORK/clip.h264
-ffmpeg -v error -f lavfi -i "testsrc2=size=640x360:rate=30" -t 10 -c:v libx264 -preset veryfast -bf 0 -g 30 -pix_fmt yuv420p -b:v 1M -f h264 "$CLIP"
+ffmpeg -v error -f lavfi -i "testsrc2=size=$INPUT:rate=30" -t 10 -c:v libx264 -preset veryfast -bf 0 -g 30 -pix_fmt yuv420p -b:v 1M -f h264 "$CLIP"
 /usr/bin/python3 bench/gst-rtsp-server.py "$CLIP" 30 >"$WORK/gst.log" 2>&1 &
 GST=$!; PIDS+=("$GST")
 wait_for "$WORK/gst.log" '^port [0-9]+' "$GST" 30
@@ -86,12 +91,18 @@ JSON
 
 ffmpeg_frames() { grep -a -oE 'frame= *[0-9]+' "$WORK/f.log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
 
+# xstack of the four inputs, each scaled into its 640x360 tile first when it is another size.
+STACK="[0:v][1:v][2:v][3:v]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,fps=15[v]"
+if [ "$INPUT" != 640x360 ]; then
+  STACK="[0:v]scale=640:360:flags=bilinear[s0];[1:v]scale=640:360:flags=bilinear[s1];[2:v]scale=640:360:flags=bilinear[s2];[3:v]scale=640:360:flags=bilinear[s3];[s0][s1][s2][s3]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,fps=15[v]"
+fi
+
 run_ffmpeg() { # -> "cpu rss"; a run whose ffmpeg made no pictures (its RTSP setup to the shared
   # server sometimes stalls) is retried, so a stalled process cannot enter the median as 0 CPU.
   local attempt pid cpu before after
   for attempt in 1 2 3; do
     ffmpeg -nostdin -v error -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" -rtsp_transport udp -i "$URL" \
-      -filter_complex "[0:v][1:v][2:v][3:v]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,fps=15[v]" -map "[v]" \
+      -filter_complex "$STACK" -map "[v]" \
       -c:v libx264 -preset ultrafast -tune zerolatency -b:v 3M -maxrate 3M -bufsize 3M -coder 1 -g 30 -bf 0 -threads "$X264_THREADS" -stats -f null - >"$WORK/f.log" 2>&1 &
     pid=$!; PIDS+=("$pid")
     sleep 6 # connected, decoding, the encoder warm
@@ -122,7 +133,7 @@ done
 LOAD=$(cut -d' ' -f1 /proc/loadavg)
 med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 f=$(med "${CPU[ffmpeg]}")
-echo "## Composite (4 x 640x360 30 fps -> 1280x720 15 fps, x264; median of $ROUNDS rounds of $WINDOWS x ${WINDOW_SECONDS} s windows)"
+echo "## Composite (4 x $INPUT 30 fps -> 1280x720 15 fps, x264; median of $ROUNDS rounds of $WINDOWS x ${WINDOW_SECONDS} s windows)"
 echo
 echo "Four RTSP pulls (UDP) of one gst-rtsp-server clip, decoded, tiled 2x2 and encoded by x264 ultrafast/zerolatency,"
 echo "CABAC, CBR 3 Mbit/s, GOP 30, $X264_THREADS slice threads; ffmpeg runs \`-filter_complex xstack,fps=15\` with the same x264 settings"
