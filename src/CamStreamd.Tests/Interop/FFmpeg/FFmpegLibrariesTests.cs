@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CamStreamd.Interop.FFmpeg;
 
 namespace CamStreamd.Tests.Interop.FFmpeg;
@@ -18,6 +19,29 @@ public class FFmpegLibrariesTests
         // The LibraryImport path (through the resolver) sees the same library as the loader.
         Assert.Equal(info.AvcodecVersion, FFmpegVersionInfo.Format(LibAvCodec.avcodec_version()));
         Assert.Equal(info.AvutilVersion, FFmpegVersionInfo.Format(LibAvUtil.avutil_version()));
+    }
+
+    [Theory]
+    [InlineData(LibAvCodec.LibraryName, "libavcodec.so.")]
+    [InlineData(LibAvUtil.LibraryName, "libavutil.so.")]
+    [InlineData("libswscale", "libswscale.so.")]
+    [InlineData(LibAvFormat.LibraryName, "libavformat.so.")]
+    public void Every_handle_the_resolver_gives_out_may_be_freed_by_the_runtime(string libraryName, string mappedName)
+    {
+        // NativeAOT frees the handle of a thread that lost the race to bind a P/Invoke. Each handle
+        // must carry its own reference, or freeing a few would unload the library under its users.
+        FFmpegLibraries.EnsureLoaded();
+        var handles = Enumerable.Range(0, 3).Select(_ => FFmpegLibraries.Resolve(libraryName, typeof(FFmpegLibraries).Assembly, null)).ToArray();
+        Assert.All(handles, h => Assert.Equal(handles[0], h));
+        Assert.NotEqual(0, handles[0]);
+        foreach (var handle in handles)
+        {
+            NativeLibrary.Free(handle);
+        }
+
+        Assert.Contains(File.ReadLines("/proc/self/maps"), line => line.Contains($"/{mappedName}", StringComparison.Ordinal));
+        Assert.True(NativeLibrary.TryGetExport(handles[0], libraryName == "libswscale" ? "swscale_version" : libraryName.Replace("lib", string.Empty, StringComparison.Ordinal) + "_version", out var version));
+        Assert.NotEqual(0, version);
     }
 
     [Fact]

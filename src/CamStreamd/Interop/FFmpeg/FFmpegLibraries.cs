@@ -131,14 +131,21 @@ public static class FFmpegLibraries
         return loaded;
     }
 
-    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    // NativeAOT binds a P/Invoke's library on the P/Invoke's first call and, when two threads race
+    // to bind the same cell, frees the loser's handle (InteropHelpers.FixupModuleCell: FreeLibrary).
+    // Our cached handle returned as it is would lose the one reference we hold: four composite
+    // inputs opening their decoders at once unloaded libavcodec under the winner (SIGSEGV in
+    // dlsym("av_packet_alloc"), libavcodec gone from the core's library list; 2 of 120 starts).
+    // So every handle the resolver gives out carries a reference of its own: dlopen of a loaded
+    // library only counts it up. CoreCLR never frees them, which keeps loaded what stays loaded anyway.
+    internal static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
         switch (libraryName)
         {
             case LibAvCodec.LibraryName:
-                return EnsureLoadedCore().Avcodec;
+                return AddReference(EnsureLoadedCore().Set.Avcodec);
             case LibAvUtil.LibraryName:
-                return EnsureLoadedCore().Avutil;
+                return AddReference(EnsureLoadedCore().Set.Avutil);
             case "libswscale":
                 var loaded = EnsureLoadedCore();
                 lock (Gate)
@@ -148,22 +155,26 @@ public static class FFmpegLibraries
                         throw new FFmpegUnavailableException(
                             $"{loaded.Set.Swscale} not found: install the Debian package {PackageName(loaded.Set.Swscale)}");
                     }
-
-                    return s_swscale;
                 }
 
+                return AddReference(loaded.Set.Swscale);
             case LibAvFormat.LibraryName:
-                return LoadAvformat();
+                LoadAvformat();
+                return AddReference(AvformatSoname(EnsureLoadedCore()));
             default:
                 return 0;
         }
     }
 
+    /// <summary>A handle to the already loaded <paramref name="soname"/> with a reference of its own (see <see cref="Resolve"/>).</summary>
+    internal static nint AddReference(string soname) => NativeLibrary.Load(soname);
+
+    private static string AvformatSoname(LoadedLibraries loaded) => $"libavformat.so.{loaded.Set.AvcodecMajor}";
+
     /// <summary>libavformat of the loaded set (recording, RTMP/SRT publishing), loaded on first use.</summary>
     private static nint LoadAvformat()
     {
-        var loaded = EnsureLoadedCore();
-        var soname = $"libavformat.so.{loaded.Set.AvcodecMajor}";
+        var soname = AvformatSoname(EnsureLoadedCore());
         lock (Gate)
         {
             if (s_avformat == 0 && !NativeLibrary.TryLoad(soname, out s_avformat))
