@@ -135,7 +135,7 @@ public static class FFmpegLibraries
     // to bind the same cell, frees the loser's handle (InteropHelpers.FixupModuleCell: FreeLibrary).
     // Our cached handle returned as it is would lose the one reference we hold: four composite
     // inputs opening their decoders at once unloaded libavcodec under the winner (SIGSEGV in
-    // dlsym("av_packet_alloc"), libavcodec gone from the core's library list; 2 of 120 starts).
+    // dlsym("av_packet_alloc"), libavcodec gone from the core's library list; 3 of 52 starts).
     // So every handle the resolver gives out carries a reference of its own: dlopen of a loaded
     // library only counts it up. CoreCLR never frees them, which keeps loaded what stays loaded anyway.
     internal static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
