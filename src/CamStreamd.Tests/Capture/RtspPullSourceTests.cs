@@ -97,6 +97,15 @@ public sealed class RtspPullSourceTests
         Assert.True(upstream.Failures >= 1);
         Assert.Equal(0, upstream.Sessions);
         Assert.Contains("127.0.0.1:9", upstream.LastError, StringComparison.Ordinal);
+
+        // The loop retries with backoff: a refused attempt is a brief Connecting between Retrying
+        // waits (a loaded CI machine caught one), so wait, bounded, for it to be waiting again.
+        var retryingBy = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (upstream.State != UpstreamState.Retrying && DateTime.UtcNow < retryingBy)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.Equal(UpstreamState.Retrying, upstream.State);
 
         // Placeholder pictures keep coming at the stream's rate, with increasing timestamps.
