@@ -49,8 +49,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 CLIENTS=${BENCH_CLIENTS:-"1 50 200"}
-WINDOWS=${BENCH_WINDOWS:-3}
-WINDOW_SECONDS=${BENCH_WINDOW_SECONDS:-1.5}
+WINDOWS=${BENCH_WINDOWS:-5}
+WINDOW_SECONDS=${BENCH_WINDOW_SECONDS:-2}
 JOINS=${BENCH_JOINS:-5}
 LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-8}
 IDLE_WINDOWS=${BENCH_IDLE_WINDOWS:-4}
@@ -142,14 +142,14 @@ measure() {
   [ -n "$client_pid" ] && kill -USR1 "$client_pid"
   load=$(load_average)
   local since now
-  before=$(cpu_ticks "$pid")
+  before=$(cpu_ns_threads "$pid")
   since=$(date +%s%N)
   for _ in $(seq "$WINDOWS"); do
     sleep "$WINDOW_SECONDS"
-    after=$(cpu_ticks "$pid")
+    after=$(cpu_ns_threads "$pid")
     now=$(date +%s%N)
     # Divided by the window's real length (a sleep on a loaded machine overruns).
-    cpus+=("$(awk -v a="$after" -v b="$before" -v hz="$HZ" -v ns="$((now - since))" 'BEGIN { printf "%.4f", (a - b) / hz / (ns / 1e9) }')")
+    cpus+=("$(awk -v a="$after" -v b="$before" -v ns="$((now - since))" 'BEGIN { printf "%.4f", (a - b) / ns }')")
     before=$after
     since=$now
   done

@@ -7,6 +7,11 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit 
 # CPU time of PID and all its threads, in clock ticks (fields 14 and 15 of /proc/PID/stat).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# CPU time of PID's live threads in nanoseconds (sum of /proc/PID/task/*/schedstat): resolves what
+# 10 ms ticks cannot over a few seconds; a thread that exits takes its time with it, so sample
+# only while the threads of interest live.
+cpu_ns_threads() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'; }
+
 # Resident set of PID in MiB, one decimal.
 rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 

@@ -47,6 +47,12 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
     /// <summary>Raised (on the caller's thread) when a viewer needs a keyframe soon.</summary>
     public event Action? KeyframeRequested;
 
+    /// <summary>
+    /// Raised (on the publishing thread) after a unit was offered to every subscriber: the stream's
+    /// RTSP fan-out serves all its viewers' queues on one wake-up instead of one per viewer.
+    /// </summary>
+    public event Action? UnitsOffered;
+
     /// <summary>The stream's name.</summary>
     public string Name { get; }
 
@@ -122,6 +128,7 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
             subscriber.Offer(unit);
         }
 
+        UnitsOffered?.Invoke();
         unit.Release();
     }
 

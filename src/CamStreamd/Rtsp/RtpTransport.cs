@@ -19,6 +19,31 @@ internal abstract class RtpTransport : IAsyncDisposable
     public abstract ValueTask<bool> SendAsync(AccessUnit unit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Sends what the socket takes of <paramref name="unit"/> at once, never waiting (the stream's
+    /// fan-out calls it for every viewer in one pass). On <see cref="DirectSendResult.Partial"/>,
+    /// <paramref name="progress"/> says where <see cref="SendRestAsync"/> goes on from. By default
+    /// nothing is sent here and the waiting send does it all.
+    /// </summary>
+    public virtual DirectSendResult TrySendNow(AccessUnit unit, out int progress)
+    {
+        progress = 0;
+        return DirectSendResult.Partial;
+    }
+
+    /// <summary>Sends what <see cref="TrySendNow"/> left of <paramref name="unit"/>, waiting for room; false when the peer is gone.</summary>
+    public virtual ValueTask<bool> SendRestAsync(AccessUnit unit, int progress, CancellationToken cancellationToken) => SendAsync(unit, cancellationToken);
+
+    /// <summary>As <see cref="TrySendNow"/>, for an RTCP packet (see <see cref="SendRtcpAsync"/>); by default it goes at once or is lost, as a datagram would.</summary>
+    public virtual DirectSendResult TrySendRtcpNow(Memory<byte> prefixed, out int progress)
+    {
+        progress = 0;
+        return DirectSendResult.Partial;
+    }
+
+    /// <summary>Sends what <see cref="TrySendRtcpNow"/> left of <paramref name="prefixed"/>; false when the peer is gone.</summary>
+    public virtual ValueTask<bool> SendRtcpRestAsync(Memory<byte> prefixed, int progress, CancellationToken cancellationToken) => SendRtcpAsync(prefixed, cancellationToken);
+
+    /// <summary>
     /// Sends one compound RTCP packet that follows a 4-byte interleaved header in <paramref name="prefixed"/>
     /// (the TCP transport patches and sends the header, datagram transports skip it). False when the peer is gone.
     /// </summary>

@@ -71,4 +71,13 @@ internal static partial class RtspLog
 
     [LoggerMessage(EventId = 1021, Level = LogLevel.Debug, Message = "RTSP connection {ConnectionId} ({Remote}) evicted: it held no session and the connection table needed room")]
     public static partial void ConnectionEvicted(this ILogger logger, long connectionId, EndPoint? remote);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Debug, Message = "RTSP connection {ConnectionId}: write failed (errno {Errno}), closing")]
+    public static partial void DirectWriteFailed(this ILogger logger, long connectionId, int errno);
+
+    [LoggerMessage(EventId = 1023, Level = LogLevel.Debug, Message = "RTSP session {SessionId}: the socket took part of a frame; the rest and what follows go out as the socket drains")]
+    public static partial void SessionSendBacklogged(this ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = 1024, Level = LogLevel.Error, Message = "Stream {Stream}: sending to one RTSP viewer failed; the others go on")]
+    public static partial void FanoutViewerFailed(this ILogger logger, Exception exception, string stream);
 }

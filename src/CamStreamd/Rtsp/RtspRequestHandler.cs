@@ -179,7 +179,7 @@ internal sealed class RtspRequestHandler
             }
         }
 
-        session ??= new RtspSession(hub, _logger, _server.Options, _connection.RemoteEndPoint);
+        session ??= new RtspSession(hub, _server.Fanouts.For(hub), _logger, _server.Options, _connection.RemoteEndPoint);
         RtpTransport? transport = spec.Multicast ? _server.Multicast!.CreateTransport(hub)
             : spec.LowerTransport == RtspLowerTransport.Tcp
             ? new TcpInterleavedTransport(_connection, spec.Interleaved ?? (0, 1))

@@ -52,10 +52,14 @@ public sealed class RtspServer : IAsyncDisposable
         SdpSessionId = BitConverter.ToUInt64(KernelRandom.GetBytes(8)) & 0x7FFF_FFFF_FFFF_FFFF;
         Authenticator = new RtspAuthenticator(options.Auth, TimeProvider.System, _logger);
         Multicast = options.Multicast is { } multicast ? new MulticastGroups(multicast, _logger, options.RtcpInterval, options.ServerName) : null;
+        Fanouts = new RtspFanouts(_logger, _stopping.Token);
     }
 
     /// <summary>The settings.</summary>
     public RtspServerOptions Options { get; }
+
+    /// <summary>Each stream's one send path to its unicast viewers.</summary>
+    internal RtspFanouts Fanouts { get; }
 
     /// <summary>The streams served.</summary>
     public StreamHubRegistry Registry { get; }

@@ -9,29 +9,30 @@ namespace CamStreamd.Rtsp;
 
 /// <summary>
 /// One RTSP session: a viewer of one stream over one transport, from SETUP to its end. While
-/// playing it owns a <see cref="HubSubscription"/>, a viewer lease and the send loop of its
-/// <see cref="RtspSessionSender"/>, so a slow viewer only ever stalls its own loop; the hub drops
-/// frames for it instead.
+/// playing it owns a <see cref="HubSubscription"/> and a viewer lease, and its
+/// <see cref="RtspSessionSender"/> is served by the stream's <see cref="RtspFanout"/>; a slow
+/// viewer only ever waits in its own drain, and the hub drops frames for it instead.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The send loop's CTS is disposed when sending stops (PauseAsync/EndAsync).")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The send CTS is disposed when sending stops (PauseAsync/EndAsync).")]
 internal sealed class RtspSession : IRtcpReceiver
 {
     private readonly Lock _gate = new();
     private readonly ILogger _logger;
     private readonly RtspSessionRtcp? _rtcp;
     private readonly RtspSessionSender _sender;
+    private readonly RtspFanout _fanout;
     private RtpTransport? _transport;
     private HubSubscription? _subscription;
     private ViewerLease? _viewer;
     private CancellationTokenSource? _sendCts;
-    private Task _sendLoop = Task.CompletedTask;
     private long _lastActivity;
     private long _droppedBefore;
     private bool _ended;
 
-    public RtspSession(StreamHub hub, ILogger logger, RtspServerOptions options, IPEndPoint remote)
+    public RtspSession(StreamHub hub, RtspFanout fanout, ILogger logger, RtspServerOptions options, IPEndPoint remote)
     {
         Hub = hub;
+        _fanout = fanout;
         _logger = logger;
         RemoteEndPoint = remote;
         Id = NewId();
@@ -195,7 +196,7 @@ internal sealed class RtspSession : IRtcpReceiver
             State = RtspSessionState.Playing;
             _viewer = Hub.Counters.AddViewer(_transport.Protocol);
             _sendCts = new CancellationTokenSource();
-            _sendLoop = _sender.RunAsync(_subscription, _transport, _sendCts.Token);
+            _sender.Start(_fanout, _subscription, _transport, _sendCts.Token);
         }
 
         _logger.SessionPlaying(Id, Hub.Name);
@@ -268,14 +269,12 @@ internal sealed class RtspSession : IRtcpReceiver
     private async Task StopSendingAsync()
     {
         CancellationTokenSource? cts;
-        Task loop;
         HubSubscription? subscription;
         ViewerLease? viewer;
         lock (_gate)
         {
             cts = _sendCts;
             _sendCts = null;
-            loop = _sendLoop;
             subscription = _subscription;
             viewer = _viewer;
             _viewer = null;
@@ -286,8 +285,11 @@ internal sealed class RtspSession : IRtcpReceiver
             await cts.CancelAsync().ConfigureAwait(false);
         }
 
-        // A loop stuck in a stalled TCP write ends when the connection's stall timeout aborts it.
-        await loop.WaitAsync(TimeSpan.FromSeconds(6)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (cts is not null)
+        {
+            await _sender.StopAsync().ConfigureAwait(false);
+        }
+
         viewer?.Dispose();
         if (subscription is not null)
         {

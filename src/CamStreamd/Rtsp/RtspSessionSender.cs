@@ -6,14 +6,21 @@ using Microsoft.Extensions.Logging;
 namespace CamStreamd.Rtsp;
 
 /// <summary>
-/// The sending half of an <see cref="RtspSession"/>: the send loop (wait → read → send every packet
-/// → release, and an RTCP sender report every <see cref="RtspServerOptions.RtcpInterval"/>), what
-/// was sent (frames and bytes for the API, packets and payload octets for the sender reports), and
-/// where a PLAY after a PAUSE may start: at the first keyframe newer than what was sent, never at
-/// older frames again. The session owns the subscription, the lease and the loop's lifetime.
+/// The sending half of an <see cref="RtspSession"/>, a viewer of its stream's <see cref="RtspFanout"/>:
+/// on each pass it sends what its queue holds without waiting (<see cref="ServeNow"/>), and an RTCP
+/// sender report every <see cref="RtspServerOptions.RtcpInterval"/>. When the socket takes only
+/// part of a frame it leaves the passes and drains on its own, waiting for room, until its queue
+/// is empty. It keeps what was sent (frames and bytes for the API, packets and payload octets for
+/// the sender reports) and where a PLAY after a PAUSE may start: at the first keyframe newer than
+/// what was sent, never at older frames again. The session owns the subscription, the lease and
+/// the token that ends a drain.
 /// </summary>
 internal sealed class RtspSessionSender
 {
+    private const int Serving = 0;
+    private const int Draining = 1;
+    private const int Gone = 2;
+
     private readonly StreamHub _hub;
     private readonly RtspSessionRtcp? _rtcp;
     private readonly TimeSpan _rtcpInterval;
@@ -26,6 +33,14 @@ internal sealed class RtspSessionSender
     private long _lastSentTimestamp90k = long.MinValue;
     private long _lastReport;
     private bool _resuming;
+    private bool _askedForKeyframe;
+    private int _mode;
+    private RtspFanout? _fanout;
+    private HubSubscription? _subscription;
+    private RtpTransport? _transport;
+    private CancellationToken _token;
+    private Task _drain = Task.CompletedTask;
+    private long _drains;
 
     public RtspSessionSender(StreamHub hub, RtspSessionRtcp? rtcp, TimeSpan rtcpInterval, ILogger logger, string sessionId)
     {
@@ -37,6 +52,9 @@ internal sealed class RtspSessionSender
     }
 
     public long FramesSent => Interlocked.Read(ref _framesSent);
+
+    /// <summary>Times the socket took only part of a frame and the viewer drained on its own.</summary>
+    public long Drains => Interlocked.Read(ref _drains);
 
     /// <summary>Bytes sent on the wire (RTP, interleaved headers over TCP).</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);
@@ -86,59 +104,103 @@ internal sealed class RtspSessionSender
         return false;
     }
 
-    /// <summary>Sends what <paramref name="subscription"/> brings over <paramref name="transport"/> until cancelled or the transport fails.</summary>
-    public async Task RunAsync(HubSubscription subscription, RtpTransport transport, CancellationToken cancellationToken)
+    /// <summary>Joins <paramref name="fanout"/>, sending what <paramref name="subscription"/> brings over <paramref name="transport"/> until <see cref="StopAsync"/> or the transport fails.</summary>
+    public void Start(RtspFanout fanout, HubSubscription subscription, RtpTransport transport, CancellationToken cancellationToken)
     {
-        // Run off the caller's (request handler's) stack.
-        await Task.Yield();
-        var askedForKeyframe = false;
+        _fanout = fanout;
+        _subscription = subscription;
+        _transport = transport;
+        _token = cancellationToken;
+        _askedForKeyframe = false;
+        _drain = Task.CompletedTask;
+        Volatile.Write(ref _mode, Serving);
+        fanout.Add(this);
+    }
+
+    /// <summary>Leaves the fan-out and waits (bounded) for a drain to end; the caller cancelled its token first.</summary>
+    public async Task StopAsync()
+    {
+        if (_fanout is not { } fanout)
+        {
+            return;
+        }
+
+        fanout.Remove(this);
+
+        // A drain stuck in a stalled TCP write ends when the connection's stall timeout aborts it.
+        await _drain.WaitAsync(TimeSpan.FromSeconds(6)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _fanout = null;
+        _subscription = null;
+        _transport = null;
+    }
+
+    /// <summary>
+    /// Called by the fan-out's pass: sends every queued unit (and a due report) without waiting.
+    /// What the socket does not take starts a drain, and the passes skip this viewer until it ends.
+    /// </summary>
+    public void ServeNow()
+    {
+        if (Volatile.Read(ref _mode) != Serving || _subscription is not { } subscription || _transport is not { } transport)
+        {
+            return;
+        }
+
         try
         {
-            while (await subscription.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            if (_resuming && !SkipUnsendable(subscription, ref _askedForKeyframe))
             {
-                if (_resuming && !SkipUnsendable(subscription, ref askedForKeyframe))
+                return;
+            }
+
+            while (subscription.TryRead(out var unit))
+            {
+                DirectSendResult result;
+                var progress = 0;
+                try
                 {
-                    continue;
+                    result = unit.Rtp.PacketCount == 0 ? DirectSendResult.Complete : transport.TrySendNow(unit, out progress);
+                }
+                catch
+                {
+                    unit.Release();
+                    throw;
                 }
 
-                while (subscription.TryRead(out var unit))
+                if (result == DirectSendResult.Partial)
                 {
-                    bool ok;
-                    try
-                    {
-                        ok = await SendUnitAsync(unit, transport, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        unit.Release();
-                    }
+                    StartDrain(unit, progress, null, 0);
+                    return;
+                }
 
-                    if (!ok || !await MaybeSendReportAsync(transport, cancellationToken).ConfigureAwait(false))
-                    {
-                        return;
-                    }
+                if (result == DirectSendResult.Gone)
+                {
+                    unit.Release();
+                    Volatile.Write(ref _mode, Gone);
+                    return;
+                }
+
+                Account(unit, transport);
+                unit.Release();
+                if (!TryReportNow(transport))
+                {
+                    return;
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or IOException)
+        catch (Exception ex) when (ex is ObjectDisposedException or System.Net.Sockets.SocketException or IOException)
         {
+            Volatile.Write(ref _mode, Gone);
             _logger.SendLoopEnded(_sessionId, ex);
         }
     }
-
     /// <summary>True when <paramref name="unit"/> may be the first one sent after (re)starting.</summary>
     private bool CanStartWith(AccessUnit unit) =>
         !_resuming || (unit.IsKeyframe && unit.Timestamp90k > Interlocked.Read(ref _lastSentTimestamp90k));
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> SendUnitAsync(AccessUnit unit, RtpTransport transport, CancellationToken cancellationToken)
+    /// <summary>Counts <paramref name="unit"/> as sent; called before its release (a released unit may be reused at once).</summary>
+    private void Account(AccessUnit unit, RtpTransport transport)
     {
         var block = unit.Rtp;
-        if (block.PacketCount > 0 && !await transport.SendAsync(unit, cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
-
         var bytes = transport.WireLength(unit);
         Interlocked.Increment(ref _framesSent);
         Interlocked.Add(ref _bytesSent, bytes);
@@ -147,18 +209,118 @@ internal sealed class RtspSessionSender
         Interlocked.Add(ref _octetsSent, block.Length - ((long)block.PacketCount * (WirePacketBlock.InterleavedHeaderLength + RtpHeader.FixedLength)));
         Interlocked.Exchange(ref _lastSentTimestamp90k, unit.Timestamp90k);
         _hub.Counters.AddSent(bytes);
-        return true;
+    }
+
+    /// <summary>A due report, sent without waiting; false when this viewer stops being served (a drain took over, or it is gone).</summary>
+    private bool TryReportNow(RtpTransport transport)
+    {
+        if (!ReportDue())
+        {
+            return true;
+        }
+
+        var report = _rtcp!.BuildReport(_packetsSent, _octetsSent, bye: false);
+        switch (transport.TrySendRtcpNow(report, out var progress))
+        {
+            case DirectSendResult.Complete:
+                return true;
+            case DirectSendResult.Partial:
+                StartDrain(null, 0, report, progress);
+                return false;
+            default:
+                Volatile.Write(ref _mode, Gone);
+                return false;
+        }
+    }
+
+    private void StartDrain(AccessUnit? unit, int progress, Memory<byte>? report, int reportProgress)
+    {
+        Volatile.Write(ref _mode, Draining);
+        Interlocked.Increment(ref _drains);
+        _logger.SessionSendBacklogged(_sessionId);
+        _drain = DrainAsync(unit, progress, report, reportProgress);
+    }
+
+    /// <summary>
+    /// Sends the rest of what the socket did not take, then the queue, waiting for room each time;
+    /// hands the viewer back to the passes once the queue is empty. Owns <paramref name="unit"/>.
+    /// </summary>
+    private async Task DrainAsync(AccessUnit? unit, int progress, Memory<byte>? report, int reportProgress)
+    {
+        // Off the fan-out's pass, which must not wait.
+        await Task.Yield();
+        var transport = _transport!;
+        var subscription = _subscription!;
+        var ok = true;
+        try
+        {
+            if (unit is not null)
+            {
+                try
+                {
+                    ok = await transport.SendRestAsync(unit, progress, _token).ConfigureAwait(false);
+                    if (ok)
+                    {
+                        Account(unit, transport);
+                    }
+                }
+                finally
+                {
+                    unit.Release();
+                }
+
+                ok = ok && await MaybeSendReportAsync(transport, _token).ConfigureAwait(false);
+            }
+            else if (report is { } pending)
+            {
+                ok = await transport.SendRtcpRestAsync(pending, reportProgress, _token).ConfigureAwait(false);
+            }
+
+            while (ok && subscription.TryRead(out var next))
+            {
+                try
+                {
+                    ok = next.Rtp.PacketCount == 0 || await transport.SendAsync(next, _token).ConfigureAwait(false);
+                    if (ok)
+                    {
+                        Account(next, transport);
+                    }
+                }
+                finally
+                {
+                    next.Release();
+                }
+
+                ok = ok && await MaybeSendReportAsync(transport, _token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or IOException)
+        {
+            ok = false;
+            _logger.SendLoopEnded(_sessionId, ex);
+        }
+
+        Volatile.Write(ref _mode, ok ? Serving : Gone);
+        if (ok)
+        {
+            // What was queued since the last read goes out on this pass rather than the next frame's.
+            _fanout?.Signal();
+        }
     }
 
     /// <summary>An SR after the first frame (so clients can sync early), then every RTCP interval.</summary>
-    private ValueTask<bool> MaybeSendReportAsync(RtpTransport transport, CancellationToken cancellationToken)
+    private ValueTask<bool> MaybeSendReportAsync(RtpTransport transport, CancellationToken cancellationToken) =>
+        ReportDue() ? transport.SendRtcpAsync(_rtcp!.BuildReport(_packetsSent, _octetsSent, bye: false), cancellationToken) : ValueTask.FromResult(true);
+
+    /// <summary>True (and the clock restarted) when a report is to go now.</summary>
+    private bool ReportDue()
     {
         if (_rtcp is null || (_lastReport != 0 && Stopwatch.GetElapsedTime(_lastReport) < _rtcpInterval))
         {
-            return ValueTask.FromResult(true);
+            return false;
         }
 
         _lastReport = Stopwatch.GetTimestamp();
-        return transport.SendRtcpAsync(_rtcp.BuildReport(_packetsSent, _octetsSent, bye: false), cancellationToken);
+        return true;
     }
 }

@@ -7,7 +7,9 @@ namespace CamStreamd.Rtsp;
 /// <summary>
 /// RTP/AVP/TCP (RFC 2326 §10.12): packets go through the RTSP connection, each behind
 /// '$', channel, 16-bit length. On channel 0 the hub's ready-made block is written as is, one
-/// write per frame; on another channel a per-session copy has its channel bytes patched.
+/// write per frame; on another channel a per-session copy has its channel bytes patched. The
+/// fan-out writes without waiting (<see cref="TrySendNow(AccessUnit, out int)"/>); what the socket did not take
+/// goes through the connection's waiting, serialized <see cref="RtspConnection.SendAsync"/>.
 /// </summary>
 internal sealed class TcpInterleavedTransport : RtpTransport
 {
@@ -35,12 +37,56 @@ internal sealed class TcpInterleavedTransport : RtpTransport
 
     public RtspConnection Connection => _connection;
 
-    public override ValueTask<bool> SendAsync(AccessUnit unit, CancellationToken cancellationToken)
+    public override ValueTask<bool> SendAsync(AccessUnit unit, CancellationToken cancellationToken) =>
+        _connection.SendAsync(FrameBytes(unit), cancellationToken);
+
+    public override DirectSendResult TrySendNow(AccessUnit unit, out int progress) => TrySendNow(FrameBytes(unit), out progress);
+
+    public override ValueTask<bool> SendRestAsync(AccessUnit unit, int progress, CancellationToken cancellationToken) =>
+        _connection.SendAsync(FrameBytes(unit)[progress..], cancellationToken);
+
+    public override ValueTask<bool> SendRtcpAsync(Memory<byte> prefixed, CancellationToken cancellationToken)
+    {
+        prefixed.Span[1] = _rtcpChannel;
+        return _connection.SendAsync(prefixed, cancellationToken);
+    }
+
+    public override DirectSendResult TrySendRtcpNow(Memory<byte> prefixed, out int progress)
+    {
+        prefixed.Span[1] = _rtcpChannel;
+        return TrySendNow(prefixed, out progress);
+    }
+
+    public override ValueTask<bool> SendRtcpRestAsync(Memory<byte> prefixed, int progress, CancellationToken cancellationToken) =>
+        _connection.SendAsync(prefixed[progress..], cancellationToken);
+
+    public override long WireLength(AccessUnit unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        return unit.Rtp.Length;
+    }
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private DirectSendResult TrySendNow(ReadOnlyMemory<byte> bytes, out int progress)
+    {
+        progress = _connection.TrySendNow(bytes.Span);
+        return progress < 0 ? DirectSendResult.Gone
+            : progress == bytes.Length ? DirectSendResult.Complete
+            : DirectSendResult.Partial;
+    }
+
+    /// <summary>
+    /// The frame as this session sends it: the hub's block on channel 0, else a copy with each
+    /// packet's channel byte patched (rebuilt on every call, so the rest of a partly sent frame
+    /// is the same bytes).
+    /// </summary>
+    private ReadOnlyMemory<byte> FrameBytes(AccessUnit unit)
     {
         var block = unit.Rtp;
         if (_channel == 0)
         {
-            return _connection.SendAsync(block.InterleavedMemory, cancellationToken);
+            return block.InterleavedMemory;
         }
 
         if (_patched.Length < block.Length)
@@ -57,20 +103,6 @@ internal sealed class TcpInterleavedTransport : RtpTransport
             position += WirePacketBlock.InterleavedHeaderLength + BinaryPrimitives.ReadUInt16BigEndian(_patched.AsSpan(position + 2, 2));
         }
 
-        return _connection.SendAsync(_patched.AsMemory(0, block.Length), cancellationToken);
+        return _patched.AsMemory(0, block.Length);
     }
-
-    public override ValueTask<bool> SendRtcpAsync(Memory<byte> prefixed, CancellationToken cancellationToken)
-    {
-        prefixed.Span[1] = _rtcpChannel;
-        return _connection.SendAsync(prefixed, cancellationToken);
-    }
-
-    public override long WireLength(AccessUnit unit)
-    {
-        ArgumentNullException.ThrowIfNull(unit);
-        return unit.Rtp.Length;
-    }
-
-    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

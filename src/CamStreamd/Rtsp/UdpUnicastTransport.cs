@@ -84,6 +84,9 @@ internal sealed class UdpUnicastTransport : RtpTransport
                     rtcp = new Socket(serverAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
                     rtcp.Bind(new IPEndPoint(serverAddress, port + 1));
                     rtp.SendBufferSize = 1024 * 1024;
+
+                    // Synchronous sends fail with WouldBlock instead of waiting (the fan-out sends its reports).
+                    rtcp.Blocking = false;
                     return new UdpUnicastTransport(rtp, rtcp, client, clientPorts, receiver);
                 }
             }
@@ -99,16 +102,26 @@ internal sealed class UdpUnicastTransport : RtpTransport
         return null;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<bool> SendAsync(AccessUnit unit, CancellationToken cancellationToken)
+    public override ValueTask<bool> SendAsync(AccessUnit unit, CancellationToken cancellationToken) =>
+        TrySendNow(unit, out var progress) == DirectSendResult.Partial ? SendRestAsync(unit, progress, cancellationToken) : ValueTask.FromResult(true);
+
+    /// <summary>One <c>sendmmsg</c> per frame (per 64 packets); a full socket buffer leaves the rest to <see cref="SendRestAsync"/>.</summary>
+    public override DirectSendResult TrySendNow(AccessUnit unit, out int progress)
     {
         var block = unit.Rtp;
         DrainRtpWhenDue();
+        progress = _batch.Send(_rtp, block);
+        return progress < block.PacketCount ? DirectSendResult.Partial : DirectSendResult.Complete;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<bool> SendRestAsync(AccessUnit unit, int progress, CancellationToken cancellationToken)
+    {
+        var block = unit.Rtp;
         try
         {
-            // One sendmmsg per frame (per 64 packets); whatever a full socket buffer left over goes
-            // through the socket's asynchronous send, which waits for room.
-            for (var i = _batch.Send(_rtp, block); i < block.PacketCount; i++)
+            // The socket's asynchronous send waits for room.
+            for (var i = progress; i < block.PacketCount; i++)
             {
                 await _rtp.SendToAsync(block.GetPacketMemory(i), SocketFlags.None, _clientRtp, cancellationToken).ConfigureAwait(false);
             }
@@ -120,6 +133,26 @@ internal sealed class UdpUnicastTransport : RtpTransport
         }
 
         return true;
+    }
+
+    /// <summary>One datagram from the RTCP port, or none: a report the socket cannot take now is lost, as on the network.</summary>
+    public override DirectSendResult TrySendRtcpNow(Memory<byte> prefixed, out int progress)
+    {
+        progress = prefixed.Length;
+        try
+        {
+            _rtcp.SendTo(prefixed.Span[WirePacketBlock.InterleavedHeaderLength..], SocketFlags.None, _clientRtcp);
+        }
+        catch (SocketException)
+        {
+            // WouldBlock (the socket does not wait: Blocking is off), ConnectionRefused, NoBufferSpace.
+        }
+        catch (ObjectDisposedException)
+        {
+            return DirectSendResult.Gone;
+        }
+
+        return DirectSendResult.Complete;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -4,7 +4,7 @@ namespace CamStreamd.Interop.Libc;
 
 /// <summary>
 /// The glibc calls used for device access (open, close, ioctl, mmap, munmap, poll) and for batched
-/// UDP sends (sendmmsg). Every call
+/// UDP sends (sendmmsg) and non-blocking stream writes (send). Every call
 /// records errno (<c>SetLastError</c>); <see cref="Errno"/> turns a failure into a typed exception.
 /// Request codes are <c>unsigned long</c> in glibc's <c>ioctl</c>, passed as a 64-bit value.
 /// </summary>
@@ -69,6 +69,10 @@ internal static unsafe partial class LibcNative
     /// </summary>
     [LibraryImport(Library, EntryPoint = "sendmmsg", SetLastError = true)]
     public static partial int SendMMsg(int fd, MMsgHdr* messages, uint count, int flags);
+
+    /// <summary><c>ssize_t send(int sockfd, const void *buf, size_t len, int flags)</c>: bytes the kernel took, or -1.</summary>
+    [LibraryImport(Library, EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int fd, byte* buffer, nuint length, int flags);
 
     /// <summary><c>PR_SET_THP_DISABLE</c> (linux/prctl.h): no transparent huge pages for this process, whatever it madvises.</summary>
     public const int PR_SET_THP_DISABLE = 41;

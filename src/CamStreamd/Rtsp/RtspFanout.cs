@@ -1,0 +1,135 @@
+using CamStreamd.Media;
+using Microsoft.Extensions.Logging;
+
+namespace CamStreamd.Rtsp;
+
+/// <summary>
+/// The one send path of a stream's RTSP unicast viewers. Each published unit wakes it once; it
+/// then passes over every viewer and sends what its queue holds without waiting: one
+/// <c>sendmmsg</c> per frame per UDP viewer, one write per TCP viewer. A viewer whose socket takes
+/// only part of a frame leaves the pass: its own drain sends the rest as the socket empties and
+/// then hands it back (<see cref="RtspSessionSender"/>), while its hub queue bounds the backlog
+/// and drops to the next keyframe. So there is no task wake-up per viewer per frame, and a
+/// stalled viewer never delays the others.
+/// </summary>
+internal sealed class RtspFanout
+{
+    private readonly Lock _gate = new();
+    private readonly Lock _passGate = new();
+    private readonly AsyncAutoResetSignal _signal = new();
+    private readonly ILogger _logger;
+    private readonly string _stream;
+    private readonly CancellationToken _serverStopping;
+    private RtspSessionSender[] _viewers = [];
+    private bool _running;
+    private long _passes;
+
+    public RtspFanout(StreamHub hub, ILogger logger, CancellationToken serverStopping)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        _logger = logger;
+        _stream = hub.Name;
+        _serverStopping = serverStopping;
+        hub.UnitsOffered += Signal;
+    }
+
+    /// <summary>Viewers served.</summary>
+    public int ViewerCount => Volatile.Read(ref _viewers).Length;
+
+    /// <summary>Passes over the viewers since start (one per published unit, plus joins and drains ending).</summary>
+    public long Passes => Interlocked.Read(ref _passes);
+
+    /// <summary>Adds <paramref name="viewer"/> and serves it at once (its queue starts with the cached GOP).</summary>
+    public void Add(RtspSessionSender viewer)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        var start = false;
+        lock (_gate)
+        {
+            _viewers = [.. _viewers, viewer];
+            if (!_running)
+            {
+                _running = true;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            _ = Task.Run(RunAsync, CancellationToken.None);
+        }
+
+        Signal();
+    }
+
+    /// <summary>Removes <paramref name="viewer"/>; once this returns, no pass touches it any more.</summary>
+    public void Remove(RtspSessionSender viewer)
+    {
+        lock (_passGate)
+        {
+            lock (_gate)
+            {
+                var index = Array.IndexOf(_viewers, viewer);
+                if (index >= 0)
+                {
+                    _viewers = [.. _viewers[..index], .. _viewers[(index + 1)..]];
+                }
+            }
+        }
+
+        // The loop ends when it finds nobody left.
+        Signal();
+    }
+
+    /// <summary>Asks for a pass (a unit was offered, a viewer joined, a drain ended).</summary>
+    public void Signal() => _signal.Set();
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync(_serverStopping).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    if (_viewers.Length == 0)
+                    {
+                        _running = false;
+                        return;
+                    }
+                }
+
+                Pass();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The server stops; its sessions end on their own.
+            lock (_gate)
+            {
+                _running = false;
+            }
+        }
+    }
+
+    private void Pass()
+    {
+        lock (_passGate)
+        {
+            Interlocked.Increment(ref _passes);
+            foreach (var viewer in Volatile.Read(ref _viewers))
+            {
+                try
+                {
+                    viewer.ServeNow();
+                }
+                catch (Exception e)
+                {
+                    // A bug in one viewer's path must not end the others'.
+                    _logger.FanoutViewerFailed(e, _stream);
+                }
+            }
+        }
+    }
+}
