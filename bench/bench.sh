@@ -142,14 +142,14 @@ measure() {
   [ -n "$client_pid" ] && kill -USR1 "$client_pid"
   load=$(load_average)
   local since now
-  before=$(cpu_ns_threads "$pid")
+  before=$(cpu_sample "$pid")
   since=$(date +%s%N)
   for _ in $(seq "$WINDOWS"); do
     sleep "$WINDOW_SECONDS"
-    after=$(cpu_ns_threads "$pid")
+    after=$(cpu_sample "$pid")
     now=$(date +%s%N)
     # Divided by the window's real length (a sleep on a loaded machine overruns).
-    cpus+=("$(awk -v a="$after" -v b="$before" -v ns="$((now - since))" 'BEGIN { printf "%.4f", (a - b) / ns }')")
+    cpus+=("$(cpu_rate "$before" "$after" "$((now - since))")")
     before=$after
     since=$now
   done

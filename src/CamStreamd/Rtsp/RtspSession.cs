@@ -72,6 +72,9 @@ internal sealed class RtspSession : IRtcpReceiver
 
     public long FramesSent => _sender.FramesSent;
 
+    /// <summary>The sending half (the fan-out's view of this viewer).</summary>
+    internal RtspSessionSender Sender => _sender;
+
     /// <summary>Bytes sent on the wire (RTP, interleaved headers over TCP).</summary>
     public long BytesSent => _sender.BytesSent;
 

@@ -56,6 +56,9 @@ internal sealed class RtspSessionSender
     /// <summary>Times the socket took only part of a frame and the viewer drained on its own.</summary>
     public long Drains => Interlocked.Read(ref _drains);
 
+    /// <summary>True while the viewer drains on its own (the fan-out's passes skip it).</summary>
+    public bool IsDraining => Volatile.Read(ref _mode) == Draining;
+
     /// <summary>Bytes sent on the wire (RTP, interleaved headers over TCP).</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
