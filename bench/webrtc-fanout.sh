@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # WebRTC fan-out against RTSP over UDP, in one daemon and one run: the daemon's CPU (CPU-s/s,
-# utime+stime of all threads from /proc/PID/stat, median of windows) and RSS with 0, 1, 10 and 50
+# nanoseconds from its threads' schedstat, bench/lib.sh cpu_sample; median of windows) and RSS with 0, 1, 10 and 50
 # WebRTC sessions of our load client (bench/CamStreamd.WhepLoad: ICE, DTLS, SRTP received and
 # discarded) and with 0, 1, 10 and 50 RTSP/UDP viewers of rtspload (bench/native/rtspload.c), on
 # the same stream: the fan-out part's clip (1280x720, 30 fps, ~4 Mbit/s) passed through
 # (CAMSTREAMD_BENCH_H264, encoder.engine passthrough). Per client: (CPU at N - CPU at 0) / N; the
-# ratio WebRTC / RTSP (target <= 2). The clients run in their own processes: their CPU is not
+# ratio WebRTC / RTSP (target <= 1.5). The clients run in their own processes: their CPU is not
 # the daemon's (it is shown beside it). Progress goes to stderr; stdout gets a Markdown section
 # (bench/bench.sh part "webrtc-fanout" puts it in docs/BENCHMARKS.md).
 #   bench/webrtc-fanout.sh [--no-build] CLIP RTSPLOAD
@@ -66,14 +66,14 @@ measure() { # KIND COUNT ROUND CLIENT_PID CLIENT_OUT
   local kind=$1 count=$2 round=$3 client=$4 out=$5 cpus=() before after since now client_before=0 client_after=0
   sleep 2 # the cached GOP's burst and the sessions' start settle
   [ -n "$client" ] && { kill -USR1 "$client"; client_before=$(cpu_ticks "$client"); }
-  before=$(cpu_ticks "$DAEMON")
+  before=$(cpu_sample "$DAEMON")
   since=$(date +%s%N)
   local first=$since
   for _ in $(seq "$WINDOWS"); do
     sleep "$WINDOW_SECONDS"
-    after=$(cpu_ticks "$DAEMON")
+    after=$(cpu_sample "$DAEMON")
     now=$(date +%s%N)
-    cpus+=("$(awk -v a="$after" -v b="$before" -v hz="$HZ" -v ns="$((now - since))" 'BEGIN { printf "%.4f", (a - b) / hz / (ns / 1e9) }')")
+    cpus+=("$(cpu_rate "$before" "$after" "$((now - since))")")
     before=$after
     since=$now
   done
@@ -130,12 +130,12 @@ echo "round nobody watching, then N RTSP/UDP viewers of rtspload and N WHEP sess
 echo "(bench/CamStreamd.WhepLoad: ICE check with USE-CANDIDATE, consent checks every 5 s, DTLS client with use_srtp,"
 echo "SRTP received and discarded; the first 100 packets of each session and one in 16 after authenticated and"
 echo "decrypted) for N in $COUNTS, one client kind at a time (bench/webrtc-fanout.sh). Daemon CPU-s/s from"
-echo "/proc/PID/stat (all threads; the load clients are other processes, their own CPU shown apart); per client ="
-echo "(CPU at N - CPU with nobody watching) / N. Target: WebRTC per session <= 2x RTSP/UDP per viewer."
+echo "its threads' schedstat in nanoseconds (bench/lib.sh cpu_sample; the load clients are other processes, their own CPU shown"
+echo "apart); per client = (CPU at N - CPU with nobody watching) / N. Target: WebRTC per session <= 1.5x RTSP/UDP per viewer."
 echo "Both load clients receive alike (one thread: wait until a socket is readable, drain it): on loopback a"
 echo "sender pays for waking its receiver, so a client that wakes more would inflate the daemon's figure (a remote"
-echo "browser costs the daemon no wake-up at all). CPU is read in 10 ms ticks: over a ${WINDOW_SECONDS} s window one"
-echo "tick is $(awk -v w="$WINDOW_SECONDS" 'BEGIN { printf "%.1f", 10 / w }') CPU-ms/s, so the 1-client row is within a tick or two of noise. RSS is VmRSS at"
+echo "browser costs the daemon no wake-up at all). The 1-client row is a few CPU-ms/s above nobody watching, within"
+echo "the windows' spread (see the windows below). RSS is VmRSS at"
 echo "the end of the cell; the managed heap keeps what 50 DTLS handshakes allocated after they end (row 0, later rounds)."
 echo "$(nproc) cores shared with other work; load average at the end $LOAD."
 echo
