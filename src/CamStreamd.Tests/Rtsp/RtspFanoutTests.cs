@@ -156,6 +156,38 @@ public class RtspFanoutTests
         }
     }
 
+    [Fact]
+    public async Task A_direct_write_to_a_reset_connection_returns_gone_and_aborts_it()
+    {
+        // The fan-out's write found ECONNRESET and aborted the connection while it still held the
+        // socket handle's reference: closing waits for that reference, so the pass spun for ever,
+        // every Remove waited on it and no session of the stream could end (seen in the vivid guest).
+        await using var harness = RtspTestHarness.Start(_clips.Gop30);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await peer.ConnectAsync(listener.LocalEndPoint!);
+        var accepted = await listener.AcceptAsync();
+        var connection = new RtspConnection(harness.Server, accepted, 1, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        try
+        {
+            // Linger 0: Close sends RST; the accepted socket turns readable once it has arrived.
+            peer.LingerState = new LingerOption(true, 0);
+            peer.Close();
+            Assert.True(accepted.Poll(TimeSpan.FromSeconds(30), SelectMode.SelectRead), "no RST within 30 s");
+
+            var payload = new byte[1400];
+            var write = Task.Run(() => connection.TrySendNow(payload));
+            Assert.Equal(-1, await write.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(-1, connection.TrySendNow(payload));
+        }
+        finally
+        {
+            connection.Dispose();
+        }
+    }
+
     private static async Task ReadTcpAsync(RawRtspClient client, int index, long[] frames, long[] gaps, CancellationToken cancellationToken)
     {
         ushort? previous = null;

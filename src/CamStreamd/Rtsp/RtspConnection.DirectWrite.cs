@@ -32,6 +32,8 @@ internal sealed partial class RtspConnection
         }
 
         var handleAdded = false;
+        var peerGone = false;
+        var failedErrno = 0;
         try
         {
             _socket.SafeHandle.DangerousAddRef(ref handleAdded);
@@ -59,9 +61,10 @@ internal sealed partial class RtspConnection
                         return written;
                     }
 
-                    // EPIPE, ECONNRESET, ...: the peer is gone.
-                    _logger.DirectWriteFailed(Id, errno);
-                    Abort();
+                    // EPIPE, ECONNRESET, ...: the peer is gone. Aborted below, once the handle's
+                    // reference is released: closing a socket waits (spinning) until nobody holds one.
+                    peerGone = true;
+                    failedErrno = errno;
                     return -1;
                 }
             }
@@ -80,6 +83,11 @@ internal sealed partial class RtspConnection
             }
 
             _writeLock.Release();
+            if (peerGone)
+            {
+                _logger.DirectWriteFailed(Id, failedErrno);
+                Abort();
+            }
         }
     }
 }
