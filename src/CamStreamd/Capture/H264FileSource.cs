@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using CamStreamd.Media;
 using CamStreamd.Media.H264;
 
@@ -16,14 +15,15 @@ namespace CamStreamd.Capture;
 /// Frame n is due at <c>start + n / fps</c> on the monotonic clock (stamped with that due time, as the
 /// test pattern does) and frame numbers run on across loops, so the passthrough
 /// engine sees one unbroken sequence. Payloads point into the file's bytes; nothing is copied.
+/// A <see cref="FrameClock"/> paces it: the reader runs on the clock's thread, one wake per frame,
+/// as a camera's capture thread wakes, so the bench's figures hold no pacing cost a camera does not have.
 /// </remarks>
 public sealed class H264FileSource : IVideoSource, IVideoFrameOwner
 {
     private readonly byte[] _data;
     private readonly IReadOnlyList<(int Offset, int Length)> _units;
     private readonly ConcurrentQueue<VideoFrame> _free = new();
-    private readonly double _ticksPerFrame;
-    private long _start;
+    private FrameClock? _clock;
     private long _next;
     private bool _disposed;
 
@@ -41,7 +41,6 @@ public sealed class H264FileSource : IVideoSource, IVideoFrameOwner
         Width = width;
         Height = height;
         Fps = fps;
-        _ticksPerFrame = Stopwatch.Frequency / fps;
     }
 
     /// <inheritdoc/>
@@ -60,19 +59,11 @@ public sealed class H264FileSource : IVideoSource, IVideoFrameOwner
     public async ValueTask<VideoFrame> ReadFrameAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var now = Stopwatch.GetTimestamp();
-        if (_next == 0)
-        {
-            _start = now;
-        }
 
-        var due = _start + (long)Math.Round(_next * _ticksPerFrame);
-        if (due > now)
-        {
-            // Rounded up to whole milliseconds so the wake-up is at or after the due time.
-            var milliseconds = (due - now + (Stopwatch.Frequency / 1000) - 1) / (Stopwatch.Frequency / 1000);
-            await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), cancellationToken).ConfigureAwait(false);
-        }
+        // Frame 0 is due at the first read; the clock's thread then runs the reader at each due time.
+        _clock ??= new FrameClock(Fps, "camstreamd-h264file");
+        var due = _clock.DueTimestamp(_next);
+        await _clock.WaitForAsync(_next, cancellationToken).ConfigureAwait(false);
 
         var (offset, length) = _units[(int)(_next % _units.Count)];
         if (!_free.TryDequeue(out var frame))
@@ -94,6 +85,7 @@ public sealed class H264FileSource : IVideoSource, IVideoFrameOwner
     public ValueTask DisposeAsync()
     {
         _disposed = true;
+        _clock?.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -111,6 +111,16 @@ internal sealed class RtspFanout
                 _running = false;
             }
         }
+        catch (Exception e)
+        {
+            // A bug outside any one viewer's path: log it and let the next Add start a new loop
+            // rather than leave the viewers with a loop that is marked running but gone.
+            _logger.FanoutLoopFailed(e, _stream);
+            lock (_gate)
+            {
+                _running = false;
+            }
+        }
     }
 
     private void Pass()

@@ -80,4 +80,7 @@ internal static partial class RtspLog
 
     [LoggerMessage(EventId = 1024, Level = LogLevel.Error, Message = "Stream {Stream}: sending to one RTSP viewer failed; the others go on")]
     public static partial void FanoutViewerFailed(this ILogger logger, Exception exception, string stream);
+
+    [LoggerMessage(EventId = 1025, Level = LogLevel.Error, Message = "Stream {Stream}: the RTSP fan-out loop failed; it starts again with the next viewer")]
+    public static partial void FanoutLoopFailed(this ILogger logger, Exception exception, string stream);
 }

@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace CamStreamd.Interop.Libc;
 
 /// <summary>
-/// The glibc calls used for device access (open, close, ioctl, mmap, munmap, poll) and for batched
-/// UDP sends (sendmmsg) and non-blocking stream writes (send). Every call
+/// The glibc calls used for device access (open, close, ioctl, mmap, munmap, poll), for batched
+/// UDP sends (sendmmsg) and non-blocking stream writes (send), and for sleeping to an absolute
+/// deadline (clock_gettime, clock_nanosleep). Every call
 /// records errno (<c>SetLastError</c>); <see cref="Errno"/> turns a failure into a typed exception.
 /// Request codes are <c>unsigned long</c> in glibc's <c>ioctl</c>, passed as a 64-bit value.
 /// </summary>
@@ -73,6 +74,23 @@ internal static unsafe partial class LibcNative
     /// <summary><c>ssize_t send(int sockfd, const void *buf, size_t len, int flags)</c>: bytes the kernel took, or -1.</summary>
     [LibraryImport(Library, EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(int fd, byte* buffer, nuint length, int flags);
+
+    /// <summary><c>CLOCK_MONOTONIC</c> (time.h): the clock <see cref="System.Diagnostics.Stopwatch"/> reads on Linux.</summary>
+    public const int CLOCK_MONOTONIC = 1;
+
+    /// <summary><c>TIMER_ABSTIME</c> (time.h): the sleep ends at the given time, not after it.</summary>
+    public const int TIMER_ABSTIME = 1;
+
+    /// <summary><c>int clock_gettime(clockid_t clockid, struct timespec *tp)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "clock_gettime", SetLastError = true)]
+    public static partial int ClockGetTime(int clock, TimeSpec* time);
+
+    /// <summary>
+    /// <c>int clock_nanosleep(clockid_t clockid, int flags, const struct timespec *request, struct timespec *remain)</c>:
+    /// returns 0 or the error number itself (it does not set errno), EINTR when a signal woke it.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "clock_nanosleep")]
+    public static partial int ClockNanosleep(int clock, int flags, TimeSpec* request, TimeSpec* remain);
 
     /// <summary><c>PR_SET_THP_DISABLE</c> (linux/prctl.h): no transparent huge pages for this process, whatever it madvises.</summary>
     public const int PR_SET_THP_DISABLE = 41;
