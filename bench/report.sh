@@ -246,7 +246,7 @@ fanout_section() {
 }
 
 print_all() {
-  section "Fan-out" fanout "## Fan-out (median of $WINDOWS windows of ${WINDOW_SECONDS} s per cell; clip $CLIP_MBIT Mbit/s)" fanout_section
+  section "Fan-out" fanout "## Fan-out (camstreamd NativeAOT; median of $WINDOWS windows of ${WINDOW_SECONDS} s per cell; clip $CLIP_MBIT Mbit/s)" fanout_section
   echo
   section "Join time" join "## Join time (connect to first complete IDR; GOP 4 s)" join_table
   echo

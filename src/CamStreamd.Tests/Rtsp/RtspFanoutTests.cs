@@ -7,8 +7,9 @@ using CamStreamd.Tests.Rtsp.TestSupport;
 namespace CamStreamd.Tests.Rtsp;
 
 /// <summary>
-/// The stream's one send path (<see cref="RtspFanout"/>): one pass per published frame serves every
-/// viewer, TCP and UDP alike; a viewer whose socket fills drains on its own and comes back.
+/// The stream's one send path (<see cref="RtspFanout"/>): one pass per published frame, run by the
+/// publishing thread, serves every viewer, TCP and UDP alike; a viewer whose socket fills drains on
+/// its own and comes back.
 /// </summary>
 [Collection(RtspIntegrationGroup.Name)]
 public class RtspFanoutTests
@@ -60,9 +61,28 @@ public class RtspFanoutTests
             var passesBefore = fanout.Passes;
             var publishedBefore = harness.Publisher.Published;
             var framesBefore = frames.Select(f => Interlocked.Read(ref f)).ToArray();
+
+            // A handler after the fan-out's, on the publishing thread: the unit's pass is already
+            // done there, because the publisher runs it (a wake of the fan-out's loop would come later).
+            long offered = 0, passedBeforeReturn = 0, lastPasses = fanout.Passes;
+            void AfterFanout()
+            {
+                var now = fanout.Passes;
+                Interlocked.Increment(ref offered);
+                if (now != Interlocked.Exchange(ref lastPasses, now))
+                {
+                    Interlocked.Increment(ref passedBeforeReturn);
+                }
+            }
+
+            harness.Hub.UnitsOffered += AfterFanout;
             await WaitUntilAsync(() => harness.Publisher.Published >= publishedBefore + 60, "60 more frames published");
+            harness.Hub.UnitsOffered -= AfterFanout;
             var passes = fanout.Passes - passesBefore;
             var published = harness.Publisher.Published - publishedBefore;
+            Assert.True(
+                Interlocked.Read(ref passedBeforeReturn) * 10 >= Interlocked.Read(ref offered) * 8,
+                $"{passedBeforeReturn} of {offered} units were sent before their publish returned");
 
             // One pass per frame for all 12 viewers (a pass can serve two frames when the machine
             // lags, and a drain that ends asks for one more); a wake-up per viewer would be 12 per frame.

@@ -4,13 +4,16 @@ using Microsoft.Extensions.Logging;
 namespace CamStreamd.Rtsp;
 
 /// <summary>
-/// The one send path of a stream's RTSP unicast viewers. Each published unit wakes it once; it
-/// then passes over every viewer and sends what its queue holds without waiting: one
-/// <c>sendmmsg</c> per frame per UDP viewer, one write per TCP viewer. A viewer whose socket takes
-/// only part of a frame leaves the pass: its own drain sends the rest as the socket empties and
-/// then hands it back (<see cref="RtspSessionSender"/>), while its hub queue bounds the backlog
-/// and drops to the next keyframe. So there is no task wake-up per viewer per frame, and a
-/// stalled viewer never delays the others.
+/// The one send path of a stream's RTSP unicast viewers. Each published unit makes one pass over
+/// every viewer, sending what its queue holds without waiting: one <c>sendmmsg</c> per frame per
+/// UDP viewer, one write per TCP viewer. The publishing thread (the capture loop, a relay's
+/// reader) runs that pass itself as it publishes, so a frame reaches the sockets with no thread
+/// wake-up at all; only when a pass is already under way (a join, a drain that ended) does it leave
+/// the unit to the fan-out's own loop, which passes again. A viewer whose socket takes only part
+/// of a frame leaves the passes: its own drain sends the rest as the socket empties and then hands
+/// it back (<see cref="RtspSessionSender"/>), while its hub queue bounds the backlog and drops to
+/// the next keyframe. Nothing in a pass waits, so a stalled viewer delays neither the others nor
+/// the publisher.
 /// </summary>
 internal sealed class RtspFanout
 {
@@ -30,7 +33,7 @@ internal sealed class RtspFanout
         _logger = logger;
         _stream = hub.Name;
         _serverStopping = serverStopping;
-        hub.UnitsOffered += Signal;
+        hub.UnitsOffered += OnUnitsOffered;
     }
 
     /// <summary>Viewers served.</summary>
@@ -81,6 +84,30 @@ internal sealed class RtspFanout
         Signal();
     }
 
+    /// <summary>The hub published: pass now on the publishing thread, or, while a pass runs, ask the loop for another.</summary>
+    private void OnUnitsOffered()
+    {
+        if (ViewerCount == 0)
+        {
+            return;
+        }
+
+        if (!_passGate.TryEnter())
+        {
+            Signal();
+            return;
+        }
+
+        try
+        {
+            PassLocked();
+        }
+        finally
+        {
+            _passGate.Exit();
+        }
+    }
+
     /// <summary>Asks for a pass (a unit was offered, a viewer joined, a drain ended).</summary>
     public void Signal() => _signal.Set();
 
@@ -127,18 +154,23 @@ internal sealed class RtspFanout
     {
         lock (_passGate)
         {
-            Interlocked.Increment(ref _passes);
-            foreach (var viewer in Volatile.Read(ref _viewers))
+            PassLocked();
+        }
+    }
+
+    private void PassLocked()
+    {
+        Interlocked.Increment(ref _passes);
+        foreach (var viewer in Volatile.Read(ref _viewers))
+        {
+            try
             {
-                try
-                {
-                    viewer.ServeNow();
-                }
-                catch (Exception e)
-                {
-                    // A bug in one viewer's path must not end the others'.
-                    _logger.FanoutViewerFailed(e, _stream);
-                }
+                viewer.ServeNow();
+            }
+            catch (Exception e)
+            {
+                // A bug in one viewer's path must not end the others'.
+                _logger.FanoutViewerFailed(e, _stream);
             }
         }
     }
