@@ -117,6 +117,9 @@ internal sealed class RtspSessionSender
         _askedForKeyframe = false;
         _drain = Task.CompletedTask;
         Volatile.Write(ref _mode, Serving);
+
+        // The passes and the drains read the queue; neither waits on it.
+        subscription.ReaderPolls();
         fanout.Add(this);
     }
 
@@ -200,17 +203,22 @@ internal sealed class RtspSessionSender
     private bool CanStartWith(AccessUnit unit) =>
         !_resuming || (unit.IsKeyframe && unit.Timestamp90k > Interlocked.Read(ref _lastSentTimestamp90k));
 
-    /// <summary>Counts <paramref name="unit"/> as sent; called before its release (a released unit may be reused at once).</summary>
+    /// <summary>
+    /// Counts <paramref name="unit"/> as sent; called before its release (a released unit may be
+    /// reused at once). One writer at a time (a pass, or the drain that took the viewer off the
+    /// passes: the mode hands it over), so plain adds published with volatile writes do; readers
+    /// (the API, the reports) see whole 64-bit values.
+    /// </summary>
     private void Account(AccessUnit unit, RtpTransport transport)
     {
         var block = unit.Rtp;
         var bytes = transport.WireLength(unit);
-        Interlocked.Increment(ref _framesSent);
-        Interlocked.Add(ref _bytesSent, bytes);
-        Interlocked.Add(ref _packetsSent, block.PacketCount);
+        Volatile.Write(ref _framesSent, _framesSent + 1);
+        Volatile.Write(ref _bytesSent, _bytesSent + bytes);
+        Volatile.Write(ref _packetsSent, _packetsSent + block.PacketCount);
         // SR octet count is payload only (RFC 3550 §6.4.1): minus the fixed RTP header (no CSRC, no extension).
-        Interlocked.Add(ref _octetsSent, block.Length - ((long)block.PacketCount * (WirePacketBlock.InterleavedHeaderLength + RtpHeader.FixedLength)));
-        Interlocked.Exchange(ref _lastSentTimestamp90k, unit.Timestamp90k);
+        Volatile.Write(ref _octetsSent, _octetsSent + block.Length - ((long)block.PacketCount * (WirePacketBlock.InterleavedHeaderLength + RtpHeader.FixedLength)));
+        Volatile.Write(ref _lastSentTimestamp90k, unit.Timestamp90k);
         _hub.Counters.AddSent(bytes);
     }
 
