@@ -150,4 +150,23 @@ public class StreamHubTests
         Assert.False(await ending.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.True(subscription.IsCompleted);
     }
+
+    [Fact]
+    public async Task A_polling_reader_gets_every_unit_without_wake_ups_and_a_later_wait_still_wakes()
+    {
+        using var hub = NewHub();
+        using var subscription = hub.Subscribe(4);
+        subscription.ReaderPolls();
+
+        // No wake-up is set: a wait that starts after these publishes finds them by looking, not by a signal.
+        hub.Publish(Unit(true, 0));
+        hub.Publish(Unit(false, 1));
+        Assert.Equal(new long[] { 0, 1 }, Drain(subscription));
+
+        var waiting = subscription.WaitToReadAsync(CancellationToken.None).AsTask();
+        Assert.False(waiting.IsCompleted);
+        hub.Publish(Unit(false, 2));
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(new long[] { 2 }, Drain(subscription));
+    }
 }
