@@ -9,10 +9,12 @@ namespace CamStreamd.Tests.Rtsp;
 public sealed class UdpBatchSenderTests
 {
     [Theory]
-    [InlineData("127.0.0.1", 3)]
-    [InlineData("127.0.0.1", 150)] // three sendmmsg calls of at most 64
-    [InlineData("::1", 70)]
-    public void Every_packet_arrives_once_in_order_with_its_bytes(string address, int packets)
+    [InlineData("127.0.0.1", 3, false)]
+    [InlineData("127.0.0.1", 150, false)] // three sendmmsg calls of at most 64
+    [InlineData("::1", 70, false)]
+    [InlineData("127.0.0.1", 150, true)] // messages without an address: the socket's connection
+    [InlineData("::1", 70, true)]
+    public void Every_packet_arrives_once_in_order_with_its_bytes(string address, int packets, bool connected)
     {
         var loopback = IPAddress.Parse(address);
         using var receiver = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -21,7 +23,12 @@ public sealed class UdpBatchSenderTests
         using var sender = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         sender.Bind(new IPEndPoint(loopback, 0));
         var block = Block(packets);
-        using var batch = new UdpBatchSender((IPEndPoint)receiver.LocalEndPoint!);
+        if (connected)
+        {
+            sender.Connect(receiver.LocalEndPoint!);
+        }
+
+        using var batch = new UdpBatchSender((IPEndPoint)receiver.LocalEndPoint!, socketConnected: connected);
 
         Assert.Equal(packets, batch.Send(sender, block));
         Assert.Equal(1, batch.FramesBatched);

@@ -12,7 +12,9 @@ namespace CamStreamd.Rtsp;
 /// The message and iovec arrays and the destination <c>sockaddr</c> are native memory made once
 /// per client, the packets are read in place from the frame's pinned <see cref="WirePacketBlock"/>,
 /// so a send allocates nothing. Never blocks: a full socket buffer (EAGAIN) returns the packets
-/// left for the caller's asynchronous path.
+/// left for the caller's asynchronous path. For a socket connected to the client the messages carry
+/// no address, so the kernel uses the route it keeps for the socket instead of looking one up per
+/// datagram.
 /// </summary>
 internal sealed unsafe class UdpBatchSender : IDisposable
 {
@@ -32,9 +34,15 @@ internal sealed unsafe class UdpBatchSender : IDisposable
     private readonly NativeBufferHandle _memory;
     private readonly uint _sockaddrLength;
 
-    /// <summary>Prepares the messages for datagrams to <paramref name="destination"/>.</summary>
-    public UdpBatchSender(IPEndPoint destination)
+    private readonly bool _socketConnected;
+
+    /// <summary>
+    /// Prepares the messages for datagrams to <paramref name="destination"/>; when
+    /// <paramref name="socketConnected"/>, the socket is connected to it and the messages name no address.
+    /// </summary>
+    public UdpBatchSender(IPEndPoint destination, bool socketConnected = false)
     {
+        _socketConnected = socketConnected;
         ArgumentNullException.ThrowIfNull(destination);
         _memory = NativeBufferHandle.Allocate((nuint)(MessagesBytes + IoVecBytes + SockaddrSpace));
         var sockaddr = new Span<byte>(Base + MessagesBytes + IoVecBytes, SockaddrSpace);
@@ -128,8 +136,9 @@ internal sealed unsafe class UdpBatchSender : IDisposable
                     iov[i].Base = data + offset + WirePacketBlock.InterleavedHeaderLength;
                     iov[i].Length = length;
                     messages[i] = default;
-                    messages[i].Name = sockaddr;
-                    messages[i].NameLength = _sockaddrLength;
+                    // An address per message would cost a route lookup per datagram even on a connected socket.
+                    messages[i].Name = _socketConnected ? null : sockaddr;
+                    messages[i].NameLength = _socketConnected ? 0 : _sockaddrLength;
                     messages[i].Iov = iov + i;
                     messages[i].IovLength = 1;
                     offset += WirePacketBlock.InterleavedHeaderLength + length;
