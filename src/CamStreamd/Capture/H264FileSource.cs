@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using CamStreamd.Media;
 using CamStreamd.Media.H264;
 
@@ -56,6 +57,8 @@ public sealed class H264FileSource : IVideoSource, IVideoFrameOwner
     public int UnitCount => _units.Count;
 
     /// <inheritdoc/>
+    /// <remarks>Its state machine comes from a pool: a read that waits (every one) allocates nothing.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<VideoFrame> ReadFrameAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
