@@ -33,7 +33,6 @@ internal sealed unsafe class UdpBatchSender : IDisposable
 
     private readonly NativeBufferHandle _memory;
     private readonly uint _sockaddrLength;
-
     private readonly bool _socketConnected;
 
     /// <summary>
@@ -42,8 +41,8 @@ internal sealed unsafe class UdpBatchSender : IDisposable
     /// </summary>
     public UdpBatchSender(IPEndPoint destination, bool socketConnected = false)
     {
-        _socketConnected = socketConnected;
         ArgumentNullException.ThrowIfNull(destination);
+        _socketConnected = socketConnected;
         _memory = NativeBufferHandle.Allocate((nuint)(MessagesBytes + IoVecBytes + SockaddrSpace));
         var sockaddr = new Span<byte>(Base + MessagesBytes + IoVecBytes, SockaddrSpace);
         _sockaddrLength = WriteSockaddr(destination, sockaddr);

@@ -46,7 +46,8 @@ internal sealed class UdpUnicastTransport : RtpTransport
         _clientRtp = new IPEndPoint(client.Address, clientPorts.Rtp).Serialize();
         _clientRtcp = new IPEndPoint(client.Address, clientPorts.Rtcp).Serialize();
         var batchAddress = rtp.AddressFamily == AddressFamily.InterNetwork && client.Address.IsIPv4MappedToIPv6 ? client.Address.MapToIPv4() : client.Address;
-        _batch = new UdpBatchSender(new IPEndPoint(batchAddress, clientPorts.Rtp), ConnectRtp(rtp, new IPEndPoint(batchAddress, clientPorts.Rtp)));
+        var viewerRtp = new IPEndPoint(batchAddress, clientPorts.Rtp);
+        _batch = new UdpBatchSender(viewerRtp, ConnectRtp(rtp, viewerRtp));
         var serverRtp = ((IPEndPoint)rtp.LocalEndPoint!).Port;
         Reply = new TransportSpec
         {
@@ -185,7 +186,6 @@ internal sealed class UdpUnicastTransport : RtpTransport
         _drainCts.Dispose();
     }
 
-    /// <summary>Reads what is waiting on the RTP port (a keepalive each), without blocking, at most every <see cref="RtpDrainInterval"/>.</summary>
     /// <summary>
     /// Connects the RTP socket to the viewer: the kernel then keeps the route, where a datagram that
     /// names its address costs a route lookup each (14 per frame per viewer at 4 Mbit/s). What the
@@ -205,6 +205,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
         }
     }
 
+    /// <summary>Reads what is waiting on the RTP port (a keepalive each), without blocking, at most every <see cref="RtpDrainInterval"/>.</summary>
     private void DrainRtpWhenDue()
     {
         var now = Stopwatch.GetTimestamp();
