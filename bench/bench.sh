@@ -389,7 +389,7 @@ for part in $PARTS; do
     memory) part_memory ;;
     record) bench/record.sh "$CLIP" >"$WORK/record.md" ;;
     composite) AOT_BIN=${AOT_BIN:-} bench/composite.sh --no-build >"$WORK/composite.md" ;;
-    webrtc-fanout) bench/webrtc-fanout.sh --no-build "$CLIP" "$WORK/rtspload" >"$WORK/webrtc-fanout.md" ;;
+    webrtc-fanout) memory_publish_aot; AOT_BIN=$AOT_BIN bench/webrtc-fanout.sh --no-build "$CLIP" "$WORK/rtspload" >"$WORK/webrtc-fanout.md" ;;
     *) log "unknown part $part" ;;
   esac
 done

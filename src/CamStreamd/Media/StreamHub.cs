@@ -49,9 +49,15 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
 
     /// <summary>
     /// Raised (on the publishing thread) after a unit was offered to every subscriber: the stream's
-    /// RTSP fan-out serves all its viewers' queues on one wake-up instead of one per viewer.
+    /// RTSP fan-out and WebRTC feed serve their queues right there instead of waking a thread.
     /// </summary>
     public event Action? UnitsOffered;
+
+    /// <summary>
+    /// Raised once, on the disposing thread, after every subscription completed: a reader that
+    /// polls its queue (<see cref="HubSubscription.ReaderPolls"/>) and waits on nothing else learns here that the stream ended.
+    /// </summary>
+    public event Action? Stopped;
 
     /// <summary>The stream's name.</summary>
     public string Name { get; }
@@ -190,6 +196,8 @@ public sealed class StreamHub : IAccessUnitSink, IDisposable
         {
             subscriber.Complete();
         }
+
+        Stopped?.Invoke();
     }
 
     internal void Unsubscribe(HubSubscription subscription)

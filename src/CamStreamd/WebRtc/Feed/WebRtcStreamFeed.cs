@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using CamStreamd.Media;
 using CamStreamd.Rtp;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,10 @@ namespace CamStreamd.WebRtc.Feed;
 /// The WebRTC feed of one stream (see <see cref="WebRtcStreamFeeds"/>): one hub subscription, one
 /// packetization per access unit at ≤ 1200-byte payloads (its own SSRC-less sequence space; each
 /// session rewrites payload type, sequence number and SSRC in its copy), one copy into the NACK
-/// history, and one pass over the sessions per packet. Runs while it has sessions.
+/// history, and one pass over the sessions per packet. The publishing thread (the capture loop, a
+/// relay's reader) runs that pass as it publishes, as the RTSP fan-out does, so no thread wakes per
+/// frame; the feed's own loop starts joiners (replaying the GOP), takes the units the publisher
+/// left to it while the loop was busy, and ends the feed. Runs while it has sessions.
 /// </summary>
 internal sealed class WebRtcStreamFeed : IDisposable
 {
@@ -33,6 +37,8 @@ internal sealed class WebRtcStreamFeed : IDisposable
     private readonly WirePacketBlock _block = new();
     private readonly byte[] _replayBuffer = new byte[MaxPacketLength];
     private readonly Lock _gate = new();
+    private readonly Lock _dispatchGate = new();
+    private readonly AsyncAutoResetSignal _wake = new();
     private readonly List<WebRtcMediaSession> _joining = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly HubSubscription _subscription;
@@ -42,6 +48,8 @@ internal sealed class WebRtcStreamFeed : IDisposable
     private long _gopCapture;
     private ushort _lastSequence;
     private bool _stopping;
+    private bool _dispatchClosed;
+    private Exception? _failure;
     private int _stoppedFlag;
 
     public WebRtcStreamFeed(StreamHub hub, ILogger logger, Action<WebRtcStreamFeed> stopped)
@@ -70,7 +78,7 @@ internal sealed class WebRtcStreamFeed : IDisposable
         }
     }
 
-    /// <summary>Adds a session (started by the feed's thread at the next unit); null when the feed is stopping.</summary>
+    /// <summary>Adds a session (started by the feed's loop at once); null when the feed is stopping.</summary>
     public WebRtcMediaSession? TryAttach(WebRtcMediaSessionSetup setup)
     {
         lock (_gate)
@@ -82,6 +90,9 @@ internal sealed class WebRtcStreamFeed : IDisposable
 
             var session = new WebRtcMediaSession(this, setup, MaxPacketLength);
             _joining.Add(session);
+
+            // The loop starts it (its cached GOP replayed there, never on the publishing thread).
+            _wake.Set();
             return session;
         }
     }
@@ -111,11 +122,22 @@ internal sealed class WebRtcStreamFeed : IDisposable
         }
     }
 
-    /// <summary>Starts the loop; called once the first session is attached, so the hub's cached GOP (the subscription's first units) reaches it.</summary>
+    /// <summary>
+    /// Starts serving; called once the first session is attached, so the hub's cached GOP (the
+    /// subscription's first units) reaches it. From then on the publishing thread dispatches each
+    /// unit as it publishes it (<see cref="OnUnitsOffered"/>); the feed's loop dispatches only what
+    /// that thread left to it, and ends the feed.
+    /// </summary>
     public void Start()
     {
         _logger.FeedStarted(Hub.Name, _packetizer.Ssrc);
+        _subscription.ReaderPolls();
+        Hub.UnitsOffered += OnUnitsOffered;
+        Hub.Stopped += _wake.Set;
         _ = Task.Run(() => RunAsync(_stop.Token));
+
+        // The cached GOP is queued already, and the hub may have stopped before the handlers were in.
+        _wake.Set();
     }
 
     public void OnSessionSkipping(WebRtcMediaSession session, long drops) => _logger.SessionSkipping(session.Ssrc, Hub.Name, drops);
@@ -142,22 +164,59 @@ internal sealed class WebRtcStreamFeed : IDisposable
         }
     }
 
+    /// <summary>
+    /// The hub published: dispatch on the publishing thread, so a frame reaches the sessions with no
+    /// thread wake-up. When the loop is dispatching (the cached GOP, a unit this thread could not
+    /// take), it is asked to look again instead, and this thread goes on at once.
+    /// </summary>
+    private void OnUnitsOffered()
+    {
+        if (!_dispatchGate.TryEnter())
+        {
+            _wake.Set();
+            return;
+        }
+
+        try
+        {
+            if (!_dispatchClosed && !DrainLocked())
+            {
+                // The stream ended: the loop stops the feed.
+                _wake.Set();
+            }
+        }
+        catch (Exception e)
+        {
+            // Never into the publisher (the capture loop, the RTSP fan-out after it): the loop stops the feed.
+            _dispatchClosed = true;
+            Volatile.Write(ref _failure, e);
+            _wake.Set();
+        }
+        finally
+        {
+            _dispatchGate.Exit();
+        }
+    }
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var reason = "the stream stopped";
         try
         {
-            while (await _subscription.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                while (_subscription.TryRead(out var unit))
+                await _wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (Volatile.Read(ref _failure) is { } failure)
                 {
-                    try
+                    ExceptionDispatchInfo.Throw(failure);
+                }
+
+                lock (_dispatchGate)
+                {
+                    StartJoiners();
+                    if (!DrainLocked())
                     {
-                        Dispatch(unit);
-                    }
-                    finally
-                    {
-                        unit.Release();
+                        break;
                     }
                 }
             }
@@ -177,10 +236,27 @@ internal sealed class WebRtcStreamFeed : IDisposable
         }
     }
 
+    /// <summary>Dispatches every queued unit; false once the subscription completed (the stream stopped).</summary>
+    private bool DrainLocked()
+    {
+        while (_subscription.TryRead(out var unit))
+        {
+            try
+            {
+                Dispatch(unit);
+            }
+            finally
+            {
+                unit.Release();
+            }
+        }
+
+        return !_subscription.IsCompleted;
+    }
+
     private void Dispatch(AccessUnit unit)
     {
         var now = Stopwatch.GetTimestamp();
-        StartJoiners();
         _packetizer.Packetize(unit, _block);
         var count = _block.PacketCount;
         if (count == 0)
@@ -232,7 +308,7 @@ internal sealed class WebRtcStreamFeed : IDisposable
         }
     }
 
-    /// <summary>Moves sessions that attached since the last unit into the fan-out, each started on the feed's GOP when it is young enough, else waiting for a keyframe (asked for by <see cref="WebRtcMediaSession.BeginUnit"/> when the unit is not one).</summary>
+    /// <summary>Moves sessions that attached since the loop last looked into the fan-out, each started on the feed's GOP when it is young enough, else waiting for a keyframe (asked for by <see cref="WebRtcMediaSession.BeginUnit"/> when the unit is not one).</summary>
     private void StartJoiners()
     {
         WebRtcMediaSession[] joiners;
@@ -276,21 +352,29 @@ internal sealed class WebRtcStreamFeed : IDisposable
 
     private void Stop(string reason)
     {
+        Hub.UnitsOffered -= OnUnitsOffered;
+        Hub.Stopped -= _wake.Set;
         WebRtcMediaSession[] sessions;
-        lock (_gate)
-        {
-            _stopping = true;
-            Volatile.Write(ref _stoppedFlag, 1);
-            sessions = [.. _sessions, .. _joining];
-            _sessions = [];
-            _joining.Clear();
-        }
 
-        _subscription.Dispose();
-        foreach (var session in sessions)
+        // Under the dispatch gate: a publisher mid-dispatch finishes before the crypto goes, and none starts after.
+        lock (_dispatchGate)
         {
-            session.End();
-            session.DisposeCrypto();
+            _dispatchClosed = true;
+            lock (_gate)
+            {
+                _stopping = true;
+                Volatile.Write(ref _stoppedFlag, 1);
+                sessions = [.. _sessions, .. _joining];
+                _sessions = [];
+                _joining.Clear();
+            }
+
+            _subscription.Dispose();
+            foreach (var session in sessions)
+            {
+                session.End();
+                session.DisposeCrypto();
+            }
         }
 
         _stop.Dispose();
