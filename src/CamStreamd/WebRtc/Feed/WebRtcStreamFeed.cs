@@ -49,6 +49,7 @@ internal sealed class WebRtcStreamFeed : IDisposable
     private ushort _lastSequence;
     private bool _stopping;
     private bool _dispatchClosed;
+    private bool _joinersPending;
     private Exception? _failure;
     private int _stoppedFlag;
 
@@ -90,6 +91,7 @@ internal sealed class WebRtcStreamFeed : IDisposable
 
             var session = new WebRtcMediaSession(this, setup, MaxPacketLength);
             _joining.Add(session);
+            Volatile.Write(ref _joinersPending, true);
 
             // The loop starts it (its cached GOP replayed there, never on the publishing thread).
             _wake.Set();
@@ -167,11 +169,12 @@ internal sealed class WebRtcStreamFeed : IDisposable
     /// <summary>
     /// The hub published: dispatch on the publishing thread, so a frame reaches the sessions with no
     /// thread wake-up. When the loop is dispatching (the cached GOP, a unit this thread could not
-    /// take), it is asked to look again instead, and this thread goes on at once.
+    /// take) or a session waits to be started (so that it sees every unit from its join on), the
+    /// loop is asked to look again instead, and this thread goes on at once.
     /// </summary>
     private void OnUnitsOffered()
     {
-        if (!_dispatchGate.TryEnter())
+        if (Volatile.Read(ref _joinersPending) || !_dispatchGate.TryEnter())
         {
             _wake.Set();
             return;
@@ -321,6 +324,7 @@ internal sealed class WebRtcStreamFeed : IDisposable
 
             joiners = [.. _joining];
             _joining.Clear();
+            Volatile.Write(ref _joinersPending, false);
             _sessions = [.. _sessions, .. joiners];
         }
 

@@ -28,4 +28,7 @@ internal static partial class WebRtcLog
 
     [LoggerMessage(EventId = 9013, Level = LogLevel.Information, Message = "Stream {Stream}: WHEP offer from {Remote} refused: {Reason}")]
     public static partial void OfferRefused(ILogger logger, string stream, string? remote, string reason);
+
+    [LoggerMessage(EventId = 9014, Level = LogLevel.Information, Message = "WebRTC port: the kernel refused UDP segmentation offload ({Errno}); media goes one datagram per message from now on")]
+    public static partial void SegmentationRefused(ILogger logger, string errno);
 }

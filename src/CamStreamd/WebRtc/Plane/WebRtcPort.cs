@@ -39,6 +39,7 @@ internal sealed class WebRtcPort : IAsyncDisposable
     private readonly byte[] _scratch = new byte[StunIntegrity.MaxMessageLength];
     private readonly SocketAddress _from;
     private Task? _loop;
+    private bool _segment = true;
 
     private WebRtcPort(Socket socket, WebRtcSessionTable sessions, ILogger logger)
     {
@@ -117,8 +118,9 @@ internal sealed class WebRtcPort : IAsyncDisposable
 
     /// <summary>
     /// Sends datagram i = <paramref name="slots"/>[(i * stride)..][..lengths[i]] to <paramref name="to"/>
-    /// for every i in one <c>sendmmsg</c> (MSG_DONTWAIT); returns how many went. Nothing allocated:
-    /// the messages and iovecs are on the stack, the slots and the address pinned for the call.
+    /// for every i in one <c>sendmmsg</c> (MSG_DONTWAIT), runs of full-size packets segmented by the
+    /// kernel (<see cref="SegmentedDatagrams"/>); returns how many went. Nothing allocated: the
+    /// messages, iovecs and control messages are on the stack, the slots and the address pinned for the call.
     /// </summary>
     public unsafe int TrySendMany(ReadOnlySpan<byte> slots, int stride, ReadOnlySpan<int> lengths, SocketAddress to)
     {
@@ -130,6 +132,8 @@ internal sealed class WebRtcPort : IAsyncDisposable
 
         var messages = stackalloc MMsgHdr[MaxBatch];
         var iov = stackalloc IoVec[MaxBatch];
+        var segments = stackalloc int[MaxBatch];
+        var control = stackalloc byte[MaxBatch * SegmentedDatagrams.ControlSpace];
         var added = false;
         try
         {
@@ -142,15 +146,18 @@ internal sealed class WebRtcPort : IAsyncDisposable
                 {
                     iov[i].Base = data + (i * stride);
                     iov[i].Length = (nuint)lengths[i];
-                    messages[i] = default;
-                    messages[i].Name = address;
-                    messages[i].NameLength = (uint)to.Size;
-                    messages[i].Iov = iov + i;
-                    messages[i].IovLength = 1;
                 }
 
                 // EAGAIN (the send buffer is full) or an error of the peer stops it: the caller drops the rest.
-                return DatagramBatch.SendAll(fd, messages, count, out _);
+                var segment = Volatile.Read(ref _segment);
+                var sent = SegmentedDatagrams.Send(fd, iov, count, address, (uint)to.Size, messages, segments, control, ref segment, out var errno);
+                if (!segment && Volatile.Read(ref _segment))
+                {
+                    Volatile.Write(ref _segment, false);
+                    WebRtcLog.SegmentationRefused(_logger, Errno.Name(errno));
+                }
+
+                return sent;
             }
         }
         catch (ObjectDisposedException)
