@@ -44,6 +44,36 @@ public sealed class UdpBatchSenderTests
         Assert.Equal(0, receiver.Available);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_frame_of_full_size_fragments_goes_segmented_and_arrives_as_the_same_datagrams(bool connected)
+    {
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20, ReceiveTimeout = 2000 };
+        receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        if (connected)
+        {
+            sender.Connect(receiver.LocalEndPoint!);
+        }
+
+        // 100 fragments of 1400 bytes and a short last one: more than one sendmmsg, more than one segmented message per call.
+        var block = Block(101, i => i == 100 ? 333 : 1400);
+        using var batch = new UdpBatchSender((IPEndPoint)receiver.LocalEndPoint!, socketConnected: connected);
+
+        Assert.Equal(101, batch.Send(sender, block));
+        Assert.True(batch.Segmenting, "the kernel refused UDP_SEGMENT on loopback");
+        var buffer = new byte[65536];
+        for (var i = 0; i < 101; i++)
+        {
+            var received = receiver.Receive(buffer);
+            Assert.True(block.GetPacket(i).SequenceEqual(buffer.AsSpan(0, received)), $"datagram {i} ({received} bytes) differs from packet {i}");
+        }
+
+        Assert.Equal(0, receiver.Available);
+    }
+
     [Fact]
     public void A_closed_client_port_drops_the_frame_without_an_exception()
     {
@@ -75,12 +105,14 @@ public sealed class UdpBatchSenderTests
         Assert.Throws<ObjectDisposedException>(() => batch.Send(sender, Block(2)));
     }
 
-    private static WirePacketBlock Block(int packets)
+    private static WirePacketBlock Block(int packets) => Block(packets, i => 12 + ((i * 397) % 1388));
+
+    private static WirePacketBlock Block(int packets, Func<int, int> lengthOf)
     {
         var block = new WirePacketBlock();
         for (var i = 0; i < packets; i++)
         {
-            var length = 12 + ((i * 397) % 1388);
+            var length = lengthOf(i);
             var packet = block.BeginPacket(length);
             for (var j = 0; j < length; j++)
             {

@@ -14,7 +14,8 @@ namespace CamStreamd.Rtsp;
 /// so a send allocates nothing. Never blocks: a full socket buffer (EAGAIN) returns the packets
 /// left for the caller's asynchronous path. For a socket connected to the client the messages carry
 /// no address, so the kernel uses the route it keeps for the socket instead of looking one up per
-/// datagram.
+/// datagram. Runs of full-size packets (a frame's FU-A fragments) go as one segmented message each
+/// (<see cref="SegmentedDatagrams"/>), unsegmented from the first refusal on.
 /// </summary>
 internal sealed unsafe class UdpBatchSender : IDisposable
 {
@@ -30,10 +31,13 @@ internal sealed unsafe class UdpBatchSender : IDisposable
 
     private static readonly int MessagesBytes = MaxBatch * sizeof(MMsgHdr);
     private static readonly int IoVecBytes = MaxBatch * sizeof(IoVec);
+    private static readonly int SegmentsBytes = MaxBatch * sizeof(int);
+    private static readonly int ControlBytes = MaxBatch * SegmentedDatagrams.ControlSpace;
 
     private readonly NativeBufferHandle _memory;
     private readonly uint _sockaddrLength;
     private readonly bool _socketConnected;
+    private bool _segment = true;
 
     /// <summary>
     /// Prepares the messages for datagrams to <paramref name="destination"/>; when
@@ -43,15 +47,20 @@ internal sealed unsafe class UdpBatchSender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(destination);
         _socketConnected = socketConnected;
-        _memory = NativeBufferHandle.Allocate((nuint)(MessagesBytes + IoVecBytes + SockaddrSpace));
-        var sockaddr = new Span<byte>(Base + MessagesBytes + IoVecBytes, SockaddrSpace);
+        _memory = NativeBufferHandle.Allocate((nuint)(MessagesBytes + IoVecBytes + SegmentsBytes + ControlBytes + SockaddrSpace));
+        var sockaddr = new Span<byte>(Sockaddr, SockaddrSpace);
         _sockaddrLength = WriteSockaddr(destination, sockaddr);
     }
 
     /// <summary>Frames whose packets all went in <c>sendmmsg</c> calls.</summary>
     public long FramesBatched { get; private set; }
 
+    /// <summary>False once the kernel refused a segmented message for this client (its datagrams then go one message each).</summary>
+    public bool Segmenting => _segment;
+
     private byte* Base => (byte*)_memory.DangerousGetHandle();
+
+    private byte* Sockaddr => Base + MessagesBytes + IoVecBytes + SegmentsBytes + ControlBytes;
 
     /// <summary>
     /// Sends <paramref name="block"/>'s packets on <paramref name="socket"/>. Returns the index of
@@ -119,7 +128,12 @@ internal sealed unsafe class UdpBatchSender : IDisposable
     {
         var messages = (MMsgHdr*)Base;
         var iov = (IoVec*)(Base + MessagesBytes);
-        var sockaddr = Base + MessagesBytes + IoVecBytes;
+        var segments = (int*)(Base + MessagesBytes + IoVecBytes);
+        var control = Base + MessagesBytes + IoVecBytes + SegmentsBytes;
+
+        // An address per message would cost a route lookup per datagram even on a connected socket.
+        var name = _socketConnected ? null : Sockaddr;
+        var nameLength = _socketConnected ? 0 : _sockaddrLength;
         var bytes = block.InterleavedBytes;
         fixed (byte* data = bytes)
         {
@@ -134,16 +148,10 @@ internal sealed unsafe class UdpBatchSender : IDisposable
                     var length = BinaryPrimitives.ReadUInt16BigEndian(bytes.Slice(offset + 2, 2));
                     iov[i].Base = data + offset + WirePacketBlock.InterleavedHeaderLength;
                     iov[i].Length = length;
-                    messages[i] = default;
-                    // An address per message would cost a route lookup per datagram even on a connected socket.
-                    messages[i].Name = _socketConnected ? null : sockaddr;
-                    messages[i].NameLength = _socketConnected ? 0 : _sockaddrLength;
-                    messages[i].Iov = iov + i;
-                    messages[i].IovLength = 1;
                     offset += WirePacketBlock.InterleavedHeaderLength + length;
                 }
 
-                var sent = DatagramBatch.SendAll(fd, messages, count, out var errno);
+                var sent = SegmentedDatagrams.Send(fd, iov, count, name, nameLength, messages, segments, control, ref _segment, out var errno);
                 if (sent < count)
                 {
                     // The client is gone or the host is out of buffers: drop the frame, as a lost

@@ -6,8 +6,8 @@ using CamStreamd.Rtsp;
 namespace CamStreamd.Tests.Interop.Libc;
 
 /// <summary>
-/// <c>struct mmsghdr</c>, <c>struct iovec</c>, the send flags and the <c>sockaddr_in</c>/<c>sockaddr_in6</c>
-/// bytes the batch sender writes, against glibc's headers: a C probe compiled for this machine and
+/// <c>struct mmsghdr</c>, <c>struct iovec</c>, the send flags, the <c>sockaddr_in</c>/<c>sockaddr_in6</c>
+/// bytes the batch sender writes and its <c>UDP_SEGMENT</c> control message, against glibc's headers: a C probe compiled for this machine and
 /// for arm64 (run under qemu-aarch64-static).
 /// </summary>
 public sealed unsafe class SendMMsgLayoutTests
@@ -20,6 +20,8 @@ public sealed unsafe class SendMMsgLayoutTests
         #include <sys/socket.h>
         #include <sys/uio.h>
         #include <netinet/in.h>
+        #include <netinet/udp.h>
+        #include <stdint.h>
         #include <arpa/inet.h>
         #define OFF(t, f) printf("offsetof." #t "." #f " %zu\n", offsetof(struct t, f))
         static void dump(const char *name, const void *p, size_t n)
@@ -53,6 +55,21 @@ public sealed unsafe class SendMMsgLayoutTests
             a6.sin6_port = htons(5006);
             inet_pton(AF_INET6, "2001:db8::7", &a6.sin6_addr);
             dump("bytes.sockaddr_in6", &a6, sizeof a6);
+
+            /* A UDP_SEGMENT control message for 1222-byte segments, as the kernel reads it. */
+            union { char buf[CMSG_SPACE(sizeof(uint16_t))]; struct cmsghdr align; } control;
+            memset(&control, 0, sizeof control);
+            struct msghdr msg;
+            memset(&msg, 0, sizeof msg);
+            msg.msg_control = control.buf;
+            msg.msg_controllen = sizeof control.buf;
+            struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+            cmsg->cmsg_level = SOL_UDP;
+            cmsg->cmsg_type = UDP_SEGMENT;
+            cmsg->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+            *(uint16_t *)CMSG_DATA(cmsg) = 1222;
+            printf("CMSG_SPACE.uint16 %zu\n", (size_t)CMSG_SPACE(sizeof(uint16_t)));
+            dump("bytes.udp_segment", control.buf, sizeof control.buf);
             return 0;
         }
         """;
@@ -79,6 +96,23 @@ public sealed unsafe class SendMMsgLayoutTests
 
         Assert.Equal(probe["bytes.sockaddr_in"], Sockaddr(new IPEndPoint(IPAddress.Parse("192.0.2.7"), 5004)));
         Assert.Equal(probe["bytes.sockaddr_in6"], Sockaddr(new IPEndPoint(IPAddress.Parse("2001:db8::7"), 5006)));
+
+        Assert.Equal(SegmentedDatagrams.ControlSpace.ToString(), probe["CMSG_SPACE.uint16"]);
+        Assert.Equal(probe["bytes.udp_segment"], SegmentControl(1222));
+    }
+
+    // The control message SegmentedDatagrams puts on a run of two 1222-byte datagrams.
+    private static string SegmentControl(int size)
+    {
+        var iov = stackalloc IoVec[2];
+        iov[0].Length = (nuint)size;
+        iov[1].Length = (nuint)size;
+        var messages = stackalloc MMsgHdr[2];
+        var segments = stackalloc int[2];
+        var control = stackalloc byte[2 * SegmentedDatagrams.ControlSpace];
+        Assert.Equal(1, SegmentedDatagrams.Build(iov, 2, null, 0, messages, segments, control, segment: true));
+        Assert.True(messages[0].Control == control, "the run's message carries no control message");
+        return Convert.ToHexStringLower(new ReadOnlySpan<byte>(control, (int)messages[0].ControlLength));
     }
 
     private static string Sockaddr(IPEndPoint endPoint)
