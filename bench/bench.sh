@@ -13,7 +13,9 @@
 #    (bench/native/floorwriter.c) each send the same pre-encoded clip (1280x720, 30 fps,
 #    ~4 Mbit/s, made once with ffmpeg/libx264) to N clients of bench/native/rtspload.c.
 #    Server CPU-seconds per second from each thread's /proc/PID/task/*/schedstat (nanoseconds) over
-#    consecutive windows (median printed), RSS from /proc/PID/status at the end.
+#    consecutive windows (median printed), RSS from /proc/PID/status at the end. Over UDP the
+#    floor segments runs of full-size packets (UDP_SEGMENT) as camstreamd does; it runs once more
+#    without (server "floor-sendmmsg"), the floor #21 was filed against.
 # 2. Join: rtspload join (connect() to the last packet of the first complete IDR), GOP 4 s,
 #    while one other viewer keeps each server's shared stream running; median and max.
 # 3. Latency (camstreamd, test pattern + x264): capture to wire from RTP time + RTCP SR, and end
@@ -188,7 +190,7 @@ fanout_floor() { # transport
   local transport=$1 n
   for n in $CLIENTS; do
     local sout="$WORK/floor.$transport.$n" out="$WORK/load.floor.$transport.$n"
-    "$WORK/floorwriter" "$transport" "$n" "$CLIP" "$FPS" >"$sout" 2>&1 &
+    FLOOR_GSO=${FLOOR_GSO:-1} "$WORK/floorwriter" "$transport" "$n" "$CLIP" "$FPS" >"$sout" 2>&1 &
     local writer=$!
     PIDS+=("$writer")
     local port
@@ -198,7 +200,7 @@ fanout_floor() { # transport
     PIDS+=("$client")
     wait_line "$out" '^ready' "$client" 30 >/dev/null
     wait_line "$sout" '^ready' "$writer" 30 >/dev/null
-    measure floor "$transport" "$n" "$writer" "$client" "$out"
+    measure "${FLOOR_NAME:-floor}" "$transport" "$n" "$writer" "$client" "$out"
     stop_pid "$writer"
   done
 }
@@ -222,6 +224,8 @@ part_fanout() {
     fanout_rtsp gst-rtsp-server "$transport"
     stop_pid "$SERVER_PID"
     fanout_floor "$transport"
+    # UDP again without segmentation: the floor #21 was filed against, for comparison.
+    [ "$transport" = udp ] && FLOOR_GSO=0 FLOOR_NAME=floor-sendmmsg fanout_floor udp
   done
   CAMSTREAMD_COMMAND=("${saved[@]}")
 }

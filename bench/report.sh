@@ -243,6 +243,23 @@ fanout_section() {
   echo "CPU-seconds per Gbit/s delivered:"
   echo
   fanout_per_gbit_table
+  fanout_unsegmented_table
+}
+
+# UDP: the floor writer without segmentation (one message per datagram), the floor #21 was filed
+# against, beside the segmenting floor of the table above (the one the verdicts use).
+fanout_unsegmented_table() {
+  grep -q '^floor-sendmmsg' "$WORK/fanout.tsv" 2>/dev/null || return 0
+  echo
+  echo "UDP floors: the floor writer as above (runs of full-size packets segmented by the kernel, UDP_SEGMENT, as camstreamd sends) and without segmentation (one message per datagram, the floor of #21's filing):"
+  echo
+  echo "| clients | camstreamd CPU s/s | floor, segmented | floor, one message per datagram | camstreamd / segmented | camstreamd / unsegmented |"
+  echo "|---|---|---|---|---|---|"
+  awk -F'\t' '
+    $2 == "udp" { cpu[$1, $3] = $4; if ($1 == "floor-sendmmsg") order[++n] = $3 }
+    function r(a, b) { return (b + 0 == 0) ? "n/a" : sprintf("%.2f", a / b) }
+    END { for (i = 1; i <= n; i++) { k = order[i]; c = cpu["camstreamd", k]; f = cpu["floor", k]; u = cpu["floor-sendmmsg", k]
+      printf "| %s | %.3f | %.3f | %.3f | %s | %s |\n", k, c, f, u, r(c, f), r(c, u) } }' "$WORK/fanout.tsv"
 }
 
 print_all() {

@@ -2,7 +2,9 @@
  * floorwriter: the physical floor of RTP fan-out. Packetizes a raw H.264 clip once (RFC 6184:
  * single NAL unit packets and FU-A, 1400-byte packets like camstreamd and rtph264pay), then at
  * FPS sends every frame to every client with one write per frame per socket: TCP as RTSP
- * interleaved frames ('$', channel 0, length), UDP as one sendmmsg per frame per client.
+ * interleaved frames ('$', channel 0, length), UDP as one sendmmsg per frame per client in which
+ * each run of full-size packets is one message segmented by the kernel (UDP_SEGMENT, GSO), as
+ * camstreamd sends; FLOOR_GSO=0 sends one message per packet instead.
  *
  *   floorwriter tcp|udp N CLIP FPS     listens on 127.0.0.1 (port printed as "port P"), waits
  *                                      for N clients (TCP connections, or UDP hello datagrams),
@@ -14,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,7 +35,31 @@ struct frame {
   size_t tcp_len;
   struct iovec *packets; /* into tcp (past each 4-byte interleave header) */
   int count;
+  int *runs;             /* packets per UDP message: runs of one size, the last may be shorter */
+  int run_count;
 };
+
+/* CMSG_SPACE(sizeof(uint16_t)) with the alignment of a cmsghdr. */
+union segment_control { char buf[CMSG_SPACE(sizeof(uint16_t))]; struct cmsghdr align; };
+
+/* Groups a frame's packets as camstreamd's SegmentedDatagrams does: up to 64 datagrams and 65000 bytes a message. */
+static void group_runs(struct frame *fr, int gso) {
+  fr->runs = malloc(sizeof(int) * (size_t)fr->count);
+  fr->run_count = 0;
+  for (int first = 0; first < fr->count;) {
+    size_t size = fr->packets[first].iov_len, bytes = size;
+    int run = 1;
+    while (gso && first + run < fr->count && run < 64 && bytes + fr->packets[first + run].iov_len <= 65000
+           && fr->packets[first + run].iov_len <= size) {
+      int shorter = fr->packets[first + run].iov_len < size;
+      bytes += fr->packets[first + run].iov_len;
+      run++;
+      if (shorter) break;
+    }
+    fr->runs[fr->run_count++] = run;
+    first += run;
+  }
+}
 
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
@@ -107,6 +134,8 @@ int main(int argc, char **argv) {
   if (argc != 5) { fprintf(stderr, "usage: floorwriter tcp|udp N CLIP FPS\n"); return 64; }
   int tcp = strcmp(argv[1], "tcp") == 0, clients = atoi(argv[2]);
   double fps = atof(argv[4]);
+  const char *gso_env = getenv("FLOOR_GSO");
+  int gso = !(gso_env && strcmp(gso_env, "0") == 0);
   if (clients < 1 || clients > MAX_CLIENTS || fps <= 0) { errno = 0; die("N must be 1..1024 and FPS positive"); }
   signal(SIGTERM, on_signal);
   signal(SIGINT, on_signal);
@@ -154,6 +183,7 @@ int main(int argc, char **argv) {
       frames[u].packets[i].iov_len = len;
       p += 4 + len;
     }
+    group_runs(&frames[u], gso);
   }
 
   int listener = socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
@@ -183,6 +213,7 @@ int main(int argc, char **argv) {
   fflush(stdout);
 
   struct mmsghdr *msgs = calloc(MAX_PACKETS_PER_FRAME, sizeof *msgs);
+  union segment_control *controls = calloc(MAX_PACKETS_PER_FRAME, sizeof *controls);
   struct timespec next;
   clock_gettime(CLOCK_MONOTONIC, &next);
   long period = (long)(1e9 / fps);
@@ -196,13 +227,24 @@ int main(int argc, char **argv) {
       }
     } else {
       for (int i = 0; i < clients; i++) {
-        for (int p = 0; p < fr->count; p++) {
-          msgs[p].msg_hdr.msg_name = &peers[i];
-          msgs[p].msg_hdr.msg_namelen = sizeof peers[i];
-          msgs[p].msg_hdr.msg_iov = &fr->packets[p];
-          msgs[p].msg_hdr.msg_iovlen = 1;
+        for (int m = 0, p = 0; m < fr->run_count; p += fr->runs[m], m++) {
+          memset(&msgs[m].msg_hdr, 0, sizeof msgs[m].msg_hdr);
+          msgs[m].msg_hdr.msg_name = &peers[i];
+          msgs[m].msg_hdr.msg_namelen = sizeof peers[i];
+          msgs[m].msg_hdr.msg_iov = &fr->packets[p];
+          msgs[m].msg_hdr.msg_iovlen = (size_t)fr->runs[m];
+          if (fr->runs[m] > 1) {
+            memset(&controls[m], 0, sizeof controls[m]);
+            msgs[m].msg_hdr.msg_control = controls[m].buf;
+            msgs[m].msg_hdr.msg_controllen = sizeof controls[m].buf;
+            struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msgs[m].msg_hdr);
+            cmsg->cmsg_level = SOL_UDP;
+            cmsg->cmsg_type = UDP_SEGMENT;
+            cmsg->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+            *(uint16_t *)CMSG_DATA(cmsg) = (uint16_t)fr->packets[p].iov_len;
+          }
         }
-        if (sendmmsg(listener, msgs, (unsigned)fr->count, MSG_DONTWAIT) != fr->count) short_writes++;
+        if (sendmmsg(listener, msgs, (unsigned)fr->run_count, MSG_DONTWAIT) != fr->run_count) short_writes++;
       }
     }
     next.tv_nsec += period;
