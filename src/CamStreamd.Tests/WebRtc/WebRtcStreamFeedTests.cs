@@ -227,6 +227,37 @@ public sealed class WebRtcStreamFeedTests : IDisposable
     }
 
     [Fact]
+    public void The_publishing_thread_sends_each_unit_to_the_sessions_itself()
+    {
+        var peer = Peer();
+        var session = _feeds.Attach(_hub, peer.Setup);
+        Publish(keyframe: true, 5000);
+        WaitFor(() => session.Stats.FramesSent == 1, "the session did not start on the keyframe");
+
+        // Which thread sends each datagram: the publisher's (this test's), or the feed's loop.
+        var publisher = Environment.CurrentManagedThreadId;
+        var byPublisher = 0;
+        var byOthers = 0;
+        peer.Refuse = () =>
+        {
+            Interlocked.Increment(ref Environment.CurrentManagedThreadId == publisher ? ref byPublisher : ref byOthers);
+            return false;
+        };
+
+        // No thread wakes per frame. The feed's loop may hold the dispatch now and then (it then
+        // sends that unit), so most datagrams, not all, go from the publisher.
+        const int units = 60;
+        for (var i = 0; i < units; i++)
+        {
+            Publish(keyframe: false, 3000);
+        }
+
+        Assert.True(peer.ReceiveUntil(() => Markers(peer) == units + 1, Timeout), $"got {Markers(peer)} of {units + 1} frames");
+        AssertGapless(peer.Rtp.ToArray());
+        Assert.True(byPublisher >= (byPublisher + byOthers) * 8 / 10, $"{byPublisher} datagrams sent by the publishing thread, {byOthers} by others");
+    }
+
+    [Fact]
     public async Task The_last_session_leaving_stops_the_feed_and_a_stopping_stream_ends_its_sessions()
     {
         var peer = Peer();
