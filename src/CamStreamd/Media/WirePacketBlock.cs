@@ -84,6 +84,16 @@ public sealed class WirePacketBlock
         return _buffer.AsMemory(start + InterleavedHeaderLength, length);
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="bytes"/> bytes of packets and headers in one go, so that a
+    /// frame's packets do not grow the buffer (and copy what it holds) step by step from empty.
+    /// </summary>
+    public void Reserve(int bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        EnsureCapacity(bytes);
+    }
+
     /// <summary>Reserves room for one RTP packet of at most <paramref name="maxLength"/> bytes.</summary>
     public Span<byte> BeginPacket(int maxLength)
     {

@@ -123,6 +123,11 @@ public sealed class H264RtpPacketizer : IAccessUnitPreparer
         ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(block);
         block.Clear();
+
+        // The whole frame's wire bytes at once: its NAL bytes plus, per packet of MaxPacketSize,
+        // an interleaved header, an RTP header and FU-A's two bytes (with room for a few small NAL units).
+        block.Reserve(unit.Length + (((unit.Length / (MaxPacketSize - RtpHeader.FixedLength - 2)) + 8) * (WirePacketBlock.InterleavedHeaderLength + RtpHeader.FixedLength + 2)));
+
         // Every access unit gets its own, increasing RTP timestamp (RFC 6184 §5.1): a source that
         // stamps two units alike (or goes back) would otherwise give clients equal or falling DTS.
         var timestamp90k = Math.Max(unit.Timestamp90k, _lastTimestamp90k + 1);
