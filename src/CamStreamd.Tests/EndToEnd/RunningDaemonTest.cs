@@ -9,9 +9,12 @@ public abstract class RunningDaemonTest : IAsyncLifetime
     /// <summary>The daemon of the current test.</summary>
     internal DaemonProcess Daemon { get; private set; } = null!;
 
+    /// <summary>Extra environment of the daemon (none by default).</summary>
+    protected virtual IReadOnlyDictionary<string, string>? DaemonEnvironment => null;
+
     /// <inheritdoc />
     public async Task InitializeAsync() =>
-        Daemon = await DaemonProcess.StartAsync(DaemonProcess.TestPatternConfig(width: 640, height: 360, fps: 30, gop: 30));
+        Daemon = await DaemonProcess.StartAsync(DaemonProcess.TestPatternConfig(width: 640, height: 360, fps: 30, gop: 30), environment: DaemonEnvironment);
 
     /// <inheritdoc />
     public async Task DisposeAsync() => await Daemon.DisposeAsync();

@@ -37,7 +37,7 @@ internal sealed unsafe class UdpBatchSender : IDisposable
     private readonly NativeBufferHandle _memory;
     private readonly uint _sockaddrLength;
     private readonly bool _socketConnected;
-    private bool _segment = true;
+    private bool _segment = SegmentedDatagrams.Enabled;
 
     /// <summary>
     /// Prepares the messages for datagrams to <paramref name="destination"/>; when

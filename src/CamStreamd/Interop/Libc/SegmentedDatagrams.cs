@@ -24,6 +24,13 @@ internal static unsafe class SegmentedDatagrams
     /// <summary>Most bytes in one segmented message: a UDP datagram's 16-bit length less the UDP and IPv6 headers, rounded down.</summary>
     public const int MaxMessageBytes = 65_000;
 
+    /// <summary>
+    /// False when the environment sets <c>CAMSTREAMD_UDP_SEGMENTATION=0</c>: then every datagram is
+    /// its own message, so that a packet capture on the board (tcpdump on <c>lo</c>, or on a NIC
+    /// that segments in hardware) shows the datagrams as sent rather than one large one per run.
+    /// </summary>
+    public static bool Enabled { get; } = Environment.GetEnvironmentVariable("CAMSTREAMD_UDP_SEGMENTATION") != "0";
+
     private const int SOL_UDP = 17; // IPPROTO_UDP
     private const int UDP_SEGMENT = 103; // linux/udp.h
 

@@ -39,7 +39,7 @@ internal sealed class WebRtcPort : IAsyncDisposable
     private readonly byte[] _scratch = new byte[StunIntegrity.MaxMessageLength];
     private readonly SocketAddress _from;
     private Task? _loop;
-    private bool _segment = true;
+    private bool _segment = SegmentedDatagrams.Enabled;
 
     private WebRtcPort(Socket socket, WebRtcSessionTable sessions, ILogger logger)
     {
