@@ -144,7 +144,10 @@ public class CompositeSourceTests
         }
 
         Assert.True(sawHeld, "the last picture was not held while the input was silent");
-        Assert.Contains("holding", states);
+
+        // "holding" lasts half a second here: a loaded machine can keep this loop away for all of it
+        // (CI saw only "live" then "noSignal"), so the steps are checked exactly in CompositeTileTests.
+        Assert.DoesNotContain("waiting", states);
         Assert.True(blackAfter < hold + TimeSpan.FromSeconds(2), $"black only after {blackAfter.TotalSeconds:F2} s");
 
         // The input returns: its tile shows its picture at the next frame.
