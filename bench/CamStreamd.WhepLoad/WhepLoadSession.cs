@@ -119,7 +119,7 @@ internal sealed class WhepLoadSession : IAsyncDisposable
             },
             cancellationToken).ConfigureAwait(false);
         var keys = client.Keys ?? throw new InvalidOperationException("DTLS finished without SRTP keys");
-        _unprotector = new SrtpUnprotector(keys.ServerKey, keys.ServerSalt);
+        _unprotector = new SrtpUnprotector(keys.Profile, keys.ServerKey, keys.ServerSalt);
         socket.Blocking = false;
     }
 

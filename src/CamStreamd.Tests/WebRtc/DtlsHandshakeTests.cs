@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CamStreamd.WebRtc.Dtls;
+using CamStreamd.WebRtc.Srtp;
 using CamStreamd.WhepLoad;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
@@ -36,8 +37,36 @@ public sealed class DtlsHandshakeTests(ITestOutputHelper output)
         Assert.Equal(client.Keys.ClientSalt, keys.ClientSalt);
         Assert.Equal(client.Keys.ServerSalt, keys.ServerSalt);
         Assert.NotEqual(keys.ClientKey, keys.ServerKey);
+        Assert.Equal(SrtpProfile.AeadAes128Gcm, keys.Profile);
+        Assert.Equal(SrtpProfile.AeadAes128Gcm, client.Keys.Profile);
+        Assert.Equal(12, keys.ServerSalt.Length);
         Assert.True(server.Handshake.IsEstablished);
         output.WriteLine($"handshake: {server.Handshake.HandshakeDuration.TotalMilliseconds:0.0} ms from the first datagram, {server.Handshake.DatagramsReceived} datagrams in");
+    }
+
+    [Fact]
+    public async Task A_client_that_offers_only_aes_cm_gets_aes_cm_and_media_flows_both_ways_with_its_keys()
+    {
+        var clientIdentity = DtlsCertificate.Create("browser");
+        using var server = new LoopbackDtlsServer(sender => new DtlsSrtpHandshake(ServerCertificate, clientIdentity.Fingerprint, sender, Timeout));
+        var serverRun = server.Handshake.RunAsync(CancellationToken.None);
+        var client = new DtlsSrtpClient(new BcTlsCrypto(new SecureRandom()), clientIdentity, ServerCertificate.Fingerprint, offeredProfiles: [SrtpProfile.AesCm128HmacSha1Tag80]);
+
+        using var connection = await Task.Run(() => Connect(server.EndPoint, client));
+        var keys = await serverRun.WaitAsync(Timeout);
+
+        Assert.Equal(SrtpProfile.AesCm128HmacSha1Tag80, keys.Profile);
+        Assert.Equal(SrtpProfile.AesCm128HmacSha1Tag80, client.Keys!.Profile);
+        Assert.Equal(14, keys.ServerSalt.Length);
+        using var sender = new SrtpProtector(keys.Profile, keys.ServerKey, keys.ServerSalt);
+        using var receiver = new SrtpUnprotector(client.Keys.Profile, client.Keys.ServerKey, client.Keys.ServerSalt);
+        var packet = new byte[64];
+        packet[0] = 0x80;
+        packet[1] = 102;
+        var length = sender.ProtectRtp(packet, 40);
+        Assert.Equal(50, length);
+        Assert.Equal(SrtpResult.Ok, receiver.UnprotectRtp(packet.AsSpan(0, length), out var plain));
+        Assert.Equal(40, plain);
     }
 
     [Fact]

@@ -8,13 +8,16 @@ namespace CamStreamd.Tests.WebRtc;
 /// Our DTLS-SRTP server against an independent peer: OpenSSL's <c>s_client -dtls1_2 -use_srtp</c>
 /// over loopback UDP with its own P-256 certificate. It exports the SRTP keying material itself,
 /// which must equal ours byte for byte; its stdin closes after the handshake, so it sends close_notify.
+/// Offered AES-CM alone it gets AES-CM; offered AES-CM first and AES-GCM after, it gets GCM (our preference).
 /// </summary>
 public sealed partial class DtlsOpensslInteropTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task Openssl_s_client_completes_the_handshake_with_the_same_exported_keys()
+    [Theory]
+    [InlineData("SRTP_AES128_CM_SHA1_80", "SRTP_AES128_CM_SHA1_80", 60)]
+    [InlineData("SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM", "SRTP_AEAD_AES_128_GCM", 56)]
+    public async Task Openssl_s_client_completes_the_handshake_with_the_same_exported_keys(string offered, string negotiated, int exportedLength)
     {
         var directory = Directory.CreateTempSubdirectory("camstreamd-dtls-");
         try
@@ -35,16 +38,17 @@ public sealed partial class DtlsOpensslInteropTests(ITestOutputHelper output)
             var serverRun = server.Handshake.RunAsync(CancellationToken.None);
 
             var client = await PeerProcess.RunAsync("openssl",
-                ["s_client", "-dtls1_2", "-connect", $"127.0.0.1:{server.EndPoint.Port}", "-use_srtp", "SRTP_AES128_CM_SHA1_80",
-                 "-cert", certificate, "-key", key, "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60", "-no_ign_eof"],
+                ["s_client", "-dtls1_2", "-connect", $"127.0.0.1:{server.EndPoint.Port}", "-use_srtp", offered,
+                 "-cert", certificate, "-key", key, "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", exportedLength.ToString(System.Globalization.CultureInfo.InvariantCulture), "-no_ign_eof"],
                 Timeout, "openssl");
             var keys = await serverRun.WaitAsync(Timeout);
             output.WriteLine(client.StandardOutput);
 
-            Assert.Contains("SRTP Extension negotiated, profile=SRTP_AES128_CM_SHA1_80", client.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("SRTP Extension negotiated, profile=" + negotiated, client.StandardOutput, StringComparison.Ordinal);
             var material = KeyingMaterialLine().Match(client.StandardOutput);
             Assert.True(material.Success, "s_client printed no keying material");
             var exported = Convert.FromHexString(material.Groups[1].Value);
+            Assert.Equal(exportedLength, exported.Length);
             Assert.Equal([.. keys.ClientKey, .. keys.ServerKey, .. keys.ClientSalt, .. keys.ServerSalt], exported);
             Assert.Equal(DtlsCloseReason.CloseNotify, await closed.Task.WaitAsync(Timeout));
             output.WriteLine($"handshake with openssl: {server.Handshake.HandshakeDuration.TotalMilliseconds:0.0} ms");
@@ -58,6 +62,6 @@ public sealed partial class DtlsOpensslInteropTests(ITestOutputHelper output)
     [GeneratedRegex(@"Fingerprint=([0-9A-F:]{95})")]
     private static partial Regex FingerprintLine();
 
-    [GeneratedRegex(@"Keying material:\s*([0-9A-F]{120})")]
+    [GeneratedRegex(@"Keying material:\s*([0-9A-F]+)")]
     private static partial Regex KeyingMaterialLine();
 }

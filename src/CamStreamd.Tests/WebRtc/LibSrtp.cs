@@ -5,7 +5,7 @@ namespace CamStreamd.Tests.WebRtc;
 /// <summary>
 /// Debian's libsrtp2 (libsrtp2-1), the reference SRTP implementation, as an independent peer for
 /// our SRTP code: a session with one wildcard stream (any outbound or any inbound SSRC) and the
-/// default policy, AES_CM_128_HMAC_SHA1_80 for RTP and RTCP.
+/// default policy, AES_CM_128_HMAC_SHA1_80 for RTP and RTCP, or AEAD_AES_128_GCM (16-byte tag).
 /// </summary>
 internal sealed unsafe partial class LibSrtp : IDisposable
 {
@@ -34,8 +34,8 @@ internal sealed unsafe partial class LibSrtp : IDisposable
 
     public static bool IsAvailable => NativeLibrary.TryLoad(Library, out _);
 
-    /// <summary>A sender (protects) or receiver (unprotects) with the 30-byte key||salt.</summary>
-    public static LibSrtp Create(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, bool sender)
+    /// <summary>A sender (protects) or receiver (unprotects) with the key||salt (30 bytes for AES-CM, 28 for GCM, whose salt is 12).</summary>
+    public static LibSrtp Create(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, bool sender, bool gcm = false)
     {
         lock (InitGate)
         {
@@ -48,13 +48,22 @@ internal sealed unsafe partial class LibSrtp : IDisposable
 
         var key = (IntPtr)NativeMemory.AllocZeroed(64);
         masterKey.CopyTo(new Span<byte>((void*)key, 16));
-        masterSalt.CopyTo(new Span<byte>((void*)(key + 16), 14));
+        masterSalt.CopyTo(new Span<byte>((void*)(key + 16), gcm ? 12 : 14));
         var policy = (byte*)NativeMemory.AllocZeroed(PolicySize);
         try
         {
             *(int*)policy = sender ? SsrcAnyOutbound : SsrcAnyInbound;
-            srtp_crypto_policy_set_rtp_default(policy + 8);
-            srtp_crypto_policy_set_rtcp_default(policy + 32);
+            if (gcm)
+            {
+                srtp_crypto_policy_set_aes_gcm_128_16_auth(policy + 8);
+                srtp_crypto_policy_set_aes_gcm_128_16_auth(policy + 32);
+            }
+            else
+            {
+                srtp_crypto_policy_set_rtp_default(policy + 8);
+                srtp_crypto_policy_set_rtcp_default(policy + 32);
+            }
+
             *(IntPtr*)(policy + 56) = key;
             IntPtr session;
             Check(srtp_create(&session, policy), "srtp_create");
@@ -114,6 +123,9 @@ internal sealed unsafe partial class LibSrtp : IDisposable
 
     [LibraryImport(Library)]
     private static partial void srtp_crypto_policy_set_rtcp_default(byte* policy);
+
+    [LibraryImport(Library)]
+    private static partial void srtp_crypto_policy_set_aes_gcm_128_16_auth(byte* policy);
 
     [LibraryImport(Library)]
     private static partial int srtp_create(IntPtr* session, byte* policy);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CamStreamd.WebRtc.Plane;
+using CamStreamd.WebRtc.Srtp;
 using Microsoft.AspNetCore.Http;
 
 namespace CamStreamd.Http;
@@ -70,6 +71,7 @@ internal static class WebRtcApi
         return new WebRtcSessionInfo(
             s.Id, s.StreamName, s.State.ToString().ToLowerInvariant(), s.SelectedEndPoint?.ToString(), s.CreatedAt, s.PayloadType,
             stats.BytesSent, stats.PacketsSent, stats.FramesSent, stats.FramesDropped, stats.NacksReceived, stats.PacketsResent,
-            stats.PlisReceived, stats.FirsReceived, stats.RoundTripMilliseconds, s.HandshakeDuration?.TotalMilliseconds);
+            stats.PlisReceived, stats.FirsReceived, stats.RoundTripMilliseconds, s.HandshakeDuration?.TotalMilliseconds,
+            s.SrtpProfile is { } profile ? SrtpNames.Of(profile) : null);
     }
 }

@@ -17,6 +17,7 @@ namespace CamStreamd.Http;
 /// <param name="Firs">FIRs received.</param>
 /// <param name="RoundTripMs">Round-trip time from the browser's receiver reports, or null.</param>
 /// <param name="HandshakeMs">DTLS handshake duration, or null before it completed.</param>
+/// <param name="Srtp">The SRTP profile the handshake chose (AEAD_AES_128_GCM or AES_CM_128_HMAC_SHA1_80), or null before it completed.</param>
 public sealed record WebRtcSessionInfo(
     string Id,
     string Stream,
@@ -33,4 +34,5 @@ public sealed record WebRtcSessionInfo(
     long Plis,
     long Firs,
     double? RoundTripMs,
-    double? HandshakeMs);
+    double? HandshakeMs,
+    string? Srtp);

@@ -45,6 +45,8 @@ public sealed class WhepBrowserTests(WebRtcDaemonFixture fixture, ITestOutputHel
         Assert.Equal(1, await fixture.WebRtcClientsAsync());
         var api = await fixture.GetJsonAsync("/api/webrtc");
         Assert.Equal("playing", api.GetProperty("sessions")[0].GetProperty("state").GetString());
+        // Chromium offers AES-GCM beside AES-CM (use_srtp 0x0001, 0x0008, 0x0007): we take the cheaper GCM.
+        Assert.Equal("AEAD_AES_128_GCM", api.GetProperty("sessions")[0].GetProperty("srtp").GetString());
 
         // DELETE from the page (as a player does): the session ends, the API counts it.
         var deleted = await browser.EvaluateAsync($"fetch('{location}', {{ method: 'DELETE' }}).then(r => r.status)", cts.Token);

@@ -18,7 +18,7 @@ public enum DtlsFailureReason
     /// <summary>The client's certificate does not match the a=fingerprint of its offer.</summary>
     FingerprintMismatch,
 
-    /// <summary>The client offered no use_srtp extension with SRTP_AES128_CM_HMAC_SHA1_80.</summary>
+    /// <summary>The client offered no use_srtp extension with SRTP_AEAD_AES_128_GCM or SRTP_AES128_CM_HMAC_SHA1_80.</summary>
     NoSrtpProfile,
 
     /// <summary>The client sent a fatal alert during the handshake.</summary>

@@ -51,7 +51,7 @@ public sealed partial class WebRtcMediaSession
     // A NACKed packet again from the stream's history, under its session number (sent alone, at once).
     private bool ResendLocked(ReadOnlySpan<byte> rtp, ushort streamSequence)
     {
-        if (IsEnded || rtp.Length < RtpHeader.FixedLength || rtp.Length + SrtpProtector.AuthTagLength > _resendBuffer.Length)
+        if (IsEnded || rtp.Length < RtpHeader.FixedLength || rtp.Length + _protector.TagLength > _resendBuffer.Length)
         {
             return true;
         }

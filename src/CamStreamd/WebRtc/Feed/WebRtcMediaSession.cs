@@ -68,12 +68,12 @@ public sealed partial class WebRtcMediaSession : IDisposable
     {
         _feed = feed;
         Setup = setup;
-        _protector = new SrtpProtector(setup.Keys.ServerKey, setup.Keys.ServerSalt);
-        _unprotector = new SrtpUnprotector(setup.Keys.ClientKey, setup.Keys.ClientSalt);
-        _batch = new WebRtcSendBatch(maxPacketLength + SrtpProtector.AuthTagLength);
-        _resendBuffer = new byte[maxPacketLength + SrtpProtector.AuthTagLength];
+        _protector = new SrtpProtector(setup.Keys.Profile, setup.Keys.ServerKey, setup.Keys.ServerSalt);
+        _unprotector = new SrtpUnprotector(setup.Keys.Profile, setup.Keys.ClientKey, setup.Keys.ClientSalt);
+        _batch = new WebRtcSendBatch(maxPacketLength + _protector.TagLength);
+        _resendBuffer = new byte[maxPacketLength + _protector.TagLength];
         _sdesLength = RtcpSenderReport.SdesLength(setup.Cname);
-        _reportBuffer = new byte[RtcpSenderReport.Length + _sdesLength + SrtpProtector.SrtcpTrailerLength];
+        _reportBuffer = new byte[RtcpSenderReport.Length + _sdesLength + _protector.RtcpTrailerLength];
         RtcpSenderReport.WriteSdesCname(_reportBuffer.AsSpan(RtcpSenderReport.Length), setup.Ssrc, setup.Cname);
         _nextSequence = (ushort)WebRtcMediaSessionSetup.RandomSsrc();
         _startNotBefore = Stopwatch.GetTimestamp() - (long)(WebRtcStreamFeed.MaxStartAge.TotalSeconds * Stopwatch.Frequency);
@@ -280,7 +280,7 @@ public sealed partial class WebRtcMediaSession : IDisposable
     // The per-session copy into the batch's next slot: the stream's packet with this session's payload type, sequence number and SSRC, protected.
     private bool QueueLocked(ReadOnlySpan<byte> rtp, ushort streamSequence)
     {
-        if (IsEnded || rtp.Length < RtpHeader.FixedLength || rtp.Length + SrtpProtector.AuthTagLength > _batch.Stride)
+        if (IsEnded || rtp.Length < RtpHeader.FixedLength || rtp.Length + _protector.TagLength > _batch.Stride)
         {
             return true;
         }

@@ -20,8 +20,8 @@ internal static partial class WebRtcLog
     [LoggerMessage(EventId = 9010, Level = LogLevel.Information, Message = "Stream {Stream}: WebRTC session {Session} from {Remote} created (payload type {PayloadType}, profile-level-id {Profile})")]
     public static partial void SessionCreated(ILogger logger, string stream, string session, string remote, int payloadType, string profile);
 
-    [LoggerMessage(EventId = 9011, Level = LogLevel.Information, Message = "Stream {Stream}: WebRTC session {Session} playing to {Peer} ({Milliseconds} ms after the offer)")]
-    public static partial void SessionPlaying(ILogger logger, string stream, string session, string? peer, long milliseconds);
+    [LoggerMessage(EventId = 9011, Level = LogLevel.Information, Message = "Stream {Stream}: WebRTC session {Session} playing to {Peer} ({Milliseconds} ms after the offer, SRTP {SrtpProfile})")]
+    public static partial void SessionPlaying(ILogger logger, string stream, string session, string? peer, long milliseconds, string srtpProfile);
 
     [LoggerMessage(EventId = 9012, Level = LogLevel.Information, Message = "Stream {Stream}: WebRTC session {Session} ended: {Reason}")]
     public static partial void SessionEnded(ILogger logger, string stream, string session, string reason);

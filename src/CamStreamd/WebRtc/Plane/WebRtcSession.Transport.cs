@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CamStreamd.Media;
 using CamStreamd.WebRtc.Dtls;
 using CamStreamd.WebRtc.Feed;
+using CamStreamd.WebRtc.Srtp;
 
 namespace CamStreamd.WebRtc.Plane;
 
@@ -18,6 +19,9 @@ public sealed partial class WebRtcSession
 
     /// <summary>How long the DTLS handshake took, once done.</summary>
     public TimeSpan? HandshakeDuration => _dtls is { IsEstablished: true } dtls ? dtls.HandshakeDuration : null;
+
+    /// <summary>The SRTP profile the handshake chose, once done.</summary>
+    public SrtpProfile? SrtpProfile => _dtls is { IsEstablished: true } dtls ? dtls.Keys?.Profile : null;
 
     internal WebRtcSessionContext? Context { get; set; }
 
@@ -67,7 +71,7 @@ public sealed partial class WebRtcSession
                 MarkPlaying();
             }
 
-            WebRtcLog.SessionPlaying(context.Logger, StreamName, Id, SelectedEndPoint?.ToString(), (long)_time.GetElapsedTime(CreatedTimestamp).TotalMilliseconds);
+            WebRtcLog.SessionPlaying(context.Logger, StreamName, Id, SelectedEndPoint?.ToString(), (long)_time.GetElapsedTime(CreatedTimestamp).TotalMilliseconds, SrtpNames.Of(keys.Profile));
         }
         catch (DtlsHandshakeException e)
         {

@@ -3,25 +3,57 @@ using System.Buffers.Binary;
 namespace CamStreamd.WebRtc.Srtp;
 
 /// <summary>
-/// Our sending side of SRTP and SRTCP (RFC 3711) with SRTP_AES128_CM_HMAC_SHA1_80: encrypts and
-/// authenticates RTP packets in place (tag appended) and RTCP packets (E flag, SRTCP index and tag
-/// appended). Keeps the rollover counter of our sequence numbers. Allocation-free per packet.
+/// Our sending side of SRTP and SRTCP (RFC 3711) with SRTP_AES128_CM_HMAC_SHA1_80 or
+/// SRTP_AEAD_AES_128_GCM (RFC 7714): encrypts and authenticates RTP packets in place (tag
+/// appended) and RTCP packets (E flag, SRTCP index and tag appended, in the profile's order).
+/// Keeps the rollover counter of our sequence numbers. Allocation-free per packet.
 /// Not thread-safe: one caller at a time (the session's send path holds its lock).
 /// </summary>
 public sealed class SrtpProtector : IDisposable
 {
-    /// <summary>HMAC-SHA1-80: 10 bytes of tag after each SRTP packet.</summary>
+    /// <summary>SRTP_AES128_CM_HMAC_SHA1_80's HMAC-SHA1-80: 10 bytes of tag after each SRTP packet.</summary>
     public const int AuthTagLength = SrtpCryptoContext.AuthTagLength;
 
-    /// <summary>E flag + 31-bit SRTCP index (4 bytes) and the tag after each SRTCP packet.</summary>
+    /// <summary>SRTP_AES128_CM_HMAC_SHA1_80's E flag + 31-bit SRTCP index (4 bytes) and tag after each SRTCP packet.</summary>
     public const int SrtcpTrailerLength = 4 + AuthTagLength;
 
-    private readonly SrtpCryptoContext _crypto;
+    /// <summary>The longest tag of any profile (AES-GCM's 16 bytes): room to leave after a packet whatever the profile.</summary>
+    public const int MaxTagLength = 16;
+
+    private readonly SrtpCryptoContext? _crypto;
+    private readonly SrtpGcmContext? _gcm;
     private readonly SrtpRolloverCounter _rollover = new();
     private uint _srtcpIndex;
 
-    /// <summary>Creates the protector from a master key and salt (for us, the server's pair of <see cref="SrtpKeyMaterial"/>).</summary>
-    public SrtpProtector(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt) => _crypto = new SrtpCryptoContext(masterKey, masterSalt);
+    /// <summary>Creates an SRTP_AES128_CM_HMAC_SHA1_80 protector from a master key and salt.</summary>
+    public SrtpProtector(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
+        : this(SrtpProfile.AesCm128HmacSha1Tag80, masterKey, masterSalt)
+    {
+    }
+
+    /// <summary>Creates the protector of <paramref name="profile"/> from a master key and salt (for us, the server's pair of <see cref="SrtpKeyMaterial"/>).</summary>
+    public SrtpProtector(SrtpProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
+    {
+        if (profile == SrtpProfile.AeadAes128Gcm)
+        {
+            _gcm = SrtpGcmContext.Derive(masterKey, masterSalt);
+        }
+        else
+        {
+            _crypto = new SrtpCryptoContext(masterKey, masterSalt);
+        }
+
+        Profile = profile;
+    }
+
+    /// <summary>The profile this protector speaks.</summary>
+    public SrtpProfile Profile { get; }
+
+    /// <summary>Bytes of tag after each SRTP packet: 10 (AES-CM/HMAC-SHA1-80) or 16 (AES-GCM).</summary>
+    public int TagLength => _gcm is null ? AuthTagLength : MaxTagLength;
+
+    /// <summary>Bytes after each SRTCP packet: the tag and the E/index word.</summary>
+    public int RtcpTrailerLength => TagLength + 4;
 
     /// <summary>The rollover counter of the highest sequence number protected so far.</summary>
     public uint RolloverCounter => _rollover.Rollover;
@@ -31,7 +63,7 @@ public sealed class SrtpProtector : IDisposable
 
     /// <summary>
     /// Encrypts the RTP packet in <paramref name="buffer"/>[..<paramref name="length"/>] in place
-    /// and appends the tag; returns the SRTP length (<paramref name="length"/> + 10). The buffer
+    /// and appends the tag; returns the SRTP length (<paramref name="length"/> + <see cref="TagLength"/>). The buffer
     /// must have room for the tag. A sequence number that goes back (a resend) uses the rollover
     /// counter it had (RFC 3711 §3.3.1 estimate).
     /// </summary>
@@ -43,7 +75,7 @@ public sealed class SrtpProtector : IDisposable
             throw new ArgumentException("Not an RTP packet.", nameof(buffer));
         }
 
-        if (buffer.Length < length + AuthTagLength)
+        if (buffer.Length < length + TagLength)
         {
             throw new ArgumentException("No room for the SRTP tag.", nameof(buffer));
         }
@@ -52,14 +84,20 @@ public sealed class SrtpProtector : IDisposable
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[8..]);
         var index = _rollover.IndexFor(sequence);
         _rollover.Update(index);
-        _crypto.TransformRtp(buffer[headerLength..length], ssrc, index);
+        if (_gcm is not null)
+        {
+            return _gcm.SealRtp(buffer, headerLength, length, ssrc, (uint)(index >> 16), sequence);
+        }
+
+        _crypto!.TransformRtp(buffer[headerLength..length], ssrc, index);
         _crypto.AppendRtpTag(buffer, length, (uint)(index >> 16));
         return length + AuthTagLength;
     }
 
     /// <summary>
     /// Encrypts the (compound) RTCP packet in <paramref name="buffer"/>[..<paramref name="length"/>]
-    /// from byte 8 on, appends E=1 with the SRTCP index and the tag (§3.4); returns length + 14.
+    /// from byte 8 on, appends E=1 with the SRTCP index and the tag (RFC 3711 §3.4; RFC 7714 §9
+    /// puts the tag first); returns length + <see cref="RtcpTrailerLength"/>.
     /// </summary>
     public int ProtectRtcp(Span<byte> buffer, int length)
     {
@@ -68,7 +106,7 @@ public sealed class SrtpProtector : IDisposable
             throw new ArgumentException("Not an RTCP packet.", nameof(buffer));
         }
 
-        if (buffer.Length < length + SrtcpTrailerLength)
+        if (buffer.Length < length + RtcpTrailerLength)
         {
             throw new ArgumentException("No room for the SRTCP trailer.", nameof(buffer));
         }
@@ -76,12 +114,21 @@ public sealed class SrtpProtector : IDisposable
         var index = _srtcpIndex;
         _srtcpIndex = (_srtcpIndex + 1) & 0x7FFF_FFFF;
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[4..]);
-        _crypto.TransformRtcp(buffer[8..length], ssrc, index);
+        if (_gcm is not null)
+        {
+            return _gcm.SealRtcp(buffer, length, ssrc, index);
+        }
+
+        _crypto!.TransformRtcp(buffer[8..length], ssrc, index);
         BinaryPrimitives.WriteUInt32BigEndian(buffer[length..], 0x8000_0000u | index);
         _crypto.RtcpTag(buffer[..(length + 4)]).CopyTo(buffer[(length + 4)..]);
         return length + SrtcpTrailerLength;
     }
 
     /// <inheritdoc />
-    public void Dispose() => _crypto.Dispose();
+    public void Dispose()
+    {
+        _crypto?.Dispose();
+        _gcm?.Dispose();
+    }
 }

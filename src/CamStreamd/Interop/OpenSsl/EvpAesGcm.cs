@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+
+namespace CamStreamd.Interop.OpenSsl;
+
+/// <summary>
+/// AES-128-GCM with one key, in place, through one OpenSSL cipher context set up once: a packet
+/// sets its 12-byte IV, feeds the additional authenticated data and the data, and takes or checks
+/// the 16-byte tag. No allocation per call. Not thread-safe (one SRTP direction owns it).
+/// </summary>
+internal sealed unsafe class EvpAesGcm : IDisposable
+{
+    /// <summary>GCM's IV as SRTP uses it (RFC 7714 §8.1): 96 bits, OpenSSL's default length.</summary>
+    public const int IvLength = 12;
+
+    /// <summary>The full 128-bit tag (RFC 7714 §12: AEAD_AES_128_GCM has a 16-octet tag).</summary>
+    public const int TagLength = 16;
+
+    private const int Encrypt = 1;
+    private const int Decrypt = 0;
+
+    private readonly EvpCipherContextHandle _context;
+
+    /// <summary>Creates the cipher for <paramref name="key"/> (16 bytes).</summary>
+    public EvpAesGcm(ReadOnlySpan<byte> key)
+    {
+        if (key.Length != 16)
+        {
+            throw new ArgumentException("AES-128-GCM takes a 16-byte key.", nameof(key));
+        }
+
+        _context = EvpCipherContextHandle.Create();
+        fixed (byte* k = key)
+        {
+            if (LibCrypto.EVP_CipherInit_ex(_context, LibCrypto.EVP_aes_128_gcm(), 0, k, null, Encrypt) != 1)
+            {
+                _context.Dispose();
+                throw new CryptographicException("EVP_CipherInit_ex(aes-128-gcm) failed");
+            }
+        }
+    }
+
+    /// <summary>Encrypts <paramref name="data"/> in place, authenticating it with <paramref name="aad"/>, and writes the tag.</summary>
+    public void Seal(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, Span<byte> data, Span<byte> tag)
+    {
+        CheckTag(tag.Length);
+        fixed (byte* t = tag)
+        {
+            Run(iv, aad, [], data, Encrypt);
+            Check(LibCrypto.EVP_CipherFinal_ex(_context, t, out _), "EVP_CipherFinal_ex");
+            Check(LibCrypto.EVP_CIPHER_CTX_ctrl(_context, LibCrypto.EVP_CTRL_AEAD_GET_TAG, TagLength, t), "EVP_CTRL_AEAD_GET_TAG");
+        }
+    }
+
+    /// <summary>
+    /// Decrypts <paramref name="data"/> in place if <paramref name="tag"/> authenticates it with
+    /// <paramref name="aad"/> (and <paramref name="moreAad"/> after it); on a wrong tag the data is
+    /// put back as it came (CTR: the same keystream again) and the result is false.
+    /// </summary>
+    public bool Open(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> moreAad, Span<byte> data, ReadOnlySpan<byte> tag)
+    {
+        CheckTag(tag.Length);
+        Run(iv, aad, moreAad, data, Decrypt);
+        int matched;
+        fixed (byte* t = tag)
+        {
+            Check(LibCrypto.EVP_CIPHER_CTX_ctrl(_context, LibCrypto.EVP_CTRL_AEAD_SET_TAG, TagLength, t), "EVP_CTRL_AEAD_SET_TAG");
+            matched = LibCrypto.EVP_CipherFinal_ex(_context, t, out _);
+        }
+
+        if (matched != 1)
+        {
+            // Restore: encrypting the decrypted bytes under the same IV gives the ciphertext back.
+            Run(iv, [], [], data, Encrypt);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _context.Dispose();
+
+    private static void CheckTag(int length)
+    {
+        if (length != TagLength)
+        {
+            throw new ArgumentException($"The GCM tag here is {TagLength} bytes, not {length}.");
+        }
+    }
+
+    private static void Check(int result, string call)
+    {
+        if (result != 1)
+        {
+            throw new CryptographicException(call + " failed");
+        }
+    }
+
+    private void Run(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> moreAad, Span<byte> data, int direction)
+    {
+        if (iv.Length != IvLength)
+        {
+            throw new ArgumentException("AES-GCM here takes a 12-byte IV.", nameof(iv));
+        }
+
+        fixed (byte* v = iv, a = aad, m = moreAad, d = data)
+        {
+            Check(LibCrypto.EVP_CipherInit_ex(_context, 0, 0, null, v, direction), "EVP_CipherInit_ex");
+            if (aad.Length > 0)
+            {
+                Check(LibCrypto.EVP_CipherUpdate(_context, null, out _, a, aad.Length), "EVP_CipherUpdate(aad)");
+            }
+
+            if (moreAad.Length > 0)
+            {
+                Check(LibCrypto.EVP_CipherUpdate(_context, null, out _, m, moreAad.Length), "EVP_CipherUpdate(aad)");
+            }
+
+            if (data.Length > 0)
+            {
+                Check(LibCrypto.EVP_CipherUpdate(_context, d, out _, d, data.Length), "EVP_CipherUpdate");
+            }
+        }
+    }
+}

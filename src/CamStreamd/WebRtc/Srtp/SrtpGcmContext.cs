@@ -1,0 +1,158 @@
+using System.Buffers.Binary;
+using CamStreamd.Interop.OpenSsl;
+
+namespace CamStreamd.WebRtc.Srtp;
+
+/// <summary>
+/// The cryptographic state of one direction of SRTP_AEAD_AES_128_GCM (RFC 7714): the RTP and
+/// RTCP session keys and salts derived from one master key and 12-byte salt, an AES-GCM cipher
+/// for each, and the IV and AAD buffers, so that a packet costs no allocation. Sequence state
+/// (rollover counter, SRTCP index, replay windows) stays with the side that owns it. Not thread-safe.
+/// </summary>
+internal sealed class SrtpGcmContext : IDisposable
+{
+    /// <summary>Session salt: 96 bits (RFC 7714 §11).</summary>
+    public const int SaltLength = 12;
+
+    private readonly EvpAesGcm _rtp;
+    private readonly EvpAesGcm _rtcp;
+    private readonly byte[] _rtpSalt;
+    private readonly byte[] _rtcpSalt;
+    private readonly byte[] _iv = new byte[EvpAesGcm.IvLength];
+    private readonly byte[] _rtcpAad = new byte[12];
+
+    private SrtpGcmContext(ReadOnlySpan<byte> rtpKey, byte[] rtpSalt, ReadOnlySpan<byte> rtcpKey, byte[] rtcpSalt)
+    {
+        _rtp = new EvpAesGcm(rtpKey);
+        _rtcp = new EvpAesGcm(rtcpKey);
+        _rtpSalt = rtpSalt;
+        _rtcpSalt = rtcpSalt;
+    }
+
+    /// <summary>
+    /// Derives the session keys with the AES-CM PRF (RFC 7714 §11 keeps RFC 3711's KDF): labels 0
+    /// and 2 give the RTP key and salt, 3 and 5 the RTCP ones. The 12-byte master salt fills the
+    /// PRF's 14-byte salt field from the left, zero after it, as libsrtp (and so every browser) does.
+    /// </summary>
+    public static SrtpGcmContext Derive(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
+    {
+        if (masterSalt.Length != SaltLength)
+        {
+            throw new ArgumentException($"AEAD_AES_128_GCM master salts are {SaltLength} bytes.", nameof(masterSalt));
+        }
+
+        using var prf = new AesCounterMode(masterKey);
+        Span<byte> rtpKey = stackalloc byte[16];
+        Span<byte> rtcpKey = stackalloc byte[16];
+        var rtpSalt = new byte[SaltLength];
+        var rtcpSalt = new byte[SaltLength];
+        SrtpSessionKeys.DeriveOne(prf, masterSalt, 0, rtpKey);
+        SrtpSessionKeys.DeriveOne(prf, masterSalt, 2, rtpSalt);
+        SrtpSessionKeys.DeriveOne(prf, masterSalt, 3, rtcpKey);
+        SrtpSessionKeys.DeriveOne(prf, masterSalt, 5, rtcpSalt);
+        try
+        {
+            return new SrtpGcmContext(rtpKey, rtpSalt, rtcpKey, rtcpSalt);
+        }
+        finally
+        {
+            rtpKey.Clear();
+            rtcpKey.Clear();
+        }
+    }
+
+    /// <summary>A context on session keys as given (RFC 7714 §16's test vectors start from session keys).</summary>
+    public static SrtpGcmContext FromSessionKeys(ReadOnlySpan<byte> rtpKey, ReadOnlySpan<byte> rtpSalt, ReadOnlySpan<byte> rtcpKey, ReadOnlySpan<byte> rtcpSalt) =>
+        new(rtpKey, rtpSalt.ToArray(), rtcpKey, rtcpSalt.ToArray());
+
+    /// <summary>
+    /// Encrypts the payload of the RTP packet in <paramref name="buffer"/>[..<paramref name="length"/>]
+    /// in place with its header as AAD, and writes the tag after it (RFC 7714 §8.2); returns length + 16.
+    /// </summary>
+    public int SealRtp(Span<byte> buffer, int headerLength, int length, uint ssrc, uint rolloverCounter, ushort sequence)
+    {
+        RtpIv(ssrc, rolloverCounter, sequence);
+        _rtp.Seal(_iv, buffer[..headerLength], buffer[headerLength..length], buffer.Slice(length, EvpAesGcm.TagLength));
+        return length + EvpAesGcm.TagLength;
+    }
+
+    /// <summary>Checks and decrypts the SRTP packet in <paramref name="packet"/> (tag last) in place; false, unchanged, on a wrong tag.</summary>
+    public bool OpenRtp(Span<byte> packet, int headerLength, uint ssrc, uint rolloverCounter, ushort sequence)
+    {
+        var payloadEnd = packet.Length - EvpAesGcm.TagLength;
+        RtpIv(ssrc, rolloverCounter, sequence);
+        return _rtp.Open(_iv, packet[..headerLength], [], packet[headerLength..payloadEnd], packet[payloadEnd..]);
+    }
+
+    /// <summary>
+    /// Encrypts the RTCP packet in <paramref name="buffer"/>[..<paramref name="length"/>] from byte 8
+    /// on and appends the tag, then E=1 with the SRTCP index (RFC 7714 §9: tag before the index;
+    /// AAD = the first 8 bytes and the E/index word); returns length + 20.
+    /// </summary>
+    public int SealRtcp(Span<byte> buffer, int length, uint ssrc, uint index)
+    {
+        var trailer = 0x8000_0000u | index;
+        RtcpIv(ssrc, index);
+        buffer[..8].CopyTo(_rtcpAad);
+        BinaryPrimitives.WriteUInt32BigEndian(_rtcpAad.AsSpan(8), trailer);
+        _rtcp.Seal(_iv, _rtcpAad, buffer[8..length], buffer.Slice(length, EvpAesGcm.TagLength));
+        BinaryPrimitives.WriteUInt32BigEndian(buffer[(length + EvpAesGcm.TagLength)..], trailer);
+        return length + EvpAesGcm.TagLength + 4;
+    }
+
+    /// <summary>
+    /// Checks, and when E is set decrypts, the SRTCP packet whose RTCP part is
+    /// <paramref name="packet"/>[..<paramref name="rtcpLength"/>], followed by the tag and the E/index
+    /// word <paramref name="trailer"/>. Without E the whole RTCP packet is AAD (§9.2). False, unchanged, on a wrong tag.
+    /// </summary>
+    public bool OpenRtcp(Span<byte> packet, int rtcpLength, uint ssrc, uint trailer)
+    {
+        var index = trailer & 0x7FFF_FFFF;
+        var tag = packet.Slice(rtcpLength, EvpAesGcm.TagLength);
+        var word = packet.Slice(rtcpLength + EvpAesGcm.TagLength, 4);
+        RtcpIv(ssrc, index);
+        return (trailer & 0x8000_0000) != 0
+            ? _rtcp.Open(_iv, packet[..8], word, packet[8..rtcpLength], tag)
+            : _rtcp.Open(_iv, packet[..rtcpLength], word, [], tag);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _rtp.Dispose();
+        _rtcp.Dispose();
+    }
+
+    /// <summary>IV = (0x0000 ‖ SSRC ‖ ROC ‖ SEQ) XOR salt (RFC 7714 §8.1).</summary>
+    private void RtpIv(uint ssrc, uint rolloverCounter, ushort sequence)
+    {
+        var iv = _iv.AsSpan();
+        iv[0] = 0;
+        iv[1] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(iv[2..], ssrc);
+        BinaryPrimitives.WriteUInt32BigEndian(iv[6..], rolloverCounter);
+        BinaryPrimitives.WriteUInt16BigEndian(iv[10..], sequence);
+        XorSalt(iv, _rtpSalt);
+    }
+
+    /// <summary>IV = (0x0000 ‖ SSRC ‖ 0x0000 ‖ 0 ‖ SRTCP index) XOR salt (RFC 7714 §9.1).</summary>
+    private void RtcpIv(uint ssrc, uint index)
+    {
+        var iv = _iv.AsSpan();
+        iv[0] = 0;
+        iv[1] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(iv[2..], ssrc);
+        iv[6] = 0;
+        iv[7] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(iv[8..], index & 0x7FFF_FFFF);
+        XorSalt(iv, _rtcpSalt);
+    }
+
+    private static void XorSalt(Span<byte> iv, ReadOnlySpan<byte> salt)
+    {
+        for (var i = 0; i < SaltLength; i++)
+        {
+            iv[i] ^= salt[i];
+        }
+    }
+}
