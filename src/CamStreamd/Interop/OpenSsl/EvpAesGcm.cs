@@ -31,7 +31,7 @@ internal sealed unsafe class EvpAesGcm : IDisposable
         _context = EvpCipherContextHandle.Create();
         fixed (byte* k = key)
         {
-            if (LibCrypto.EVP_CipherInit_ex(_context, LibCrypto.EVP_aes_128_gcm(), 0, k, null, Encrypt) != 1)
+            if (LibCrypto.EVP_CipherInit_ex(_context.DangerousGetHandle(), LibCrypto.EVP_aes_128_gcm(), 0, k, null, Encrypt) != 1)
             {
                 _context.Dispose();
                 throw new CryptographicException("EVP_CipherInit_ex(aes-128-gcm) failed");
@@ -43,11 +43,21 @@ internal sealed unsafe class EvpAesGcm : IDisposable
     public void Seal(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, Span<byte> data, Span<byte> tag)
     {
         CheckTag(tag.Length);
-        fixed (byte* t = tag)
+        var added = false;
+        _context.DangerousAddRef(ref added);
+        try
         {
-            Run(iv, aad, [], data, Encrypt);
-            Check(LibCrypto.EVP_CipherFinal_ex(_context, t, out _), "EVP_CipherFinal_ex");
-            Check(LibCrypto.EVP_CIPHER_CTX_ctrl(_context, LibCrypto.EVP_CTRL_AEAD_GET_TAG, TagLength, t), "EVP_CTRL_AEAD_GET_TAG");
+            var context = _context.DangerousGetHandle();
+            fixed (byte* t = tag)
+            {
+                Run(context, iv, aad, [], data, Encrypt);
+                Check(LibCrypto.EVP_CipherFinal_ex(context, t, out _), "EVP_CipherFinal_ex");
+                Check(LibCrypto.EVP_CIPHER_CTX_ctrl(context, LibCrypto.EVP_CTRL_AEAD_GET_TAG, TagLength, t), "EVP_CTRL_AEAD_GET_TAG");
+            }
+        }
+        finally
+        {
+            _context.DangerousRelease();
         }
     }
 
@@ -59,22 +69,32 @@ internal sealed unsafe class EvpAesGcm : IDisposable
     public bool Open(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> moreAad, Span<byte> data, ReadOnlySpan<byte> tag)
     {
         CheckTag(tag.Length);
-        Run(iv, aad, moreAad, data, Decrypt);
-        int matched;
-        fixed (byte* t = tag)
+        var added = false;
+        _context.DangerousAddRef(ref added);
+        try
         {
-            Check(LibCrypto.EVP_CIPHER_CTX_ctrl(_context, LibCrypto.EVP_CTRL_AEAD_SET_TAG, TagLength, t), "EVP_CTRL_AEAD_SET_TAG");
-            matched = LibCrypto.EVP_CipherFinal_ex(_context, t, out _);
-        }
+            var context = _context.DangerousGetHandle();
+            Run(context, iv, aad, moreAad, data, Decrypt);
+            int matched;
+            fixed (byte* t = tag)
+            {
+                Check(LibCrypto.EVP_CIPHER_CTX_ctrl(context, LibCrypto.EVP_CTRL_AEAD_SET_TAG, TagLength, t), "EVP_CTRL_AEAD_SET_TAG");
+                matched = LibCrypto.EVP_CipherFinal_ex(context, t, out _);
+            }
 
-        if (matched != 1)
+            if (matched != 1)
+            {
+                // Restore: encrypting the decrypted bytes under the same IV gives the ciphertext back.
+                Run(context, iv, [], [], data, Encrypt);
+                return false;
+            }
+
+            return true;
+        }
+        finally
         {
-            // Restore: encrypting the decrypted bytes under the same IV gives the ciphertext back.
-            Run(iv, [], [], data, Encrypt);
-            return false;
+            _context.DangerousRelease();
         }
-
-        return true;
     }
 
     /// <inheritdoc />
@@ -96,7 +116,7 @@ internal sealed unsafe class EvpAesGcm : IDisposable
         }
     }
 
-    private void Run(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> moreAad, Span<byte> data, int direction)
+    private static void Run(nint context, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> moreAad, Span<byte> data, int direction)
     {
         if (iv.Length != IvLength)
         {
@@ -105,20 +125,20 @@ internal sealed unsafe class EvpAesGcm : IDisposable
 
         fixed (byte* v = iv, a = aad, m = moreAad, d = data)
         {
-            Check(LibCrypto.EVP_CipherInit_ex(_context, 0, 0, null, v, direction), "EVP_CipherInit_ex");
+            Check(LibCrypto.EVP_CipherInit_ex(context, 0, 0, null, v, direction), "EVP_CipherInit_ex");
             if (aad.Length > 0)
             {
-                Check(LibCrypto.EVP_CipherUpdate(_context, null, out _, a, aad.Length), "EVP_CipherUpdate(aad)");
+                Check(LibCrypto.EVP_CipherUpdate(context, null, out _, a, aad.Length), "EVP_CipherUpdate(aad)");
             }
 
             if (moreAad.Length > 0)
             {
-                Check(LibCrypto.EVP_CipherUpdate(_context, null, out _, m, moreAad.Length), "EVP_CipherUpdate(aad)");
+                Check(LibCrypto.EVP_CipherUpdate(context, null, out _, m, moreAad.Length), "EVP_CipherUpdate(aad)");
             }
 
             if (data.Length > 0)
             {
-                Check(LibCrypto.EVP_CipherUpdate(_context, d, out _, d, data.Length), "EVP_CipherUpdate");
+                Check(LibCrypto.EVP_CipherUpdate(context, d, out _, d, data.Length), "EVP_CipherUpdate");
             }
         }
     }
