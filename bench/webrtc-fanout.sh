@@ -134,7 +134,7 @@ echo
 echo "One camstreamd (NativeAOT, as the .deb ships) with the fan-out clip (1280x720, 30 fps, ~4 Mbit/s) passed through"
 echo "(\`CAMSTREAMD_BENCH_H264\`, \`encoder.engine\` \`passthrough\`), \`webrtc.maxSessions\` 200 (50 per address); in each"
 echo "round nobody watching, then N RTSP/UDP viewers of rtspload and N WHEP sessions of our load client"
-echo "(bench/CamStreamd.WhepLoad: ICE check with USE-CANDIDATE, consent checks every 5 s, DTLS client with use_srtp,"
+echo "(bench/CamStreamd.WhepLoad: ICE check with USE-CANDIDATE, consent checks every 5 s, DTLS client offering use_srtp AES-GCM then AES-CM as Chromium does (the daemon takes GCM),"
 echo "SRTP received and discarded; the first 100 packets of each session and one in 16 after authenticated and"
 echo "decrypted) for N in $COUNTS, one client kind at a time (bench/webrtc-fanout.sh). Daemon CPU-s/s from"
 echo "its threads' schedstat in nanoseconds (bench/lib.sh cpu_sample; the load clients are other processes, their own CPU shown"
