@@ -20,6 +20,7 @@ internal static class FuzzTargets
         StunFuzzProperty.Target,
         SdpOfferFuzzProperty.Target,
         SrtcpFuzzProperty.Target,
+        SrtcpFuzzProperty.GcmTarget,
     ];
 
     public static FuzzTarget Get(string name) => All.Single(t => t.Name == name);

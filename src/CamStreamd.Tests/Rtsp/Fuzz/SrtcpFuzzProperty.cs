@@ -11,27 +11,39 @@ namespace CamStreamd.Tests.Rtsp.Fuzz;
 /// verify and changes nothing it refuses; <see cref="RtcpFeedback.Read"/> (PLI, FIR, NACK) never
 /// throws, stays within its NACK bound and finds a PLI only where a feedback packet is. Mutated
 /// bytes rarely authenticate, so each input is also protected as plaintext and must round-trip,
-/// which drives the decrypt path and the feedback reader with arbitrary content.
+/// which drives the decrypt path and the feedback reader with arbitrary content. One target per
+/// SRTP profile: AES-CM/HMAC-SHA1-80 ("srtcp") and AES-GCM ("srtcp-gcm", tag before the index).
 /// </summary>
 internal static class SrtcpFuzzProperty
 {
     private const uint OurSsrc = 0x1234_5678;
 
     private static readonly byte[] Key = Convert.FromHexString("E1F97A0D3E018BE0D64FA32C06DE4139");
-    private static readonly byte[] Salt = Convert.FromHexString("0EC675AD498AFEEBB6960B3AABE6");
+    private static readonly byte[] CmSalt = Convert.FromHexString("0EC675AD498AFEEBB6960B3AABE6");
 
-    /// <summary>The SRTCP target; an input is one UDP datagram as the browser sends it.</summary>
-    public static FuzzTarget Target { get; } = new("srtcp", Seeds(), Check);
+    /// <summary>The SRTCP target of SRTP_AES128_CM_HMAC_SHA1_80; an input is one UDP datagram as the browser sends it.</summary>
+    public static FuzzTarget Target { get; } = Create("srtcp", SrtpProfile.AesCm128HmacSha1Tag80);
 
-    private static void Check(byte[] datagram)
+    /// <summary>The SRTCP target of SRTP_AEAD_AES_128_GCM, what Chromium negotiates.</summary>
+    public static FuzzTarget GcmTarget { get; } = Create("srtcp-gcm", SrtpProfile.AeadAes128Gcm);
+
+    private static FuzzTarget Create(string name, SrtpProfile profile)
     {
-        using (var unprotector = new SrtpUnprotector(Key, Salt))
+        var salt = CmSalt[..SrtpKeyMaterial.MasterSaltLengthOf(profile)];
+        return new(name, Seeds(profile, salt), datagram => Check(profile, salt, datagram));
+    }
+
+    private static void Check(SrtpProfile profile, byte[] salt, byte[] datagram)
+    {
+        int trailer;
+        using (var unprotector = new SrtpUnprotector(profile, Key, salt))
         {
+            trailer = unprotector.TagLength + 4;
             var copy = datagram.ToArray();
             var result = unprotector.UnprotectRtcp(copy, out var length);
             if (result == SrtpResult.Ok)
             {
-                FuzzPropertyException.Require(length == datagram.Length - SrtpProtector.SrtcpTrailerLength, $"Ok with length {length} of {datagram.Length}");
+                FuzzPropertyException.Require(length == datagram.Length - trailer, $"Ok with length {length} of {datagram.Length}");
                 ReadFeedback(copy.AsSpan(0, length));
             }
             else
@@ -44,15 +56,16 @@ internal static class SrtcpFuzzProperty
 
         if (datagram.Length >= 8 && datagram[0] >> 6 == 2 && datagram.Length < 1500)
         {
-            using var protector = new SrtpProtector(Key, Salt);
-            using var unprotector = new SrtpUnprotector(Key, Salt);
-            var buffer = new byte[datagram.Length + SrtpProtector.SrtcpTrailerLength];
+            using var protector = new SrtpProtector(profile, Key, salt);
+            using var unprotector = new SrtpUnprotector(profile, Key, salt);
+            var buffer = new byte[datagram.Length + trailer];
             datagram.CopyTo(buffer, 0);
             var protectedLength = protector.ProtectRtcp(buffer, datagram.Length);
             var result = unprotector.UnprotectRtcp(buffer.AsSpan(0, protectedLength), out var length);
             FuzzPropertyException.Require(result == SrtpResult.Ok && buffer.AsSpan(0, length).SequenceEqual(datagram), $"our own SRTCP did not round-trip: {result}");
-            buffer[^1] ^= 0x01;
-            using var fresh = new SrtpUnprotector(Key, Salt);
+            // The tag's last byte: the packet's last for AES-CM, before the E/index word for GCM.
+            buffer[protectedLength - (profile == SrtpProfile.AeadAes128Gcm ? 5 : 1)] ^= 0x01;
+            using var fresh = new SrtpUnprotector(profile, Key, salt);
             FuzzPropertyException.Require(fresh.UnprotectRtcp(buffer.AsSpan(0, protectedLength), out _) == SrtpResult.AuthenticationFailed, "a flipped tag bit was accepted");
         }
     }
@@ -76,12 +89,12 @@ internal static class SrtcpFuzzProperty
     }
 
     /// <summary>What Chromium sends: RR + SDES, PLI, FIR, NACK with a bitmask, REMB-like PSFB, all protected with the target's keys.</summary>
-    private static byte[][] Seeds()
+    private static byte[][] Seeds(SrtpProfile profile, byte[] salt)
     {
-        using var protector = new SrtpProtector(Key, Salt);
+        using var protector = new SrtpProtector(profile, Key, salt);
         byte[] Protect(byte[] rtcp)
         {
-            var buffer = new byte[rtcp.Length + SrtpProtector.SrtcpTrailerLength];
+            var buffer = new byte[rtcp.Length + protector.RtcpTrailerLength];
             rtcp.CopyTo(buffer, 0);
             return buffer[..protector.ProtectRtcp(buffer, rtcp.Length)];
         }
