@@ -16,8 +16,11 @@ internal sealed class SrtpGcmContext : IDisposable
 
     private readonly EvpAesGcm _rtp;
     private readonly EvpAesGcm _rtcp;
-    private readonly byte[] _rtpSalt;
-    private readonly byte[] _rtcpSalt;
+    // The salts as the IV's two big-endian words (bytes 0..7 and 8..11): an IV is two XORs.
+    private readonly ulong _rtpSaltHigh;
+    private readonly uint _rtpSaltLow;
+    private readonly ulong _rtcpSaltHigh;
+    private readonly uint _rtcpSaltLow;
     private readonly byte[] _iv = new byte[EvpAesGcm.IvLength];
     private readonly byte[] _rtcpAad = new byte[12];
 
@@ -25,8 +28,10 @@ internal sealed class SrtpGcmContext : IDisposable
     {
         _rtp = new EvpAesGcm(rtpKey);
         _rtcp = new EvpAesGcm(rtcpKey);
-        _rtpSalt = rtpSalt;
-        _rtcpSalt = rtcpSalt;
+        _rtpSaltHigh = BinaryPrimitives.ReadUInt64BigEndian(rtpSalt);
+        _rtpSaltLow = BinaryPrimitives.ReadUInt32BigEndian(rtpSalt.AsSpan(8));
+        _rtcpSaltHigh = BinaryPrimitives.ReadUInt64BigEndian(rtcpSalt);
+        _rtcpSaltLow = BinaryPrimitives.ReadUInt32BigEndian(rtcpSalt.AsSpan(8));
     }
 
     /// <summary>
@@ -126,33 +131,14 @@ internal sealed class SrtpGcmContext : IDisposable
     /// <summary>IV = (0x0000 ‖ SSRC ‖ ROC ‖ SEQ) XOR salt (RFC 7714 §8.1).</summary>
     private void RtpIv(uint ssrc, uint rolloverCounter, ushort sequence)
     {
-        var iv = _iv.AsSpan();
-        iv[0] = 0;
-        iv[1] = 0;
-        BinaryPrimitives.WriteUInt32BigEndian(iv[2..], ssrc);
-        BinaryPrimitives.WriteUInt32BigEndian(iv[6..], rolloverCounter);
-        BinaryPrimitives.WriteUInt16BigEndian(iv[10..], sequence);
-        XorSalt(iv, _rtpSalt);
+        BinaryPrimitives.WriteUInt64BigEndian(_iv, (((ulong)ssrc << 16) | (rolloverCounter >> 16)) ^ _rtpSaltHigh);
+        BinaryPrimitives.WriteUInt32BigEndian(_iv.AsSpan(8), ((rolloverCounter << 16) | sequence) ^ _rtpSaltLow);
     }
 
     /// <summary>IV = (0x0000 ‖ SSRC ‖ 0x0000 ‖ 0 ‖ SRTCP index) XOR salt (RFC 7714 §9.1).</summary>
     private void RtcpIv(uint ssrc, uint index)
     {
-        var iv = _iv.AsSpan();
-        iv[0] = 0;
-        iv[1] = 0;
-        BinaryPrimitives.WriteUInt32BigEndian(iv[2..], ssrc);
-        iv[6] = 0;
-        iv[7] = 0;
-        BinaryPrimitives.WriteUInt32BigEndian(iv[8..], index & 0x7FFF_FFFF);
-        XorSalt(iv, _rtcpSalt);
-    }
-
-    private static void XorSalt(Span<byte> iv, ReadOnlySpan<byte> salt)
-    {
-        for (var i = 0; i < SaltLength; i++)
-        {
-            iv[i] ^= salt[i];
-        }
+        BinaryPrimitives.WriteUInt64BigEndian(_iv, ((ulong)ssrc << 16) ^ _rtcpSaltHigh);
+        BinaryPrimitives.WriteUInt32BigEndian(_iv.AsSpan(8), (index & 0x7FFF_FFFF) ^ _rtcpSaltLow);
     }
 }
