@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using CamStreamd.WebRtc.Srtp;
+using static CamStreamd.Tests.WebRtc.SrtpTestPackets;
 using Xunit.Abstractions;
 
 namespace CamStreamd.Tests.WebRtc;
@@ -203,36 +204,5 @@ public sealed class SrtpGcmTests(ITestOutputHelper output)
         output.WriteLine($"SRTP protect of a {length}-byte RTP packet: AES-GCM {gcmElapsed.TotalNanoseconds / Packets:0} ns, AES-CM + HMAC-SHA1 {cmElapsed.TotalNanoseconds / Packets:0} ns; {allocated} bytes allocated");
         Assert.Equal(Packets, rtcpOk);
         Assert.Equal(0, allocated);
-    }
-
-    private static int MakeRtp(byte[] buffer, ushort sequence, int payload)
-    {
-        buffer[0] = 0x80;
-        buffer[1] = 102;
-        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(2), sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(4), 90_000u * sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8), 0x1234_5678);
-        for (var i = 0; i < payload; i++)
-        {
-            buffer[12 + i] = (byte)(i * 7);
-        }
-
-        return 12 + payload;
-    }
-
-    /// <summary>An RR with one report block (32 bytes).</summary>
-    private static int MakeRtcp(byte[] buffer)
-    {
-        buffer[0] = 0x81;
-        buffer[1] = 201;
-        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(2), 7);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(4), 0xCAFE_BABE);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8), 0x1234_5678);
-        for (var i = 12; i < 32; i++)
-        {
-            buffer[i] = (byte)i;
-        }
-
-        return 32;
     }
 }
