@@ -24,14 +24,14 @@ internal sealed class SrtpGcmContext : IDisposable
     private readonly byte[] _iv = new byte[EvpAesGcm.IvLength];
     private readonly byte[] _rtcpAad = new byte[12];
 
-    private SrtpGcmContext(ReadOnlySpan<byte> rtpKey, byte[] rtpSalt, ReadOnlySpan<byte> rtcpKey, byte[] rtcpSalt)
+    private SrtpGcmContext(ReadOnlySpan<byte> rtpKey, ReadOnlySpan<byte> rtpSalt, ReadOnlySpan<byte> rtcpKey, ReadOnlySpan<byte> rtcpSalt)
     {
         _rtp = new EvpAesGcm(rtpKey);
         _rtcp = new EvpAesGcm(rtcpKey);
         _rtpSaltHigh = BinaryPrimitives.ReadUInt64BigEndian(rtpSalt);
-        _rtpSaltLow = BinaryPrimitives.ReadUInt32BigEndian(rtpSalt.AsSpan(8));
+        _rtpSaltLow = BinaryPrimitives.ReadUInt32BigEndian(rtpSalt[8..]);
         _rtcpSaltHigh = BinaryPrimitives.ReadUInt64BigEndian(rtcpSalt);
-        _rtcpSaltLow = BinaryPrimitives.ReadUInt32BigEndian(rtcpSalt.AsSpan(8));
+        _rtcpSaltLow = BinaryPrimitives.ReadUInt32BigEndian(rtcpSalt[8..]);
     }
 
     /// <summary>
@@ -49,8 +49,8 @@ internal sealed class SrtpGcmContext : IDisposable
         using var prf = new AesCounterMode(masterKey);
         Span<byte> rtpKey = stackalloc byte[16];
         Span<byte> rtcpKey = stackalloc byte[16];
-        var rtpSalt = new byte[SaltLength];
-        var rtcpSalt = new byte[SaltLength];
+        Span<byte> rtpSalt = stackalloc byte[SaltLength];
+        Span<byte> rtcpSalt = stackalloc byte[SaltLength];
         SrtpSessionKeys.DeriveOne(prf, masterSalt, 0, rtpKey);
         SrtpSessionKeys.DeriveOne(prf, masterSalt, 2, rtpSalt);
         SrtpSessionKeys.DeriveOne(prf, masterSalt, 3, rtcpKey);
@@ -68,7 +68,7 @@ internal sealed class SrtpGcmContext : IDisposable
 
     /// <summary>A context on session keys as given (RFC 7714 §16's test vectors start from session keys).</summary>
     public static SrtpGcmContext FromSessionKeys(ReadOnlySpan<byte> rtpKey, ReadOnlySpan<byte> rtpSalt, ReadOnlySpan<byte> rtcpKey, ReadOnlySpan<byte> rtcpSalt) =>
-        new(rtpKey, rtpSalt.ToArray(), rtcpKey, rtcpSalt.ToArray());
+        new(rtpKey, rtpSalt, rtcpKey, rtcpSalt);
 
     /// <summary>
     /// Encrypts the payload of the RTP packet in <paramref name="buffer"/>[..<paramref name="length"/>]
