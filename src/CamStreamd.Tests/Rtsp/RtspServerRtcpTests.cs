@@ -211,6 +211,6 @@ public class RtspServerRtcpTests
             await Task.Delay(30);
         }
 
-        throw new Xunit.Sdk.XunitException("condition not met within 3 s");
+        throw new Xunit.Sdk.XunitException("condition not met after 200 polls 30 ms apart");
     }
 }
