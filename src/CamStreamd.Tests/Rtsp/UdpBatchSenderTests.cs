@@ -30,7 +30,7 @@ public sealed class UdpBatchSenderTests
 
         using var batch = new UdpBatchSender((IPEndPoint)receiver.LocalEndPoint!, socketConnected: connected);
 
-        Assert.Equal(packets, batch.Send(sender, block));
+        Assert.Equal(packets, batch.Send(sender.SafeHandle, block));
         Assert.Equal(1, batch.FramesBatched);
 
         var buffer = new byte[2048];
@@ -62,7 +62,7 @@ public sealed class UdpBatchSenderTests
         var block = Block(101, i => i == 100 ? 333 : 1400);
         using var batch = new UdpBatchSender((IPEndPoint)receiver.LocalEndPoint!, socketConnected: connected);
 
-        Assert.Equal(101, batch.Send(sender, block));
+        Assert.Equal(101, batch.Send(sender.SafeHandle, block));
         Assert.True(batch.Segmenting, "the kernel refused UDP_SEGMENT on loopback");
         var buffer = new byte[65536];
         for (var i = 0; i < 101; i++)
@@ -89,7 +89,7 @@ public sealed class UdpBatchSenderTests
         var block = Block(5);
         for (var frame = 0; frame < 5; frame++)
         {
-            Assert.Equal(5, batch.Send(sender, block));
+            Assert.Equal(5, batch.Send(sender.SafeHandle, block));
             Thread.Sleep(20);
         }
 
@@ -102,7 +102,7 @@ public sealed class UdpBatchSenderTests
         var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         sender.Dispose();
         using var batch = new UdpBatchSender(new IPEndPoint(IPAddress.Loopback, 9));
-        Assert.Throws<ObjectDisposedException>(() => batch.Send(sender, Block(2)));
+        Assert.Throws<ObjectDisposedException>(() => batch.Send(sender.SafeHandle, Block(2)));
     }
 
     private static WirePacketBlock Block(int packets) => Block(packets, i => 12 + ((i * 397) % 1388));

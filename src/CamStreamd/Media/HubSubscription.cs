@@ -53,6 +53,14 @@ public sealed class HubSubscription : IDisposable
     /// <summary>Takes the next unit, if any; the caller then owns one reference to it.</summary>
     public bool TryRead(out AccessUnit unit)
     {
+        // An empty queue is told without the lock (the fan-out's last read of each pass): a unit
+        // offered meanwhile is not missed, as every offer is followed by a pass or a wake-up.
+        if (Volatile.Read(ref _count) == 0)
+        {
+            unit = null!;
+            return false;
+        }
+
         lock (_gate)
         {
             if (_count == 0)

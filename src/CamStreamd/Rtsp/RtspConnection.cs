@@ -24,6 +24,12 @@ internal sealed partial class RtspConnection : IDisposable, IBudgetedConnection
 
     private readonly RtspServer _server;
     private readonly Socket _socket;
+
+    // The fan-out's direct writes use the descriptor under one reference held from here until the
+    // connection is aborted and no direct write is under way (Abort), instead of a reference per write.
+    private readonly SafeSocketHandle _socketHandle;
+    private readonly int _fd;
+    private bool _handleHeld;
     private readonly NetworkStream _stream;
     private readonly ILogger _logger;
     private readonly long _connectedAt = Stopwatch.GetTimestamp();
@@ -49,6 +55,9 @@ internal sealed partial class RtspConnection : IDisposable, IBudgetedConnection
     {
         _server = server;
         _socket = socket;
+        _socketHandle = socket.SafeHandle;
+        _socketHandle.DangerousAddRef(ref _handleHeld);
+        _fd = (int)_socketHandle.DangerousGetHandle();
         _stream = new NetworkStream(socket, ownsSocket: true);
         _logger = logger;
         Id = id;
@@ -188,51 +197,62 @@ internal sealed partial class RtspConnection : IDisposable, IBudgetedConnection
     public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         var stall = _server.Options.SendStallTimeout;
+
+        // Announced before the lock: from here on the fan-out's direct writes stand aside.
+        Interlocked.Increment(ref _waitingWriters);
         try
         {
-            if (!await _writeLock.WaitAsync(stall, cancellationToken).ConfigureAwait(false))
+            try
             {
-                // Another writer has been stuck for the whole stall timeout; it will abort us.
-                return false;
+                if (!await _writeLock.WaitAsync(stall, cancellationToken).ConfigureAwait(false))
+                {
+                    // Another writer has been stuck for the whole stall timeout; it will abort us.
+                    return false;
+                }
             }
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-
-        try
-        {
-            if (Volatile.Read(ref _aborted) != 0)
+            catch (ObjectDisposedException)
             {
                 return false;
             }
 
-            // One CTS per connection, re-armed per write (no allocation per frame).
-            _stallCts.CancelAfter(stall);
-            await _stream.WriteAsync(data, _stallCts.Token).ConfigureAwait(false);
-            if (!_stallCts.TryReset())
+            try
             {
-                throw new OperationCanceledException(_stallCts.Token);
-            }
+                WaitForDirectWrite();
+                if (Volatile.Read(ref _aborted) != 0)
+                {
+                    return false;
+                }
 
-            return true;
-        }
-        catch (OperationCanceledException) when (_stallCts.IsCancellationRequested)
-        {
-            _logger.SlowClient(Id, RemoteEndPoint, stall.TotalSeconds);
-            Abort();
-            return false;
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            _logger.ConnectionIoEnded(Id, ex);
-            Abort();
-            return false;
+                // One CTS per connection, re-armed per write (no allocation per frame).
+                _stallCts.CancelAfter(stall);
+                await _stream.WriteAsync(data, _stallCts.Token).ConfigureAwait(false);
+                if (!_stallCts.TryReset())
+                {
+                    throw new OperationCanceledException(_stallCts.Token);
+                }
+
+                return true;
+            }
+            catch (OperationCanceledException) when (_stallCts.IsCancellationRequested)
+            {
+                _logger.SlowClient(Id, RemoteEndPoint, stall.TotalSeconds);
+                Abort();
+                return false;
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                _logger.ConnectionIoEnded(Id, ex);
+                Abort();
+                return false;
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
         }
         finally
         {
-            _writeLock.Release();
+            Interlocked.Decrement(ref _waitingWriters);
         }
     }
 
@@ -248,6 +268,15 @@ internal sealed partial class RtspConnection : IDisposable, IBudgetedConnection
             catch (SocketException)
             {
                 // Already reset by the peer.
+            }
+
+            // No direct write uses the descriptor once this returns (they see _aborted from now on),
+            // so the fan-out's reference goes before the close, which would spin until it went.
+            WaitForDirectWrite();
+            if (_handleHeld)
+            {
+                _handleHeld = false;
+                _socketHandle.DangerousRelease();
             }
 
             _stream.Dispose();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CamStreamd.Media;
 using Microsoft.Extensions.Logging;
 
@@ -161,11 +162,12 @@ internal sealed class RtspFanout
     private void PassLocked()
     {
         Interlocked.Increment(ref _passes);
+        var now = Stopwatch.GetTimestamp();
         foreach (var viewer in Volatile.Read(ref _viewers))
         {
             try
             {
-                viewer.ServeNow();
+                viewer.ServeNow(now);
             }
             catch (Exception e)
             {

@@ -143,8 +143,9 @@ internal sealed class RtspSessionSender
     /// <summary>
     /// Called by the fan-out's pass: sends every queued unit (and a due report) without waiting.
     /// What the socket does not take starts a drain, and the passes skip this viewer until it ends.
+    /// <paramref name="now"/> is the pass's <see cref="Stopwatch"/> timestamp (one clock read per pass, not per viewer).
     /// </summary>
-    public void ServeNow()
+    public void ServeNow(long now)
     {
         if (Volatile.Read(ref _mode) != Serving || _subscription is not { } subscription || _transport is not { } transport)
         {
@@ -187,7 +188,7 @@ internal sealed class RtspSessionSender
 
                 Account(unit, transport);
                 unit.Release();
-                if (!TryReportNow(transport))
+                if (!TryReportNow(transport, now))
                 {
                     return;
                 }
@@ -223,9 +224,9 @@ internal sealed class RtspSessionSender
     }
 
     /// <summary>A due report, sent without waiting; false when this viewer stops being served (a drain took over, or it is gone).</summary>
-    private bool TryReportNow(RtpTransport transport)
+    private bool TryReportNow(RtpTransport transport, long now)
     {
-        if (!ReportDue())
+        if (!ReportDue(now))
         {
             return true;
         }
@@ -321,17 +322,17 @@ internal sealed class RtspSessionSender
 
     /// <summary>An SR after the first frame (so clients can sync early), then every RTCP interval.</summary>
     private ValueTask<bool> MaybeSendReportAsync(RtpTransport transport, CancellationToken cancellationToken) =>
-        ReportDue() ? transport.SendRtcpAsync(_rtcp!.BuildReport(_packetsSent, _octetsSent, bye: false), cancellationToken) : ValueTask.FromResult(true);
+        ReportDue(Stopwatch.GetTimestamp()) ? transport.SendRtcpAsync(_rtcp!.BuildReport(_packetsSent, _octetsSent, bye: false), cancellationToken) : ValueTask.FromResult(true);
 
-    /// <summary>True (and the clock restarted) when a report is to go now.</summary>
-    private bool ReportDue()
+    /// <summary>True (and the clock restarted) when a report is to go at <paramref name="now"/>.</summary>
+    private bool ReportDue(long now)
     {
-        if (_rtcp is null || (_lastReport != 0 && Stopwatch.GetElapsedTime(_lastReport) < _rtcpInterval))
+        if (_rtcp is null || (_lastReport != 0 && Stopwatch.GetElapsedTime(_lastReport, now) < _rtcpInterval))
         {
             return false;
         }
 
-        _lastReport = Stopwatch.GetTimestamp();
+        _lastReport = now;
         return true;
     }
 }

@@ -63,12 +63,13 @@ internal sealed unsafe class UdpBatchSender : IDisposable
     private byte* Sockaddr => Base + MessagesBytes + IoVecBytes + SegmentsBytes + ControlBytes;
 
     /// <summary>
-    /// Sends <paramref name="block"/>'s packets on <paramref name="socket"/>. Returns the index of
+    /// Sends <paramref name="block"/>'s packets on <paramref name="socket"/> (the handle, read once
+    /// by the caller: <see cref="Socket.SafeHandle"/> marks the socket on every read). Returns the index of
     /// the first packet not sent: <see cref="WirePacketBlock.PacketCount"/> when all went, or when
     /// the frame is to be dropped (ECONNREFUSED: the client closed its port; ENOBUFS), else the
     /// packet to go on from asynchronously (EAGAIN, or another error the socket API will report).
     /// </summary>
-    public int Send(Socket socket, WirePacketBlock block)
+    public int Send(SafeSocketHandle socket, WirePacketBlock block)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(block);
@@ -77,8 +78,8 @@ internal sealed unsafe class UdpBatchSender : IDisposable
         try
         {
             _memory.DangerousAddRef(ref memoryAdded);
-            socket.SafeHandle.DangerousAddRef(ref socketAdded);
-            var fd = (int)socket.SafeHandle.DangerousGetHandle();
+            socket.DangerousAddRef(ref socketAdded);
+            var fd = (int)socket.DangerousGetHandle();
             var sent = SendAll(fd, block);
             if (sent == block.PacketCount)
             {
@@ -91,7 +92,7 @@ internal sealed unsafe class UdpBatchSender : IDisposable
         {
             if (socketAdded)
             {
-                socket.SafeHandle.DangerousRelease();
+                socket.DangerousRelease();
             }
 
             if (memoryAdded)

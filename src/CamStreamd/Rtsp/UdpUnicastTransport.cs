@@ -28,6 +28,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
     private const int MaxDatagram = 2048;
 
     private readonly Socket _rtp;
+    private readonly SafeSocketHandle _rtpHandle;
     private readonly Socket _rtcp;
     private readonly SocketAddress _clientRtp;
     private readonly SocketAddress _clientRtcp;
@@ -42,6 +43,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
     private UdpUnicastTransport(Socket rtp, Socket rtcp, IPEndPoint client, (int Rtp, int Rtcp) clientPorts, IRtcpReceiver receiver)
     {
         _rtp = rtp;
+        _rtpHandle = rtp.SafeHandle;
         _rtcp = rtcp;
         _clientRtp = new IPEndPoint(client.Address, clientPorts.Rtp).Serialize();
         _clientRtcp = new IPEndPoint(client.Address, clientPorts.Rtcp).Serialize();
@@ -111,7 +113,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
     {
         var block = unit.Rtp;
         DrainRtpWhenDue();
-        progress = _batch.Send(_rtp, block);
+        progress = _batch.Send(_rtpHandle, block);
         return progress < block.PacketCount ? DirectSendResult.Partial : DirectSendResult.Complete;
     }
 
