@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using CamStreamd.Interop.Libc;
 
@@ -10,18 +12,26 @@ namespace CamStreamd.Rtsp;
 /// (<see cref="_waitingWriters"/>) before it takes the semaphore, a direct write marks itself
 /// (<see cref="_directWriting"/>) and then looks for announced writers. Both steps are full
 /// fences, so at least one side sees the other: the direct write stands aside, or the waiting
-/// writer lets it finish (microseconds: it never waits) before it writes.
+/// writer lets it finish (microseconds: it never waits) before it writes. A direct write that
+/// leaves part of a frame on the wire keeps the connection (<see cref="_restPending"/>) until its
+/// rest is written (<see cref="SendRestOfDirectWriteAsync"/>): any other bytes in between would
+/// land inside the frame and break the interleaved stream.
 /// </summary>
 internal sealed partial class RtspConnection
 {
+    private static readonly TimeSpan RestPollInterval = TimeSpan.FromMilliseconds(2);
+
+    private readonly CancellationTokenSource _restStallCts = new();
     private int _waitingWriters;
     private int _directWriting;
+    private int _restPending;
 
     /// <summary>
     /// Writes what the socket's buffer takes of <paramref name="data"/> at once (MSG_DONTWAIT), if
     /// no other writer holds the connection. Returns the bytes written: all of them, fewer (the
     /// buffer is full, or a response is being written: 0), or -1 when the connection is gone (it
-    /// is then aborted). The caller sends the rest with <see cref="SendAsync"/>, which waits.
+    /// is then aborted). The caller sends the rest: with <see cref="SendRestOfDirectWriteAsync"/>
+    /// when some was written (it must), else with <see cref="SendAsync"/>; both wait.
     /// </summary>
     public unsafe int TrySendNow(ReadOnlySpan<byte> data)
     {
@@ -38,9 +48,9 @@ internal sealed partial class RtspConnection
             return -1;
         }
 
-        if (Volatile.Read(ref _waitingWriters) != 0)
+        if (Volatile.Read(ref _waitingWriters) != 0 || Volatile.Read(ref _restPending) != 0)
         {
-            // A response or a drain writes, or waits to: the rest goes out after it.
+            // A response or a drain writes, or waits to, or a frame's rest is due: this goes after it.
             Volatile.Write(ref _directWriting, 0);
             return 0;
         }
@@ -70,6 +80,8 @@ internal sealed partial class RtspConnection
 
                     if (errno == Errno.EAGAIN)
                     {
+                        // Set before the mark goes: whoever waits for the mark sees the rest is due.
+                        Volatile.Write(ref _restPending, written > 0 ? 1 : 0);
                         return written;
                     }
 
@@ -92,6 +104,71 @@ internal sealed partial class RtspConnection
                 Abort();
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the rest of a frame a direct write began (<paramref name="rest"/>), waiting for room up
+    /// to the stall timeout, then hands the connection back. Not serialized by the semaphore: the
+    /// pending rest holds the connection (other writers wait for it), so a response waiting with
+    /// the semaphore held does not block it. A rest that cannot be written aborts the connection:
+    /// the stream would be cut inside a frame.
+    /// </summary>
+    public async ValueTask<bool> SendRestOfDirectWriteAsync(ReadOnlyMemory<byte> rest)
+    {
+        var stall = _server.Options.SendStallTimeout;
+        try
+        {
+            if (Volatile.Read(ref _aborted) != 0)
+            {
+                return false;
+            }
+
+            _restStallCts.CancelAfter(stall);
+            await _stream.WriteAsync(rest, _restStallCts.Token).ConfigureAwait(false);
+            if (!_restStallCts.TryReset())
+            {
+                throw new OperationCanceledException(_restStallCts.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (_restStallCts.IsCancellationRequested)
+        {
+            _logger.SlowClient(Id, RemoteEndPoint, stall.TotalSeconds);
+            Abort();
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            _logger.ConnectionIoEnded(Id, ex);
+            Abort();
+            return false;
+        }
+        finally
+        {
+            Volatile.Write(ref _restPending, 0);
+        }
+    }
+
+    /// <summary>
+    /// Called by a waiting writer holding the semaphore, after <see cref="WaitForDirectWrite"/>:
+    /// waits (polling, only while a rest is due) for the rest of a frame a direct write began.
+    /// False when it did not come within <paramref name="stall"/> or the connection is gone.
+    /// </summary>
+    private async ValueTask<bool> WaitForRestAsync(TimeSpan stall, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _restPending) != 0)
+        {
+            if (Volatile.Read(ref _aborted) != 0 || Stopwatch.GetElapsedTime(started) > stall)
+            {
+                return false;
+            }
+
+            await Task.Delay(RestPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>Lets a direct write under way finish (a waiting writer holding the semaphore, or Abort).</summary>

@@ -218,7 +218,7 @@ internal sealed partial class RtspConnection : IDisposable, IBudgetedConnection
             try
             {
                 WaitForDirectWrite();
-                if (Volatile.Read(ref _aborted) != 0)
+                if (!await WaitForRestAsync(stall, cancellationToken).ConfigureAwait(false) || Volatile.Read(ref _aborted) != 0)
                 {
                     return false;
                 }
@@ -289,6 +289,7 @@ internal sealed partial class RtspConnection : IDisposable, IBudgetedConnection
         Abort();
         _stream.Dispose();
         _stallCts.Dispose();
+        _restStallCts.Dispose();
     }
 
     /// <summary>RTCP from a TCP client on a session's odd channel: hand it to that session (bounded copy, no allocation).</summary>

@@ -43,7 +43,7 @@ internal sealed class TcpInterleavedTransport : RtpTransport
     public override DirectSendResult TrySendNow(AccessUnit unit, out int progress) => TrySendNow(FrameBytes(unit), out progress);
 
     public override ValueTask<bool> SendRestAsync(AccessUnit unit, int progress, CancellationToken cancellationToken) =>
-        _connection.SendAsync(FrameBytes(unit)[progress..], cancellationToken);
+        SendRest(FrameBytes(unit), progress, cancellationToken);
 
     public override ValueTask<bool> SendRtcpAsync(Memory<byte> prefixed, CancellationToken cancellationToken)
     {
@@ -58,7 +58,7 @@ internal sealed class TcpInterleavedTransport : RtpTransport
     }
 
     public override ValueTask<bool> SendRtcpRestAsync(Memory<byte> prefixed, int progress, CancellationToken cancellationToken) =>
-        _connection.SendAsync(prefixed[progress..], cancellationToken);
+        SendRest(prefixed, progress, cancellationToken);
 
     public override long WireLength(AccessUnit unit)
     {
@@ -67,6 +67,10 @@ internal sealed class TcpInterleavedTransport : RtpTransport
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The part of <paramref name="bytes"/> a direct write left: it must follow at once; all of it may queue as any write.</summary>
+    private ValueTask<bool> SendRest(ReadOnlyMemory<byte> bytes, int progress, CancellationToken cancellationToken) =>
+        progress > 0 ? _connection.SendRestOfDirectWriteAsync(bytes[progress..]) : _connection.SendAsync(bytes, cancellationToken);
 
     private DirectSendResult TrySendNow(ReadOnlyMemory<byte> bytes, out int progress)
     {
