@@ -12,9 +12,10 @@ namespace CamStreamd.Rtsp;
 
 /// <summary>
 /// One RTSP/TCP connection: reads requests through a <see cref="PipeReader"/>, answers them in
-/// order, and shares the socket with the RTP of its TCP-interleaved sessions. Every write goes
-/// through <see cref="SendAsync"/>, which serializes writers and disconnects a client whose
-/// socket accepts nothing for <see cref="RtspServerOptions.SendStallTimeout"/>. It is held in the
+/// order, and shares the socket with the RTP of its TCP-interleaved sessions. Writes go through
+/// <see cref="SendAsync"/>, which serializes writers and disconnects a client whose socket accepts
+/// nothing for <see cref="RtspServerOptions.SendStallTimeout"/>, or, from the stream's fan-out,
+/// through <see cref="TrySendNow"/>, which never waits (RtspConnection.Writers.cs). It is held in the
 /// server's <see cref="ConnectionBudget"/>, which may evict it for a newcomer while it holds nothing.
 /// </summary>
 internal sealed partial class RtspConnection : IDisposable, IBudgetedConnection
@@ -186,73 +187,6 @@ internal sealed partial class RtspConnection : IDisposable, IBudgetedConnection
             await EndSessionsAsync().ConfigureAwait(false);
             Dispose();
             _logger.ConnectionClosed(Id);
-        }
-    }
-
-    /// <summary>
-    /// Writes <paramref name="data"/> to the socket, serialized with every other writer of this
-    /// connection. False when the connection is gone or stalled (it is then aborted).
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        var stall = _server.Options.SendStallTimeout;
-
-        // Announced before the lock: from here on the fan-out's direct writes stand aside.
-        Interlocked.Increment(ref _waitingWriters);
-        try
-        {
-            try
-            {
-                if (!await _writeLock.WaitAsync(stall, cancellationToken).ConfigureAwait(false))
-                {
-                    // Another writer has been stuck for the whole stall timeout; it will abort us.
-                    return false;
-                }
-            }
-            catch (ObjectDisposedException)
-            {
-                return false;
-            }
-
-            try
-            {
-                WaitForDirectWrite();
-                if (!await WaitForRestAsync(stall, cancellationToken).ConfigureAwait(false) || Volatile.Read(ref _aborted) != 0)
-                {
-                    return false;
-                }
-
-                // One CTS per connection, re-armed per write (no allocation per frame).
-                _stallCts.CancelAfter(stall);
-                await _stream.WriteAsync(data, _stallCts.Token).ConfigureAwait(false);
-                if (!_stallCts.TryReset())
-                {
-                    throw new OperationCanceledException(_stallCts.Token);
-                }
-
-                return true;
-            }
-            catch (OperationCanceledException) when (_stallCts.IsCancellationRequested)
-            {
-                _logger.SlowClient(Id, RemoteEndPoint, stall.TotalSeconds);
-                Abort();
-                return false;
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-            {
-                _logger.ConnectionIoEnded(Id, ex);
-                Abort();
-                return false;
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waitingWriters);
         }
     }
 

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CamStreamd.Interop.Libc;
 
 namespace CamStreamd.Rtsp;
 
 /// <summary>
-/// The stream fan-out's write: as much as the socket takes now, never waiting. It keeps out of the
-/// waiting writers' way without their semaphore, whose two objects and two monitor entries per
+/// The connection's two kinds of writer. Waiting writers (<see cref="SendAsync"/>: responses, a
+/// viewer's drain) take turns on a semaphore and wait for room. The stream fan-out's direct write
+/// (<see cref="TrySendNow"/>) writes as much as the socket takes now, never waiting, and keeps out
+/// of the waiting writers' way without their semaphore, whose two objects and two monitor entries per
 /// viewer per frame were cache misses on the fan-out's pass: a waiting writer announces itself
 /// (<see cref="_waitingWriters"/>) before it takes the semaphore, a direct write marks itself
 /// (<see cref="_directWriting"/>) and then looks for announced writers. Both steps are full
@@ -25,6 +28,88 @@ internal sealed partial class RtspConnection
     private int _waitingWriters;
     private int _directWriting;
     private int _restPending;
+
+    /// <summary>
+    /// Writes <paramref name="data"/> to the socket, serialized with every other writer of this
+    /// connection. False when the connection is gone or stalled (it is then aborted).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var stall = _server.Options.SendStallTimeout;
+
+        // Announced before the lock: from here on the fan-out's direct writes stand aside.
+        Interlocked.Increment(ref _waitingWriters);
+        try
+        {
+            try
+            {
+                if (!await _writeLock.WaitAsync(stall, cancellationToken).ConfigureAwait(false))
+                {
+                    // Another writer has been stuck for the whole stall timeout; it will abort us.
+                    return false;
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+
+            try
+            {
+                WaitForDirectWrite();
+                return await WaitForRestAsync(stall, cancellationToken).ConfigureAwait(false)
+                    && await WriteAsync(data, _stallCts, stall).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingWriters);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="data"/>, waiting for room; a client that takes nothing for
+    /// <paramref name="stall"/> is disconnected. The caller holds the connection. False (and the
+    /// connection aborted) when it is gone or stalled.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> data, CancellationTokenSource stallCts, TimeSpan stall)
+    {
+        try
+        {
+            if (Volatile.Read(ref _aborted) != 0)
+            {
+                return false;
+            }
+
+            // One CTS per writer kind, re-armed per write (no allocation per frame).
+            stallCts.CancelAfter(stall);
+            await _stream.WriteAsync(data, stallCts.Token).ConfigureAwait(false);
+            if (!stallCts.TryReset())
+            {
+                throw new OperationCanceledException(stallCts.Token);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (stallCts.IsCancellationRequested)
+        {
+            _logger.SlowClient(Id, RemoteEndPoint, stall.TotalSeconds);
+            Abort();
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            _logger.ConnectionIoEnded(Id, ex);
+            Abort();
+            return false;
+        }
+    }
 
     /// <summary>
     /// Writes what the socket's buffer takes of <paramref name="data"/> at once (MSG_DONTWAIT), if
@@ -113,36 +198,12 @@ internal sealed partial class RtspConnection
     /// the semaphore held does not block it. A rest that cannot be written aborts the connection:
     /// the stream would be cut inside a frame.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> SendRestOfDirectWriteAsync(ReadOnlyMemory<byte> rest)
     {
-        var stall = _server.Options.SendStallTimeout;
         try
         {
-            if (Volatile.Read(ref _aborted) != 0)
-            {
-                return false;
-            }
-
-            _restStallCts.CancelAfter(stall);
-            await _stream.WriteAsync(rest, _restStallCts.Token).ConfigureAwait(false);
-            if (!_restStallCts.TryReset())
-            {
-                throw new OperationCanceledException(_restStallCts.Token);
-            }
-
-            return true;
-        }
-        catch (OperationCanceledException) when (_restStallCts.IsCancellationRequested)
-        {
-            _logger.SlowClient(Id, RemoteEndPoint, stall.TotalSeconds);
-            Abort();
-            return false;
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            _logger.ConnectionIoEnded(Id, ex);
-            Abort();
-            return false;
+            return await WriteAsync(rest, _restStallCts, _server.Options.SendStallTimeout).ConfigureAwait(false);
         }
         finally
         {
