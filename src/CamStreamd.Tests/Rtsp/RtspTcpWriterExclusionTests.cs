@@ -80,7 +80,5 @@ public class RtspTcpWriterExclusionTests
             Assert.Equal(200, response.Status);
             Assert.Equal(cseq.ToString(CultureInfo.InvariantCulture), response["CSeq"]);
         }
-
-        Assert.True(packets >= 180, $"{packets} packets read");
     }
 }
