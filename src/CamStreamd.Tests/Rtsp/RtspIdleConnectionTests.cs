@@ -46,9 +46,11 @@ public sealed class RtspIdleConnectionTests
         }
 
         Assert.True(closed, "the connection sending blank lines was not closed within 10 s");
-        Assert.InRange(stopwatch.Elapsed.TotalSeconds, 1.9, 5);
+        // Not before the timeout (a loaded machine only closes it later); the log names the
+        // configured 2 s, not the 60 s default.
+        Assert.True(stopwatch.Elapsed.TotalSeconds >= 1.9, $"closed after {stopwatch.Elapsed}");
         Assert.Null(await client.ReadResponseAsync());
-        Assert.Single(log.WithId(1019));
+        Assert.Contains("for 2 s", Assert.Single(log.WithId(1019)).Message, StringComparison.Ordinal);
         await WaitForAsync(() => harness.Server.ConnectionCount == 0);
     }
 
@@ -65,8 +67,9 @@ public sealed class RtspIdleConnectionTests
         var stopwatch = Stopwatch.StartNew();
         await client.SendRawAsync([0x24, 1, 0xFF, 0xFF, .. new byte[100]]);
         Assert.Null(await client.ReadResponseAsync());
-        Assert.InRange(stopwatch.Elapsed.TotalSeconds, 0.9, 4);
-        Assert.Single(log.WithId(1020));
+        // Not before the timeout; the log names the configured 1 s (a loaded machine only closes it later).
+        Assert.True(stopwatch.Elapsed.TotalSeconds >= 0.9, $"closed after {stopwatch.Elapsed}");
+        Assert.Contains("within 1 s", Assert.Single(log.WithId(1020)).Message, StringComparison.Ordinal);
         await WaitForAsync(() => harness.Server.ConnectionCount == 0);
 
         // The same for a header block that stops half way.
@@ -75,7 +78,7 @@ public sealed class RtspIdleConnectionTests
         stopwatch.Restart();
         await second.SendRawAsync("OPTIONS * RTSP/1.0\r\nCSeq: 2\r\nUser-Agent: slo");
         Assert.Null(await second.ReadResponseAsync());
-        Assert.InRange(stopwatch.Elapsed.TotalSeconds, 0.9, 4);
+        Assert.True(stopwatch.Elapsed.TotalSeconds >= 0.9, $"closed after {stopwatch.Elapsed}");
         Assert.Equal(2, log.WithId(1020).Count);
     }
 
