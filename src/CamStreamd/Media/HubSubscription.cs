@@ -79,6 +79,9 @@ public sealed class HubSubscription : IDisposable
         return true;
     }
 
+    /// <summary>True when a unit may be queued; read without the lock (a unit published just now may be missed, and its publisher's pass serves it).</summary>
+    public bool HasQueued => Volatile.Read(ref _count) > 0;
+
     /// <summary>Looks at the next unit without taking it (no reference is added; valid until read).</summary>
     public bool TryPeek(out AccessUnit unit)
     {

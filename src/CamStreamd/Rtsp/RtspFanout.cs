@@ -18,12 +18,16 @@ namespace CamStreamd.Rtsp;
 /// </summary>
 internal sealed class RtspFanout
 {
+    /// <summary>Rounds of UDP sends in one pass (a viewer's queue holds at most a GOP or so; more waits for the next pass).</summary>
+    private const int MaxUdpRounds = 512;
+
     private readonly Lock _gate = new();
     private readonly Lock _passGate = new();
     private readonly AsyncAutoResetSignal _signal = new();
     private readonly ILogger _logger;
     private readonly string _stream;
     private readonly CancellationToken _serverStopping;
+    private readonly UdpFanoutBatch _udpBatch = new();
     private RtspSessionSender[] _viewers = [];
     private bool _running;
     private long _passes;
@@ -167,13 +171,62 @@ internal sealed class RtspFanout
         {
             try
             {
-                viewer.ServeNow(now);
+                viewer.ServeNow(now, _udpBatch);
             }
             catch (Exception e)
             {
                 // A bug in one viewer's path must not end the others'.
                 _logger.FanoutViewerFailed(e, _stream);
             }
+        }
+
+        SendUdpRounds(now);
+    }
+
+    /// <summary>
+    /// Sends what the UDP viewers staged, then serves again, in rounds, those that still have units
+    /// queued (a viewer stages one unit per round: a join's cached GOP, a catch-up); bounded, and
+    /// a pass is asked for when rounds are left.
+    /// </summary>
+    private void SendUdpRounds(long now)
+    {
+        for (var round = 0; ; round++)
+        {
+            try
+            {
+                _udpBatch.Flush(now);
+            }
+            catch (Exception e)
+            {
+                _logger.FanoutViewerFailed(e, _stream);
+            }
+
+            var again = _udpBatch.TakeAgain();
+            if (again.Count == 0)
+            {
+                return;
+            }
+
+            if (round == MaxUdpRounds)
+            {
+                again.Clear();
+                Signal();
+                return;
+            }
+
+            foreach (var viewer in again)
+            {
+                try
+                {
+                    viewer.ServeNow(now, _udpBatch);
+                }
+                catch (Exception e)
+                {
+                    _logger.FanoutViewerFailed(e, _stream);
+                }
+            }
+
+            again.Clear();
         }
     }
 }

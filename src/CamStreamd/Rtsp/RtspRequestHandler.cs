@@ -183,7 +183,7 @@ internal sealed class RtspRequestHandler
         RtpTransport? transport = spec.Multicast ? _server.Multicast!.CreateTransport(hub)
             : spec.LowerTransport == RtspLowerTransport.Tcp
             ? new TcpInterleavedTransport(_connection, spec.Interleaved ?? (0, 1))
-            : UdpUnicastTransport.TryCreate(_connection.LocalEndPoint.Address, _connection.RemoteEndPoint, spec.ClientPort!.Value, session);
+            : UdpUnicastTransport.TryCreate(_server.UdpPorts.For(_connection.LocalEndPoint.Address), _connection.RemoteEndPoint, spec.ClientPort!.Value, session);
         if (transport is null)
         {
             response.StatusCode = RtspStatus.UnsupportedTransport;

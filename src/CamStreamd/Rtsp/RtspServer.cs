@@ -61,6 +61,9 @@ public sealed class RtspServer : IAsyncDisposable
     /// <summary>Each stream's one send path to its unicast viewers.</summary>
     internal RtspFanouts Fanouts { get; }
 
+    /// <summary>The RTP/RTCP port pairs UDP unicast sessions share, one per local address.</summary>
+    internal UdpServerPortPairs UdpPorts { get; } = new();
+
     /// <summary>The streams served.</summary>
     public StreamHubRegistry Registry { get; }
 
@@ -165,6 +168,8 @@ public sealed class RtspServer : IAsyncDisposable
             _logger.StopTimedOut(limit.TotalSeconds);
         }
 
+        // After the sessions: their last reports (BYE) leave from these ports.
+        await UdpPorts.DisposeAsync().ConfigureAwait(false);
         _logger.Stopped();
     }
 

@@ -38,6 +38,7 @@ internal sealed class RtspSessionSender
     private RtspFanout? _fanout;
     private HubSubscription? _subscription;
     private RtpTransport? _transport;
+    private UdpUnicastTransport? _udp;
     private CancellationToken _token;
     private Task _drain = Task.CompletedTask;
     private long _drains;
@@ -113,6 +114,7 @@ internal sealed class RtspSessionSender
         _fanout = fanout;
         _subscription = subscription;
         _transport = transport;
+        _udp = transport as UdpUnicastTransport;
         _token = cancellationToken;
         _askedForKeyframe = false;
         _drain = Task.CompletedTask;
@@ -138,14 +140,17 @@ internal sealed class RtspSessionSender
         _fanout = null;
         _subscription = null;
         _transport = null;
+        _udp = null;
     }
 
     /// <summary>
     /// Called by the fan-out's pass: sends every queued unit (and a due report) without waiting.
+    /// A UDP viewer instead stages its next unit in <paramref name="udpBatch"/>, which sends it with
+    /// the other viewers' and then calls <see cref="OnStagedSent"/>.
     /// What the socket does not take starts a drain, and the passes skip this viewer until it ends.
     /// <paramref name="now"/> is the pass's <see cref="Stopwatch"/> timestamp (one clock read per pass, not per viewer).
     /// </summary>
-    public void ServeNow(long now)
+    public void ServeNow(long now, UdpFanoutBatch udpBatch)
     {
         if (Volatile.Read(ref _mode) != Serving || _subscription is not { } subscription || _transport is not { } transport)
         {
@@ -155,6 +160,11 @@ internal sealed class RtspSessionSender
         try
         {
             if (_resuming && !SkipUnsendable(subscription, ref _askedForKeyframe))
+            {
+                return;
+            }
+
+            if (_udp is { } udp && StageNext(subscription, udp, udpBatch, now))
             {
                 return;
             }
@@ -200,6 +210,73 @@ internal sealed class RtspSessionSender
             _logger.SendLoopEnded(_sessionId, ex);
         }
     }
+    /// <summary>
+    /// Stages the next unit with a packet in <paramref name="batch"/> (units without one are counted
+    /// as sent); true when this pass is done with the viewer. False when a unit too large for any
+    /// batch went on the viewer's own send and the viewer is still served: the caller goes on with
+    /// the queue the same way.
+    /// </summary>
+    private bool StageNext(HubSubscription subscription, UdpUnicastTransport udp, UdpFanoutBatch batch, long now)
+    {
+        while (subscription.TryRead(out var unit))
+        {
+            if (unit.Rtp.PacketCount == 0)
+            {
+                Account(unit, udp);
+                unit.Release();
+                continue;
+            }
+
+            if (batch.TryStage(this, unit, udp.Ports, udp.Sockaddr, now))
+            {
+                return true;
+            }
+
+            // Larger than a whole batch: this viewer sends it on its own.
+            OnStagedSent(unit, 0, wouldBlock: false, now);
+            return Volatile.Read(ref _mode) != Serving;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The batch sent <paramref name="datagrams"/> of a unit this viewer staged (the batch hands back
+    /// the reference): a refused rest goes out on the viewer's own send, a rest a full buffer held
+    /// back starts a drain. True when the viewer is still served and has more queued (the fan-out
+    /// serves it again).
+    /// </summary>
+    public bool OnStagedSent(AccessUnit unit, int datagrams, bool wouldBlock, long now)
+    {
+        var udp = _udp!;
+        try
+        {
+            if (datagrams < unit.Rtp.PacketCount && !wouldBlock)
+            {
+                datagrams = udp.TrySendFrom(unit, datagrams, out wouldBlock);
+            }
+
+            if (datagrams < unit.Rtp.PacketCount)
+            {
+                StartDrain(unit, datagrams, null, 0);
+                return false;
+            }
+
+            Account(unit, udp);
+            unit.Release();
+        }
+        catch (Exception ex)
+        {
+            // Never thrown back into the batch, which goes on with the other viewers.
+            unit.Release();
+            Volatile.Write(ref _mode, Gone);
+            _logger.SendLoopEnded(_sessionId, ex);
+            return false;
+        }
+
+        return TryReportNow(udp, now) && _subscription is { HasQueued: true };
+    }
+
     /// <summary>True when <paramref name="unit"/> may be the first one sent after (re)starting.</summary>
     private bool CanStartWith(AccessUnit unit) =>
         !_resuming || (unit.IsKeyframe && unit.Timestamp90k > Interlocked.Read(ref _lastSentTimestamp90k));

@@ -69,7 +69,13 @@ internal sealed unsafe class UdpBatchSender : IDisposable
     /// the frame is to be dropped (ECONNREFUSED: the client closed its port; ENOBUFS), else the
     /// packet to go on from asynchronously (EAGAIN, or another error the socket API will report).
     /// </summary>
-    public int Send(SafeSocketHandle socket, WirePacketBlock block)
+    public int Send(SafeSocketHandle socket, WirePacketBlock block) => Send(socket, block, 0, out _);
+
+    /// <summary>
+    /// As <see cref="Send(SafeSocketHandle, WirePacketBlock)"/>, from packet <paramref name="first"/> on;
+    /// <paramref name="errno"/> is the error that stopped the sends (EAGAIN: wait for room), else 0.
+    /// </summary>
+    public int Send(SafeSocketHandle socket, WirePacketBlock block, int first, out int errno)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(block);
@@ -80,8 +86,8 @@ internal sealed unsafe class UdpBatchSender : IDisposable
             _memory.DangerousAddRef(ref memoryAdded);
             socket.DangerousAddRef(ref socketAdded);
             var fd = (int)socket.DangerousGetHandle();
-            var sent = SendAll(fd, block);
-            if (sent == block.PacketCount)
+            var sent = SendAll(fd, block, first, out errno);
+            if (sent == block.PacketCount && first == 0)
             {
                 FramesBatched++;
             }
@@ -125,8 +131,9 @@ internal sealed unsafe class UdpBatchSender : IDisposable
         return 28;
     }
 
-    private int SendAll(int fd, WirePacketBlock block)
+    private int SendAll(int fd, WirePacketBlock block, int first, out int errno)
     {
+        errno = 0;
         var messages = (MMsgHdr*)Base;
         var iov = (IoVec*)(Base + MessagesBytes);
         var segments = (int*)(Base + MessagesBytes + IoVecBytes);
@@ -140,7 +147,12 @@ internal sealed unsafe class UdpBatchSender : IDisposable
         {
             // The block holds "$ channel length(16)" + packet, back to back (RFC 2326 §10.12 framing).
             var offset = 0;
-            var next = 0;
+            for (var skipped = 0; skipped < first; skipped++)
+            {
+                offset += WirePacketBlock.InterleavedHeaderLength + BinaryPrimitives.ReadUInt16BigEndian(bytes.Slice(offset + 2, 2));
+            }
+
+            var next = first;
             while (next < block.PacketCount)
             {
                 var count = Math.Min(MaxBatch, block.PacketCount - next);
@@ -152,7 +164,7 @@ internal sealed unsafe class UdpBatchSender : IDisposable
                     offset += WirePacketBlock.InterleavedHeaderLength + length;
                 }
 
-                var sent = SegmentedDatagrams.Send(fd, iov, count, name, nameLength, messages, segments, control, ref _segment, out var errno);
+                var sent = SegmentedDatagrams.Send(fd, iov, count, name, nameLength, messages, segments, control, ref _segment, out errno);
                 if (sent < count)
                 {
                     // The client is gone or the host is out of buffers: drop the frame, as a lost
