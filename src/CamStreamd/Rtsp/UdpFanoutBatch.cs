@@ -48,6 +48,7 @@ internal sealed unsafe class UdpFanoutBatch
     private UdpServerPorts? _ports;
     private AccessUnit? _lastUnit;
     private int _lastUnitFirstMessage;
+    private int _lastUnitMessages;
     private int _entries;
     private int _messageCount;
     private int _iovUsed;
@@ -78,7 +79,7 @@ internal sealed unsafe class UdpFanoutBatch
         }
 
         var shared = ReferenceEquals(unit, _lastUnit);
-        var messagesNeeded = shared ? _firstMessage[_entries] - _lastUnitFirstMessage : packets;
+        var messagesNeeded = shared ? _lastUnitMessages : packets;
         if (_entries > 0 && (!ReferenceEquals(ports, _ports) || _messageCount + messagesNeeded > MaxMessages
             || (!shared && _iovUsed + packets > MaxDatagrams)))
         {
@@ -93,7 +94,7 @@ internal sealed unsafe class UdpFanoutBatch
         if (shared)
         {
             // The same frame as the entry before: its messages again, to this viewer's address.
-            var count = _firstMessage[_entries] - _lastUnitFirstMessage;
+            var count = _lastUnitMessages;
             for (var m = 0; m < count; m++)
             {
                 _messages[first + m] = _messages[_lastUnitFirstMessage + m];
@@ -110,7 +111,8 @@ internal sealed unsafe class UdpFanoutBatch
             var iov = _iov + _iovUsed;
             FillIov(unit.Rtp, iov, (byte*)_pins[_pinCount - 1].Pointer);
             _iovUsed += packets;
-            _messageCount += SegmentedDatagrams.Build(iov, packets, name, (uint)sockaddr.Length, _messages + first, _segments + first, _control + (first * SegmentedDatagrams.ControlSpace), _segment);
+            _lastUnitMessages = SegmentedDatagrams.Build(iov, packets, name, (uint)sockaddr.Length, _messages + first, _segments + first, _control + (first * SegmentedDatagrams.ControlSpace), _segment);
+            _messageCount += _lastUnitMessages;
             _lastUnit = unit;
             _lastUnitFirstMessage = first;
         }
