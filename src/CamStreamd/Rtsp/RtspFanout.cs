@@ -47,6 +47,9 @@ internal sealed class RtspFanout
     /// <summary>Passes over the viewers since start (one per published unit, plus joins and drains ending).</summary>
     public long Passes => Interlocked.Read(ref _passes);
 
+    /// <summary><c>sendmmsg</c> calls of the UDP batches (one per frame for all UDP viewers, where each has room).</summary>
+    public long UdpSendCalls => _udpBatch.Calls;
+
     /// <summary>Adds <paramref name="viewer"/> and serves it at once (its queue starts with the cached GOP).</summary>
     public void Add(RtspSessionSender viewer)
     {

@@ -33,8 +33,8 @@ internal sealed class UdpServerPorts : IAsyncDisposable
     private const int SendBufferBytes = 4 * 1024 * 1024;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<SocketAddress, IRtcpReceiver> _byRtcpSource = [];
-    private readonly Dictionary<SocketAddress, IRtcpReceiver> _byRtpSource = [];
+    private readonly Dictionary<SocketAddress, UdpUnicastTransport> _byRtcpSource = [];
+    private readonly Dictionary<SocketAddress, UdpUnicastTransport> _byRtpSource = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _rtcpLoop;
     private readonly Lock _rtpDrainGate = new();
@@ -63,18 +63,6 @@ internal sealed class UdpServerPorts : IAsyncDisposable
 
     /// <summary>The even port; RTCP is on the next one.</summary>
     public int RtpPort { get; }
-
-    /// <summary>Sessions registered (for tests and logs).</summary>
-    public int Registered
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _byRtcpSource.Count;
-            }
-        }
-    }
 
     /// <summary>Binds an even/odd pair on <paramref name="address"/>; null when none could be bound.</summary>
     public static UdpServerPorts? TryBind(IPAddress address)
@@ -113,28 +101,29 @@ internal sealed class UdpServerPorts : IAsyncDisposable
 
     /// <summary>
     /// Routes what arrives from <paramref name="clientRtp"/> (a keepalive) and <paramref name="clientRtcp"/>
-    /// (RTCP) to <paramref name="receiver"/>. A second session on the same client ports takes them over.
+    /// (RTCP) to <paramref name="transport"/>'s session. A later transport on the same client ports
+    /// (a second SETUP) takes them over.
     /// </summary>
-    public void Register(SocketAddress clientRtp, SocketAddress clientRtcp, IRtcpReceiver receiver)
+    public void Register(SocketAddress clientRtp, SocketAddress clientRtcp, UdpUnicastTransport transport)
     {
         lock (_gate)
         {
-            _byRtpSource[clientRtp] = receiver;
-            _byRtcpSource[clientRtcp] = receiver;
+            _byRtpSource[clientRtp] = transport;
+            _byRtcpSource[clientRtcp] = transport;
         }
     }
 
-    /// <summary>Stops routing to <paramref name="receiver"/> (a later session on the same ports keeps its own routes).</summary>
-    public void Unregister(SocketAddress clientRtp, SocketAddress clientRtcp, IRtcpReceiver receiver)
+    /// <summary>Stops routing to <paramref name="transport"/> (a later transport on the same ports keeps its routes).</summary>
+    public void Unregister(SocketAddress clientRtp, SocketAddress clientRtcp, UdpUnicastTransport transport)
     {
         lock (_gate)
         {
-            if (_byRtpSource.TryGetValue(clientRtp, out var rtpOwner) && ReferenceEquals(rtpOwner, receiver))
+            if (_byRtpSource.TryGetValue(clientRtp, out var rtpOwner) && ReferenceEquals(rtpOwner, transport))
             {
                 _byRtpSource.Remove(clientRtp);
             }
 
-            if (_byRtcpSource.TryGetValue(clientRtcp, out var rtcpOwner) && ReferenceEquals(rtcpOwner, receiver))
+            if (_byRtcpSource.TryGetValue(clientRtcp, out var rtcpOwner) && ReferenceEquals(rtcpOwner, transport))
             {
                 _byRtcpSource.Remove(clientRtcp);
             }
@@ -157,7 +146,7 @@ internal sealed class UdpServerPorts : IAsyncDisposable
             for (var i = 0; i < 256 && Rtp.Available > 0; i++)
             {
                 Rtp.ReceiveFrom(_rtpDrainBuffer, SocketFlags.None, _rtpDrainFrom);
-                Find(_byRtpSource, _rtpDrainFrom)?.Touch();
+                Find(_byRtpSource, _rtpDrainFrom)?.Receiver.Touch();
             }
         }
         catch (SocketException)
@@ -184,7 +173,7 @@ internal sealed class UdpServerPorts : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private IRtcpReceiver? Find(Dictionary<SocketAddress, IRtcpReceiver> routes, SocketAddress from)
+    private UdpUnicastTransport? Find(Dictionary<SocketAddress, UdpUnicastTransport> routes, SocketAddress from)
     {
         lock (_gate)
         {
@@ -201,7 +190,7 @@ internal sealed class UdpServerPorts : IAsyncDisposable
             try
             {
                 var received = await Rtcp.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
-                if (Find(_byRtcpSource, from) is { } receiver)
+                if (Find(_byRtcpSource, from)?.Receiver is { } receiver)
                 {
                     receiver.Touch();
                     receiver.OnRtcp(buffer.AsSpan(0, received));

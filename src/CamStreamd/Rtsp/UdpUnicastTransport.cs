@@ -29,7 +29,6 @@ internal sealed class UdpUnicastTransport : RtpTransport
     private readonly SocketAddress _clientRtcp;
     private readonly byte[] _sockaddr;
     private readonly UdpBatchSender _batch;
-    private readonly IRtcpReceiver _receiver;
 
     private UdpUnicastTransport(UdpServerPorts ports, IPEndPoint client, (int Rtp, int Rtcp) clientPorts, IRtcpReceiver receiver)
     {
@@ -48,8 +47,8 @@ internal sealed class UdpUnicastTransport : RtpTransport
             ClientPort = clientPorts,
             ServerPort = (ports.RtpPort, ports.RtpPort + 1),
         };
-        _receiver = receiver;
-        ports.Register(_clientRtp, _clientRtcp, receiver);
+        Receiver = receiver;
+        ports.Register(_clientRtp, _clientRtcp, this);
     }
 
     public override TransportSpec Reply { get; }
@@ -57,6 +56,9 @@ internal sealed class UdpUnicastTransport : RtpTransport
     public override string Name => "UDP";
 
     public override ViewerProtocol Protocol => ViewerProtocol.RtspUdp;
+
+    /// <summary>The session, told what the client sends to the shared ports.</summary>
+    public IRtcpReceiver Receiver { get; }
 
     /// <summary>The shared port pair the viewer's datagrams leave from.</summary>
     public UdpServerPorts Ports => _ports;
@@ -134,7 +136,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
 
     public override ValueTask DisposeAsync()
     {
-        _ports.Unregister(_clientRtp, _clientRtcp, _receiver);
+        _ports.Unregister(_clientRtp, _clientRtcp, this);
         _batch.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using CamStreamd.Rtsp;
+using CamStreamd.Tests.Rtp;
+using CamStreamd.Tests.Rtsp.TestSupport;
+
+namespace CamStreamd.Tests.Rtsp;
+
+/// <summary>
+/// UDP viewers share the server's RTP/RTCP port pair (<see cref="UdpServerPorts"/>), and a frame
+/// reaches all of them in <c>sendmmsg</c> batches that span viewers (<see cref="UdpFanoutBatch"/>):
+/// every viewer still gets every packet exactly once, and each viewer's RTCP reaches its own session.
+/// </summary>
+[Collection(RtspIntegrationGroup.Name)]
+public class RtspUdpFanoutBatchTests
+{
+    private const int Viewers = 6;
+
+    private readonly RtspClipFixture _clips;
+
+    public RtspUdpFanoutBatchTests(RtspClipFixture clips) => _clips = clips;
+
+    [Fact]
+    public async Task Udp_viewers_share_one_port_pair_get_every_packet_once_from_batches_that_span_them_and_their_rtcp_reaches_their_own_session()
+    {
+        await using var harness = RtspTestHarness.Start(_clips.Gop30);
+        using var stop = new CancellationTokenSource();
+        var viewers = new List<UdpViewer>();
+        var readers = new List<Task>();
+        var serverPorts = new HashSet<string>();
+        var clients = new List<RawRtspClient>();
+        try
+        {
+            for (var i = 0; i < Viewers; i++)
+            {
+                var viewer = UdpViewer.Bind();
+                viewers.Add(viewer);
+                var client = new RawRtspClient(harness.Port);
+                clients.Add(client);
+                var setup = await client.RequestAsync("SETUP", harness.Url + "/trackID=0", $"Transport: RTP/AVP;unicast;client_port={viewer.RtpPort}-{viewer.RtpPort + 1}");
+                Assert.Equal(200, setup.Status);
+                serverPorts.Add(Regex.Match(setup["Transport"]!, @"server_port=(\d+-\d+)").Groups[1].Value);
+                viewer.Ssrc = RtspServerRtcpTests.ParseSsrc(setup["Transport"]!);
+                var session = setup["Session"]!.Split(';')[0];
+                viewer.SessionId = session;
+                Assert.Equal(200, (await client.RequestAsync("PLAY", harness.Url, "Session: " + session)).Status);
+                readers.Add(viewer.ReadAsync(stop.Token));
+            }
+
+            // One pair for all: what lets one sendmmsg carry a frame to every viewer.
+            var pair = Assert.Single(serverPorts);
+            var serverRtcp = int.Parse(pair.Split('-')[1], CultureInfo.InvariantCulture);
+
+            await RtspServerRtcpTests.WaitForAsync(() => viewers.All(v => v.Frames >= 10) ? "all under way" : null);
+            var fanout = harness.Server.Fanouts.For(harness.Hub);
+            var callsBefore = fanout.UdpSendCalls;
+            var publishedBefore = harness.Publisher.Published;
+            var before = viewers.Select(v => v.Frames).ToArray();
+            await RtspServerRtcpTests.WaitForAsync(() => harness.Publisher.Published >= publishedBefore + 60 ? "60 frames" : null);
+            var published = harness.Publisher.Published - publishedBefore;
+            await RtspServerRtcpTests.WaitForAsync(() => viewers.Select((v, i) => v.Frames - before[i]).All(d => d >= published - 2) ? "delivered" : null);
+            var calls = fanout.UdpSendCalls - callsBefore;
+
+            // A call per viewer per frame would be 6 per frame; spanning batches make about one.
+            Assert.True(calls <= published + 10, $"{calls} sendmmsg calls for {published} frames to {Viewers} viewers");
+            Assert.True(calls > 0, "no batch was sent");
+            foreach (var viewer in viewers)
+            {
+                Assert.True(viewer.Duplicates == 0 && viewer.Gaps == 0, $"viewer on port {viewer.RtpPort}: {viewer.Duplicates} duplicate and {viewer.Gaps} missing packets");
+            }
+
+            // Each viewer's receiver report, from its own RTCP port to the shared one, reaches its own session.
+            for (var i = 0; i < Viewers; i++)
+            {
+                var rr = RtcpTestPackets.ReceiverReport(0x100u + (uint)i, viewers[i].Ssrc, 0, 20 + i, 1000, 0);
+                await viewers[i].Rtcp.SendToAsync(rr, new IPEndPoint(IPAddress.Loopback, serverRtcp));
+            }
+
+            await RtspServerRtcpTests.WaitForAsync(() =>
+                viewers.Select((v, i) => harness.Server.Sessions.SingleOrDefault(s => s.Id == v.SessionId)?.RtcpPacketsLost == 20 + i).All(x => x) ? "routed" : null);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var viewer in viewers)
+            {
+                viewer.Dispose();
+            }
+
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
+            await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_setup_of_a_session_on_the_same_client_ports_keeps_its_rtcp_route()
+    {
+        await using var harness = RtspTestHarness.Start(_clips.Gop30);
+        using var viewer = UdpViewer.Bind();
+        using var client = new RawRtspClient(harness.Port);
+        var transport = $"Transport: RTP/AVP;unicast;client_port={viewer.RtpPort}-{viewer.RtpPort + 1}";
+        var first = await client.RequestAsync("SETUP", harness.Url + "/trackID=0", transport);
+        Assert.Equal(200, first.Status);
+        var session = first["Session"]!.Split(';')[0];
+
+        // The second SETUP replaces the session's transport; the first one's end must not take the new one's route.
+        var second = await client.RequestAsync("SETUP", harness.Url + "/trackID=0", transport, "Session: " + session);
+        Assert.Equal(200, second.Status);
+        Assert.Equal(200, (await client.RequestAsync("PLAY", harness.Url, "Session: " + session)).Status);
+        var ssrc = RtspServerRtcpTests.ParseSsrc(second["Transport"]!);
+        var serverRtcp = int.Parse(Regex.Match(second["Transport"]!, @"server_port=\d+-(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        await RtspServerRtcpTests.WaitForAsync(() => harness.Server.Sessions.SingleOrDefault(s => s.Id == session)?.FramesSent > 0 ? "playing" : null);
+
+        var rr = RtcpTestPackets.ReceiverReport(0x77, ssrc, 0, 33, 1000, 0);
+        await viewer.Rtcp.SendToAsync(rr, new IPEndPoint(IPAddress.Loopback, serverRtcp));
+        await RtspServerRtcpTests.WaitForAsync(() => harness.Server.Sessions.SingleOrDefault(s => s.Id == session)?.RtcpPacketsLost == 33 ? "routed" : null);
+    }
+
+    /// <summary>A UDP viewer's RTP/RTCP socket pair (even/odd neighbours) and what arrived on the RTP one.</summary>
+    private sealed class UdpViewer : IDisposable
+    {
+        private long _frames;
+        private long _duplicates;
+        private long _gaps;
+
+        private UdpViewer(Socket rtp, Socket rtcp)
+        {
+            Rtp = rtp;
+            Rtcp = rtcp;
+            RtpPort = ((IPEndPoint)rtp.LocalEndPoint!).Port;
+        }
+
+        public Socket Rtp { get; }
+
+        public Socket Rtcp { get; }
+
+        public int RtpPort { get; }
+
+        public uint Ssrc { get; set; }
+
+        public string SessionId { get; set; } = "";
+
+        public long Frames => Interlocked.Read(ref _frames);
+
+        public long Duplicates => Interlocked.Read(ref _duplicates);
+
+        public long Gaps => Interlocked.Read(ref _gaps);
+
+        public static UdpViewer Bind()
+        {
+            // Bounded: an even port whose odd neighbour is free is found within a few tries.
+            for (var attempt = 0; attempt < 64; attempt++)
+            {
+                var rtp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 << 20 };
+                rtp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                var port = ((IPEndPoint)rtp.LocalEndPoint!).Port;
+                var rtcp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                try
+                {
+                    rtcp.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
+                    return new UdpViewer(rtp, rtcp);
+                }
+                catch (SocketException)
+                {
+                    rtcp.Dispose();
+                    rtp.Dispose();
+                }
+            }
+
+            throw new InvalidOperationException("no free port pair on loopback");
+        }
+
+        public async Task ReadAsync(CancellationToken cancellationToken)
+        {
+            var buffer = new byte[2048];
+            int? previous = null;
+            try
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var length = await Rtp.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+                    if (length < 12)
+                    {
+                        continue;
+                    }
+
+                    var seq = (buffer[2] << 8) | buffer[3];
+                    if (previous is { } p)
+                    {
+                        var step = (ushort)(seq - p);
+                        if (step == 0 || step > 0x8000)
+                        {
+                            Interlocked.Increment(ref _duplicates);
+                            continue;
+                        }
+
+                        if (step > 1)
+                        {
+                            Interlocked.Add(ref _gaps, step - 1);
+                        }
+                    }
+
+                    previous = seq;
+                    if ((buffer[1] & 0x80) != 0)
+                    {
+                        Interlocked.Increment(ref _frames);
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                // The test ended the viewer.
+            }
+        }
+
+        public void Dispose()
+        {
+            Rtp.Dispose();
+            Rtcp.Dispose();
+        }
+    }
+}
