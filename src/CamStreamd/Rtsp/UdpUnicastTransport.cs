@@ -28,7 +28,8 @@ internal sealed class UdpUnicastTransport : RtpTransport
     private readonly SocketAddress _clientRtp;
     private readonly SocketAddress _clientRtcp;
     private readonly byte[] _sockaddr;
-    private readonly UdpBatchSender _batch;
+    private readonly IPEndPoint _viewerRtp;
+    private UdpBatchSender? _batch;
 
     private UdpUnicastTransport(UdpServerPorts ports, IPEndPoint client, (int Rtp, int Rtcp) clientPorts, IRtcpReceiver receiver)
     {
@@ -40,7 +41,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
         _clientRtcp = new IPEndPoint(address, clientPorts.Rtcp).Serialize();
         var sockaddr = new byte[32];
         _sockaddr = sockaddr[..(int)UdpBatchSender.WriteSockaddr(viewerRtp, sockaddr)];
-        _batch = new UdpBatchSender(viewerRtp);
+        _viewerRtp = viewerRtp;
         Reply = new TransportSpec
         {
             LowerTransport = RtspLowerTransport.Udp,
@@ -89,6 +90,9 @@ internal sealed class UdpUnicastTransport : RtpTransport
     {
         var block = unit.Rtp;
         _ports.DrainRtpWhenDue(Stopwatch.GetTimestamp());
+        // Made at the viewer's first own send (a drain, a frame too large for the fan-out's batch):
+        // most viewers only ever go in the fan-out's batches. One sender at a time (the pass, or the drain).
+        _batch ??= new UdpBatchSender(_viewerRtp);
         var sent = _batch.Send(_ports.RtpHandle, block, first, out var errno);
         wouldBlock = sent < block.PacketCount && errno is Errno.EAGAIN or 0;
         // Any other refusal drops the rest of the frame, as a lost datagram would.
@@ -137,7 +141,7 @@ internal sealed class UdpUnicastTransport : RtpTransport
     public override ValueTask DisposeAsync()
     {
         _ports.Unregister(_clientRtp, _clientRtcp, this);
-        _batch.Dispose();
+        _batch?.Dispose();
         return ValueTask.CompletedTask;
     }
 }
