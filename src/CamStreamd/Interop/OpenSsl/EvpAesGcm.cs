@@ -40,9 +40,21 @@ internal sealed unsafe class EvpAesGcm : IDisposable
     }
 
     /// <summary>Encrypts <paramref name="data"/> in place, authenticating it with <paramref name="aad"/>, and writes the tag.</summary>
-    public void Seal(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, Span<byte> data, Span<byte> tag)
+    public void Seal(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, Span<byte> data, Span<byte> tag) => Seal(iv, aad, data, data, tag);
+
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (as long; the same
+    /// memory, or memory apart), authenticating it with <paramref name="aad"/>, and writes the tag.
+    /// Out of place, a packet shared by many sessions is read once per session, never copied first.
+    /// </summary>
+    public void Seal(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag)
     {
         CheckTag(tag.Length);
+        if (ciphertext.Length != plaintext.Length)
+        {
+            throw new ArgumentException("The ciphertext is as long as the plaintext.", nameof(ciphertext));
+        }
+
         var added = false;
         _context.DangerousAddRef(ref added);
         try
@@ -50,7 +62,7 @@ internal sealed unsafe class EvpAesGcm : IDisposable
             var context = _context.DangerousGetHandle();
             fixed (byte* t = tag)
             {
-                Run(context, iv, aad, [], data, Encrypt);
+                Run(context, iv, aad, [], plaintext, ciphertext, Encrypt);
                 Check(LibCrypto.EVP_CipherFinal_ex(context, t, out _), "EVP_CipherFinal_ex");
                 Check(LibCrypto.EVP_CIPHER_CTX_ctrl(context, LibCrypto.EVP_CTRL_AEAD_GET_TAG, TagLength, t), "EVP_CTRL_AEAD_GET_TAG");
             }
@@ -74,7 +86,7 @@ internal sealed unsafe class EvpAesGcm : IDisposable
         try
         {
             var context = _context.DangerousGetHandle();
-            Run(context, iv, aad, moreAad, data, Decrypt);
+            Run(context, iv, aad, moreAad, data, data, Decrypt);
             int matched;
             fixed (byte* t = tag)
             {
@@ -85,7 +97,7 @@ internal sealed unsafe class EvpAesGcm : IDisposable
             if (matched != 1)
             {
                 // Restore: encrypting the decrypted bytes under the same IV gives the ciphertext back.
-                Run(context, iv, [], [], data, Encrypt);
+                Run(context, iv, [], [], data, data, Encrypt);
                 return false;
             }
 
@@ -116,14 +128,14 @@ internal sealed unsafe class EvpAesGcm : IDisposable
         }
     }
 
-    private static void Run(nint context, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> moreAad, Span<byte> data, int direction)
+    private static void Run(nint context, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> moreAad, ReadOnlySpan<byte> input, Span<byte> output, int direction)
     {
         if (iv.Length != IvLength)
         {
             throw new ArgumentException("AES-GCM here takes a 12-byte IV.", nameof(iv));
         }
 
-        fixed (byte* v = iv, a = aad, m = moreAad, d = data)
+        fixed (byte* v = iv, a = aad, m = moreAad, i = input, o = output)
         {
             Check(LibCrypto.EVP_CipherInit_ex(context, 0, 0, null, v, direction), "EVP_CipherInit_ex");
             if (aad.Length > 0)
@@ -136,9 +148,9 @@ internal sealed unsafe class EvpAesGcm : IDisposable
                 Check(LibCrypto.EVP_CipherUpdate(context, null, out _, m, moreAad.Length), "EVP_CipherUpdate(aad)");
             }
 
-            if (data.Length > 0)
+            if (input.Length > 0)
             {
-                Check(LibCrypto.EVP_CipherUpdate(context, d, out _, d, data.Length), "EVP_CipherUpdate");
+                Check(LibCrypto.EVP_CipherUpdate(context, o, out _, i, input.Length), "EVP_CipherUpdate");
             }
         }
     }

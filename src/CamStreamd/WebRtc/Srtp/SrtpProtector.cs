@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace CamStreamd.WebRtc.Srtp;
 
@@ -19,6 +21,8 @@ public sealed class SrtpProtector : IDisposable
 
     /// <summary>The longest tag of any profile (AES-GCM's 16 bytes): room to leave after a packet whatever the profile.</summary>
     public const int MaxTagLength = 16;
+
+    private const int RtpHeaderFixedLength = 12;
 
     private readonly SrtpCryptoContext? _crypto;
     private readonly SrtpGcmContext? _gcm;
@@ -75,9 +79,26 @@ public sealed class SrtpProtector : IDisposable
             throw new ArgumentException("Not an RTP packet.", nameof(buffer));
         }
 
+        return ProtectRtp(buffer, headerLength, buffer[headerLength..length]);
+    }
+
+    /// <summary>
+    /// Protects the RTP packet whose header is <paramref name="buffer"/>[..<paramref name="headerLength"/>]
+    /// and whose payload is <paramref name="payload"/>, read where it is (a packet many sessions
+    /// share): the payload is encrypted into <paramref name="buffer"/> after the header and the tag
+    /// appended; returns the SRTP length. As <see cref="ProtectRtp(Span{byte}, int)"/> otherwise.
+    /// </summary>
+    public int ProtectRtp(Span<byte> buffer, int headerLength, ReadOnlySpan<byte> payload)
+    {
+        var length = headerLength + payload.Length;
+        if (headerLength < RtpHeaderFixedLength || SrtpPacket.RtpHeaderLength(buffer[..headerLength]) != headerLength)
+        {
+            throw new ArgumentException("Not an RTP header.", nameof(buffer));
+        }
+
         if (buffer.Length < length + TagLength)
         {
-            throw new ArgumentException("No room for the SRTP tag.", nameof(buffer));
+            throw new ArgumentException("No room for the payload and the SRTP tag.", nameof(buffer));
         }
 
         var sequence = BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
@@ -86,7 +107,13 @@ public sealed class SrtpProtector : IDisposable
         _rollover.Update(index);
         if (_gcm is not null)
         {
-            return _gcm.SealRtp(buffer, headerLength, length, ssrc, (uint)(index >> 16), sequence);
+            return _gcm.SealRtp(buffer, headerLength, payload, ssrc, (uint)(index >> 16), sequence);
+        }
+
+        // AES-CM's keystream is XORed in place (SrtpCryptoContext): a payload kept elsewhere is copied first.
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(payload), ref buffer[headerLength]))
+        {
+            payload.CopyTo(buffer[headerLength..]);
         }
 
         _crypto!.TransformRtp(buffer[headerLength..length], ssrc, index);
