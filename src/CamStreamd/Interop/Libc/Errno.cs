@@ -17,6 +17,9 @@ internal static class Errno
     /// <summary>No such device or address.</summary>
     public const int ENXIO = 6;
 
+    /// <summary>Bad file descriptor (a socket already closed).</summary>
+    public const int EBADF = 9;
+
     /// <summary>Try again (non-blocking DQBUF with no filled buffer).</summary>
     public const int EAGAIN = 11;
 
@@ -46,6 +49,7 @@ internal static class Errno
         EINTR => "EINTR",
         EIO => "EIO",
         ENXIO => "ENXIO",
+        EBADF => "EBADF",
         EAGAIN => "EAGAIN",
         EACCES => "EACCES",
         EBUSY => "EBUSY",

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Net;
 using CamStreamd.Media;
 using CamStreamd.Rtp;
 using CamStreamd.WebRtc.Srtp;
@@ -177,7 +178,7 @@ public sealed partial class WebRtcMediaSession : IDisposable
         }
     }
 
-    /// <summary>Feed thread: one packet of the current unit, if the session takes it (protected into the send batch, sent when it fills or at <see cref="Flush"/>).</summary>
+    /// <summary>Feed thread: one packet of the current unit, if the session takes it (protected into the send batch, sent when it fills or at <see cref="Flush"/>; a joiner's cached GOP).</summary>
     internal void Send(ReadOnlySpan<byte> rtp, ushort streamSequence)
     {
         if (!_sendingThisUnit || _unitFailed)
@@ -188,10 +189,102 @@ public sealed partial class WebRtcMediaSession : IDisposable
         bool sent;
         lock (_sendGate)
         {
-            sent = QueueLocked(rtp, streamSequence);
+            sent = !_batch.IsFull || FlushLocked();
+            if (sent)
+            {
+                QueueLocked(rtp, streamSequence);
+            }
         }
 
         if (!sent)
+        {
+            SkipToKeyframe();
+        }
+    }
+
+    /// <summary>
+    /// Feed thread: every packet of the current unit (<paramref name="block"/>, stream sequence
+    /// numbers from <paramref name="firstStreamSequence"/>), if the session takes it, protected
+    /// under one hold of the send lock (the session's context and slots stay hot from one packet to
+    /// the next) and staged in the feed's <paramref name="fanout"/>, which sends many sessions'
+    /// packets per call; a sender off the shared port sends its own. A unit larger than the slots
+    /// flushes the fan-out on the way. <see cref="OnStagedSent"/> tells what went.
+    /// </summary>
+    internal void SendUnit(WirePacketBlock block, ushort firstStreamSequence, WebRtcFanoutBatch fanout)
+    {
+        if (!_sendingThisUnit || _unitFailed)
+        {
+            return;
+        }
+
+        var failed = false;
+        lock (_sendGate)
+        {
+            ISharedDatagramPort? port = null;
+            SocketAddress? peer = null;
+            var shared = Setup.Sender is ISharedPortPeer target && target.TryGetRoute(out port, out peer);
+            var count = block.PacketCount;
+            for (var i = 0; i < count && !failed && !_unitFailed; i++)
+            {
+                if (_batch.IsFull)
+                {
+                    if (shared)
+                    {
+                        // The fan-out sends these with everyone staged so far; a failure skips (OnStagedSent).
+                        fanout.Stage(this, _batch, port!, peer!);
+                        fanout.Flush();
+                        continue;
+                    }
+
+                    failed = !FlushLocked();
+                    if (failed)
+                    {
+                        break;
+                    }
+                }
+
+                QueueLocked(block.GetPacket(i), (ushort)(firstStreamSequence + i));
+            }
+
+            if (!failed && !_unitFailed)
+            {
+                if (shared)
+                {
+                    fanout.Stage(this, _batch, port!, peer!);
+                }
+                else
+                {
+                    failed = !FlushLocked();
+                }
+            }
+        }
+
+        if (failed)
+        {
+            SkipToKeyframe();
+        }
+    }
+
+    /// <summary>
+    /// Feed thread: the fan-out sent the first <paramref name="sent"/> of the packets staged from
+    /// this session's batch; when the kernel <paramref name="refused"/> a message the rest go
+    /// through the session's own sender. Counts them; a shortfall (a full socket buffer) skips to
+    /// the next keyframe.
+    /// </summary>
+    internal void OnStagedSent(int sent, bool refused)
+    {
+        bool delivered;
+        lock (_sendGate)
+        {
+            if (refused && !IsEnded)
+            {
+                sent += _batch.SendFrom(sent, Setup.Sender);
+            }
+
+            delivered = AccountLocked(sent);
+        }
+
+        if (!delivered)
         {
             SkipToKeyframe();
         }
@@ -217,14 +310,9 @@ public sealed partial class WebRtcMediaSession : IDisposable
         }
     }
 
-    /// <summary>Feed thread, after a unit: sends its last packets, counts it; sends the SR when one is due.</summary>
+    /// <summary>Feed thread, after a unit (<see cref="SendUnit"/> sent all of it): counts it; sends the SR when one is due.</summary>
     internal void EndUnit(long now, H264RtpPacketizer clock)
     {
-        if (_sendingThisUnit)
-        {
-            Flush();
-        }
-
         if (_sendingThisUnit && !_unitFailed)
         {
             Interlocked.Increment(ref _framesSent);
@@ -277,37 +365,46 @@ public sealed partial class WebRtcMediaSession : IDisposable
         _feed.OnSessionSkipping(this, Interlocked.Read(ref _framesDropped));
     }
 
-    // The per-session copy into the batch's next slot: the stream's packet with this session's payload type, sequence number and SSRC, protected.
-    private bool QueueLocked(ReadOnlySpan<byte> rtp, ushort streamSequence)
+    // The per-session copy into the batch's next slot (not full): the stream packet's header with this
+    // session's payload type, sequence number and SSRC, and its payload encrypted from where it lies.
+    private void QueueLocked(ReadOnlySpan<byte> rtp, ushort streamSequence)
     {
-        if (IsEnded || rtp.Length < RtpHeader.FixedLength || rtp.Length + _protector.TagLength > _batch.Stride)
+        var headerLength = SrtpPacket.RtpHeaderLength(rtp);
+        if (IsEnded || headerLength < 0 || rtp.Length + _protector.TagLength > _batch.Stride)
         {
-            return true;
+            return;
         }
 
         var slot = _batch.NextSlot();
-        rtp.CopyTo(slot);
+        rtp[..headerLength].CopyTo(slot);
         var sequence = (ushort)(streamSequence + _offset);
         slot[1] = (byte)((rtp[1] & 0x80) | Setup.PayloadType);
         BinaryPrimitives.WriteUInt16BigEndian(slot[2..], sequence);
         BinaryPrimitives.WriteUInt32BigEndian(slot[8..], Setup.Ssrc);
-        var length = _protector.ProtectRtp(slot, rtp.Length);
-        _batch.Add(length, rtp.Length - RtpHeader.FixedLength, sequence);
+        var length = _protector.ProtectRtp(slot, headerLength, rtp[headerLength..]);
+        _batch.Add(length, rtp.Length - headerLength, sequence);
         _nextSequence = (ushort)(sequence + 1);
-        return !_batch.IsFull || FlushLocked();
     }
 
+    // Sends the batch through the session's own sender (a joiner's cached GOP; a sender off the shared port).
     private bool FlushLocked()
     {
-        var count = _batch.Count;
-        if (count == 0 || IsEnded)
+        if (_batch.Count == 0 || IsEnded)
         {
             _batch.Clear();
             return true;
         }
 
+        return AccountLocked(_batch.SendFrom(0, Setup.Sender));
+    }
+
+    // Counts the first `sent` packets of the batch as sent and empties it; false when some did not go.
+    private bool AccountLocked(int sent)
+    {
+        var count = _batch.Count;
         var first = _batch.FirstSequence;
-        var sent = _batch.Flush(Setup.Sender, out var bytes, out var payload);
+        _batch.Measure(sent, out var bytes, out var payload);
+        _batch.Clear();
         Interlocked.Add(ref _packetsSent, sent);
         Interlocked.Add(ref _bytesSent, bytes);
         Interlocked.Add(ref _payloadOctets, payload);

@@ -1,15 +1,20 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace CamStreamd.WebRtc.Feed;
 
 /// <summary>
 /// One session's SRTP packets waiting to go out together: a frame's packets are protected into
-/// fixed slots and sent with one <see cref="IDatagramSender.TrySendMany"/> (one <c>sendmmsg</c>)
-/// per <see cref="Capacity"/> packets and at the end of the frame, instead of one system call per
-/// packet. Made once per session; not thread-safe (the session's send lock).
+/// fixed slots and then either staged in the feed's <see cref="WebRtcFanoutBatch"/> (one
+/// <c>sendmmsg</c> for many sessions) or sent with one <see cref="IDatagramSender.TrySendMany"/>
+/// of the session's own, per <see cref="Capacity"/> packets and at the end of the frame. The slots
+/// are pinned (the fan-out's iovecs point into them until it flushes). Made once per session; not
+/// thread-safe (the session's send lock).
 /// </summary>
-internal sealed class WebRtcSendBatch
+internal sealed unsafe class WebRtcSendBatch
 {
-    /// <summary>Packets per send: a 720p P-frame is 3-15 packets, an IDR 40-70; 16 slots of ~1.2 KB are 20 KB per session.</summary>
-    public const int Capacity = 16;
+    /// <summary>Packets per send: a 720p P-frame at 4 Mbit/s is 3-30 packets, an IDR 40-70; 32 slots of ~1.2 KB are 40 KB per session.</summary>
+    public const int Capacity = 32;
 
     private readonly byte[] _slots;
     private readonly int[] _lengths = new int[Capacity];
@@ -19,14 +24,21 @@ internal sealed class WebRtcSendBatch
     {
         // Slots 16-byte aligned, so each packet starts on its own cache-line-friendly boundary.
         Stride = (slotLength + 15) & ~15;
-        _slots = new byte[Capacity * Stride];
+        _slots = GC.AllocateUninitializedArray<byte>(Capacity * Stride, pinned: true);
+        Slots = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
     }
 
     /// <summary>Bytes from one slot to the next.</summary>
     public int Stride { get; }
 
+    /// <summary>The first slot (the array is pinned for the session's life).</summary>
+    public byte* Slots { get; }
+
     /// <summary>Packets waiting.</summary>
     public int Count { get; private set; }
+
+    /// <summary>Datagram lengths of the packets waiting.</summary>
+    public ReadOnlySpan<int> Lengths => _lengths.AsSpan(0, Count);
 
     /// <summary>Session sequence number of the first packet waiting.</summary>
     public ushort FirstSequence { get; private set; }
@@ -49,22 +61,22 @@ internal sealed class WebRtcSendBatch
         Count++;
     }
 
-    /// <summary>Forgets the waiting packets (the session ended).</summary>
+    /// <summary>Forgets the waiting packets (sent, or the session ended).</summary>
     public void Clear() => Count = 0;
 
-    /// <summary>Sends the waiting packets; returns how many went (all, or the first ones), with their bytes and payload bytes. Empty afterwards either way.</summary>
-    public int Flush(IDatagramSender sender, out long bytes, out long payloadBytes)
+    /// <summary>Sends the waiting packets from <paramref name="start"/> on through the session's own sender; returns how many of those went (all, or the first ones). Does not clear.</summary>
+    public int SendFrom(int start, IDatagramSender sender) =>
+        start >= Count ? 0 : sender.TrySendMany(_slots.AsSpan(start * Stride), Stride, _lengths.AsSpan(start, Count - start));
+
+    /// <summary>Bytes and RTP payload bytes of the first <paramref name="count"/> packets waiting.</summary>
+    public void Measure(int count, out long bytes, out long payloadBytes)
     {
-        var sent = Count == 0 ? 0 : sender.TrySendMany(_slots, Stride, _lengths.AsSpan(0, Count));
         bytes = 0;
         payloadBytes = 0;
-        for (var i = 0; i < sent; i++)
+        for (var i = 0; i < count; i++)
         {
             bytes += _lengths[i];
             payloadBytes += _payloadLengths[i];
         }
-
-        Count = 0;
-        return sent;
     }
 }

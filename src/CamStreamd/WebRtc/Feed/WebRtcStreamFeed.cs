@@ -35,6 +35,7 @@ internal sealed class WebRtcStreamFeed : IDisposable
     private readonly Action<WebRtcStreamFeed> _stopped;
     private readonly H264RtpPacketizer _packetizer = H264RtpPacketizer.CreateRandom(MaxPacketLength);
     private readonly WirePacketBlock _block = new();
+    private readonly WebRtcFanoutBatch _fanout = new();
     private readonly byte[] _replayBuffer = new byte[MaxPacketLength];
     private readonly Lock _gate = new();
     private readonly Lock _dispatchGate = new();
@@ -287,24 +288,18 @@ internal sealed class WebRtcStreamFeed : IDisposable
             return;
         }
 
-        var sending = 0;
+        // Session by session, each taking the whole unit: its SRTP context, lock and slots stay hot
+        // across the unit's packets, and the packets (a frame, in cache) are read where they lie.
+        // The fan-out then sends every session's packets in calls that span sessions.
         foreach (var session in sessions)
         {
-            sending += session.BeginUnit(unit.IsKeyframe, unit.CaptureTimestamp, first) ? 1 : 0;
-        }
-
-        // One pass per packet over every session: the packet stays hot in cache while each
-        // session copies, protects and sends it.
-        for (var i = 0; sending > 0 && i < count; i++)
-        {
-            var packet = _block.GetPacket(i);
-            var sequence = (ushort)(first + i);
-            foreach (var session in sessions)
+            if (session.BeginUnit(unit.IsKeyframe, unit.CaptureTimestamp, first))
             {
-                session.Send(packet, sequence);
+                session.SendUnit(_block, first, _fanout);
             }
         }
 
+        _fanout.Flush();
         foreach (var session in sessions)
         {
             session.EndUnit(now, _packetizer);
@@ -379,6 +374,8 @@ internal sealed class WebRtcStreamFeed : IDisposable
                 session.End();
                 session.DisposeCrypto();
             }
+
+            _fanout.Dispose();
         }
 
         _stop.Dispose();

@@ -13,7 +13,7 @@ namespace CamStreamd.WebRtc.Plane;
 /// and anything from an unknown address or with a bad USERNAME or MESSAGE-INTEGRITY, is dropped
 /// and counted. Nothing is allocated per datagram.
 /// </summary>
-internal sealed class WebRtcPort : IAsyncDisposable
+internal sealed class WebRtcPort : ISharedDatagramPort, IAsyncDisposable
 {
     /// <summary>Most datagrams in one <see cref="TrySendMany"/> (its message and iovec arrays live on the stack).</summary>
     public const int MaxBatch = 32;
@@ -40,6 +40,7 @@ internal sealed class WebRtcPort : IAsyncDisposable
     private readonly SocketAddress _from;
     private Task? _loop;
     private bool _segment = SegmentedDatagrams.Enabled;
+    private int _segmentRefusedSaid;
 
     private WebRtcPort(Socket socket, WebRtcSessionTable sessions, ILogger logger)
     {
@@ -55,6 +56,9 @@ internal sealed class WebRtcPort : IAsyncDisposable
 
     /// <summary>True when the socket takes IPv6 peers too.</summary>
     public bool DualStack => _socket.AddressFamily == AddressFamily.InterNetworkV6;
+
+    /// <inheritdoc />
+    public bool SegmentsDatagrams => Volatile.Read(ref _segment);
 
     /// <summary>What was received and dropped.</summary>
     public WebRtcPortCounters Counters { get; } = new();
@@ -153,8 +157,7 @@ internal sealed class WebRtcPort : IAsyncDisposable
                 var sent = SegmentedDatagrams.Send(fd, iov, count, address, (uint)to.Size, messages, segments, control, ref segment, out var errno);
                 if (!segment && Volatile.Read(ref _segment))
                 {
-                    Volatile.Write(ref _segment, false);
-                    WebRtcLog.SegmentationRefused(_logger, Errno.Name(errno));
+                    OnSegmentationRefused(errno);
                 }
 
                 return sent;
@@ -171,6 +174,41 @@ internal sealed class WebRtcPort : IAsyncDisposable
                 _socket.SafeHandle.DangerousRelease();
             }
         }
+    }
+
+    /// <inheritdoc />
+    public unsafe int SendMessages(MMsgHdr* messages, int count, out int errno)
+    {
+        var added = false;
+        try
+        {
+            _socket.SafeHandle.DangerousAddRef(ref added);
+            return DatagramBatch.SendAll((int)_socket.SafeHandle.DangerousGetHandle(), messages, count, out errno);
+        }
+        catch (ObjectDisposedException)
+        {
+            errno = Errno.EBADF;
+            return 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                _socket.SafeHandle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnSegmentationRefused(int errno)
+    {
+        // Both send paths stop asking; the log says it once.
+        if (Interlocked.Exchange(ref _segmentRefusedSaid, 1) == 0)
+        {
+            WebRtcLog.SegmentationRefused(_logger, Errno.Name(errno));
+        }
+
+        Volatile.Write(ref _segment, false);
     }
 
     /// <summary>Handles one datagram as if received from <paramref name="from"/> (the receive loop, and tests and fuzzing).</summary>

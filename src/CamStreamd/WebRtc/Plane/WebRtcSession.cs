@@ -12,7 +12,7 @@ namespace CamStreamd.WebRtc.Plane;
 /// valid check came for the consent timeout (RFC 7675), when it never connected, or when the stream
 /// or the DTLS association goes away. It is held in the plane's <see cref="ConnectionBudget"/>.
 /// </summary>
-public sealed partial class WebRtcSession : IBudgetedConnection, IDatagramSender, IDisposable
+public sealed partial class WebRtcSession : IBudgetedConnection, IDatagramSender, ISharedPortPeer, IDisposable
 {
     private readonly WebRtcPort _port;
     private readonly TimeProvider _time;
@@ -114,6 +114,14 @@ public sealed partial class WebRtcSession : IBudgetedConnection, IDatagramSender
     {
         var selected = Volatile.Read(ref _selected);
         return selected is null || State == WebRtcSessionState.Closed ? 0 : _port.TrySendMany(slots, stride, lengths, selected);
+    }
+
+    /// <inheritdoc />
+    bool ISharedPortPeer.TryGetRoute(out ISharedDatagramPort port, out SocketAddress peer)
+    {
+        port = _port;
+        peer = Volatile.Read(ref _selected)!;
+        return peer is not null && State != WebRtcSessionState.Closed;
     }
 
     /// <inheritdoc />
