@@ -12,18 +12,23 @@ namespace CamStreamd.Tests.WebRtc;
 /// The browser's media side for the feed tests over real loopback UDP: our side sends through a
 /// socket to the peer's socket (the plane's sender in miniature, optionally refusing sends as
 /// EAGAIN would); the peer unprotects SRTP/SRTCP with the server's keys and protects its own
-/// SRTCP (PLI, NACK, RR) with the client's.
+/// SRTCP (PLI, NACK, RR) with the client's. Given a <see cref="LoopbackSharedPort"/>, the peer is
+/// reached on it as the plane's sessions are on theirs (<see cref="ISharedPortPeer"/>), and its own
+/// socket carries only what the fan-out hands back.
 /// </summary>
-internal sealed class BrowserMediaPeer : IDatagramSender, IDisposable
+internal sealed class BrowserMediaPeer : IDatagramSender, ISharedPortPeer, IDisposable
 {
     private readonly Socket _server = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly Socket _browser = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly SrtpUnprotector _media;
     private readonly SrtpProtector _feedback;
     private readonly byte[] _buffer = new byte[2048];
+    private readonly LoopbackSharedPort? _sharedPort;
+    private int _ownSends;
 
-    public BrowserMediaPeer(byte payloadType = 102)
+    public BrowserMediaPeer(byte payloadType = 102, LoopbackSharedPort? sharedPort = null)
     {
+        _sharedPort = sharedPort;
         _server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _browser.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _browser.ReceiveBufferSize = 4 << 20;
@@ -35,7 +40,14 @@ internal sealed class BrowserMediaPeer : IDatagramSender, IDisposable
         _media = new SrtpUnprotector(Keys.ServerKey, Keys.ServerSalt);
         _feedback = new SrtpProtector(Keys.ClientKey, Keys.ClientSalt);
         Setup = new WebRtcMediaSessionSetup(this, Keys, payloadType, WebRtcMediaSessionSetup.RandomSsrc(), "camstreamd-test");
+        Address = _browser.LocalEndPoint!.Serialize();
     }
+
+    /// <summary>The browser's address, as the shared port's messages name it.</summary>
+    public SocketAddress Address { get; }
+
+    /// <summary>SRTP datagrams sent through the peer's own socket rather than the shared port (SRTCP, which always goes that way, not counted).</summary>
+    public int OwnSends => Volatile.Read(ref _ownSends);
 
     public SrtpKeyMaterial Keys { get; }
 
@@ -56,7 +68,29 @@ internal sealed class BrowserMediaPeer : IDatagramSender, IDisposable
 
     public int Rejected { get; private set; }
 
-    public bool TrySend(ReadOnlySpan<byte> datagram) => Refuse?.Invoke() != true && _server.Send(datagram) == datagram.Length;
+    public bool TrySend(ReadOnlySpan<byte> datagram)
+    {
+        if (Refuse?.Invoke() == true)
+        {
+            return false;
+        }
+
+        // RFC 5761 §4: RTCP packet types 192..223 in the second byte.
+        if (datagram.Length < 2 || datagram[1] is < 192 or > 223)
+        {
+            Interlocked.Increment(ref _ownSends);
+        }
+
+        return _server.Send(datagram) == datagram.Length;
+    }
+
+    /// <inheritdoc />
+    bool ISharedPortPeer.TryGetRoute(out ISharedDatagramPort port, out SocketAddress peer)
+    {
+        port = _sharedPort!;
+        peer = Address;
+        return _sharedPort is not null;
+    }
 
     /// <summary>Reads and unprotects until <paramref name="done"/> holds or the timeout passes.</summary>
     public bool ReceiveUntil(Func<bool> done, TimeSpan timeout)

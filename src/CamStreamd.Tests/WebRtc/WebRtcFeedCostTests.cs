@@ -39,7 +39,8 @@ public sealed class WebRtcFeedCostTests(ITestOutputHelper output)
         var pool = new AccessUnitPool();
         using var hub = new StreamHub("cost", 1280, 720, 30, 1 << 20, 300, preparer: null);
         using var feeds = new WebRtcStreamFeeds();
-        var peers = Enumerable.Range(0, sessions).Select(_ => new BrowserMediaPeer()).ToList();
+        using var port = new LoopbackSharedPort();
+        var peers = Enumerable.Range(0, sessions).Select(_ => new BrowserMediaPeer(sharedPort: port)).ToList();
         var attached = peers.Select(p => feeds.Attach(hub, p.Setup)).ToList();
         try
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using CamStreamd.Media;
 using CamStreamd.Tests.Rtp;
 using CamStreamd.WebRtc.Feed;
+using static CamStreamd.Tests.WebRtc.WebRtcFeedTesting;
 
 namespace CamStreamd.Tests.WebRtc;
 
@@ -276,17 +277,6 @@ public sealed class WebRtcStreamFeedTests : IDisposable
         WaitFor(() => _feeds.ActiveFeeds == 0, "the feed outlived its stream");
     }
 
-    private static int Markers(BrowserMediaPeer peer) => peer.Rtp.Count(p => (p[1] & 0x80) != 0);
-
-    private static void AssertGapless(byte[][] packets)
-    {
-        for (var i = 1; i < packets.Length; i++)
-        {
-            var previous = BinaryPrimitives.ReadUInt16BigEndian(packets[i - 1].AsSpan(2));
-            Assert.Equal((ushort)(previous + 1), BinaryPrimitives.ReadUInt16BigEndian(packets[i].AsSpan(2)));
-        }
-    }
-
     private static void WaitFor(Func<bool> condition, string failure)
     {
         var deadline = DateTime.UtcNow + Timeout;
@@ -304,12 +294,6 @@ public sealed class WebRtcStreamFeedTests : IDisposable
         return peer;
     }
 
-    private void Publish(bool keyframe, int sliceLength, long? capture = null)
-    {
-        var seed = (int)_frame * 10;
-        var nals = keyframe ? RtpTestStreams.Keyframe(sliceLength, seed) : RtpTestStreams.PFrame(sliceLength, seed);
-        var unit = _pool.Rent();
-        unit.Set(RtpTestStreams.AnnexB(nals), capture ?? Stopwatch.GetTimestamp(), keyframe, _frame++);
-        _hub.Publish(unit);
-    }
+    private void Publish(bool keyframe, int sliceLength, long? capture = null) =>
+        WebRtcFeedTesting.Publish(_hub, _pool, ref _frame, keyframe, sliceLength, capture);
 }
