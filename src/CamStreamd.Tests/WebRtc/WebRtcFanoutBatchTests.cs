@@ -40,22 +40,10 @@ public sealed class WebRtcFanoutBatchTests : IDisposable
         var peers = Enumerable.Range(0, sessions).Select(_ => Peer()).ToArray();
         var attached = peers.Select(p => _feeds.Attach(_hub, p.Setup)).ToArray();
 
-        // An IDR of about 50 packets (more than a session's 32 slots: staged and sent in two goes), then P-frames.
         const int units = 21;
-        Publish(keyframe: true, 60_000);
-        for (var i = 1; i < units; i++)
-        {
-            Publish(keyframe: false, 3000);
-        }
-
-        foreach (var peer in peers)
-        {
-            Assert.True(peer.ReceiveUntil(() => Markers(peer) == units, Timeout), $"got {Markers(peer)} of {units} frames");
-            Assert.Empty(peer.Replays);
-            Assert.Equal(0, peer.Rejected);
-            Assert.Equal(0, peer.OwnSends);
-            AssertGapless(peer.Rtp.ToArray());
-        }
+        PublishLargeIdrAndFrames(units);
+        AssertEveryFrameOnce(peers, units);
+        Assert.All(peers, peer => Assert.Equal(0, peer.OwnSends));
 
         var reference = Payloads(peers[0]);
         Assert.True(reference.Length > units + 32, $"{reference.Length} packets");
@@ -75,18 +63,8 @@ public sealed class WebRtcFanoutBatchTests : IDisposable
         _port.Refuse(peers[1].Address, Errno.EINVAL);
 
         const int units = 11;
-        Publish(keyframe: true, 60_000);
-        for (var i = 1; i < units; i++)
-        {
-            Publish(keyframe: false, 3000);
-        }
-
-        foreach (var peer in peers)
-        {
-            Assert.True(peer.ReceiveUntil(() => Markers(peer) == units, Timeout), $"got {Markers(peer)} of {units} frames");
-            Assert.Empty(peer.Replays);
-            AssertGapless(peer.Rtp.ToArray());
-        }
+        PublishLargeIdrAndFrames(units);
+        AssertEveryFrameOnce(peers, units);
 
         Assert.Equal(peers[1].Rtp.Count, peers[1].OwnSends);
         Assert.All(peers.Where((_, i) => i != 1), p => Assert.Equal(0, p.OwnSends));
@@ -127,6 +105,17 @@ public sealed class WebRtcFanoutBatchTests : IDisposable
         }
     }
 
+    private static void AssertEveryFrameOnce(BrowserMediaPeer[] peers, int units)
+    {
+        foreach (var peer in peers)
+        {
+            Assert.True(peer.ReceiveUntil(() => Markers(peer) == units, Timeout), $"got {Markers(peer)} of {units} frames");
+            Assert.Empty(peer.Replays);
+            Assert.Equal(0, peer.Rejected);
+            AssertGapless(peer.Rtp.ToArray());
+        }
+    }
+
     private static string[] Payloads(BrowserMediaPeer peer) => peer.Rtp.Select(p => Convert.ToHexString(p, 12, p.Length - 12)).ToArray();
 
     private BrowserMediaPeer Peer()
@@ -134,6 +123,16 @@ public sealed class WebRtcFanoutBatchTests : IDisposable
         var peer = new BrowserMediaPeer(sharedPort: _port);
         _peers.Add(peer);
         return peer;
+    }
+
+    // An IDR of about 50 packets (more than a session's 32 slots: staged and sent in two goes), then P-frames.
+    private void PublishLargeIdrAndFrames(int units)
+    {
+        Publish(keyframe: true, 60_000);
+        for (var i = 1; i < units; i++)
+        {
+            Publish(keyframe: false, 3000);
+        }
     }
 
     private void Publish(bool keyframe, int sliceLength) => WebRtcFeedTesting.Publish(_hub, _pool, ref _frame, keyframe, sliceLength);

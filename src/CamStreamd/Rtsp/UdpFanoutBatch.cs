@@ -13,7 +13,7 @@ namespace CamStreamd.Rtsp;
 /// loopback reader and a cold socket each. Viewers at the same frame share its iovecs and
 /// segmentation control messages; each message differs only in the viewer's address. Then each
 /// viewer is told what went (<see cref="RtspSessionSender.OnStagedSent"/>). Its memory (about
-/// 250 KB, native in a <see cref="NativeBufferHandle"/>) is made at the first UDP viewer's first
+/// 250 KB, native, <see cref="SpanningSendArrays"/>) is made at the first UDP viewer's first
 /// frame and lives as long as the fan-out, that is its stream; a pass allocates nothing. Used under
 /// the fan-out's pass lock only.
 /// </summary>
@@ -25,15 +25,7 @@ internal sealed unsafe class UdpFanoutBatch
     /// <summary>Datagrams the batch's iovecs hold (frames shared by viewers count once).</summary>
     public const int MaxDatagrams = 4096;
 
-    // sockaddr_in6 is the larger of the two (28 bytes); sockaddr_in is 16.
-    private const int SockaddrSpace = 32;
-
-    private static readonly int MessagesBytes = MaxMessages * sizeof(MMsgHdr);
-    private static readonly int IoVecBytes = MaxDatagrams * sizeof(IoVec);
-    private static readonly int SegmentsBytes = MaxMessages * sizeof(int);
-    private static readonly int ControlBytes = MaxMessages * SegmentedDatagrams.ControlSpace;
-
-    private NativeBufferHandle? _memory;
+    private SpanningSendArrays? _memory;
     private MMsgHdr* _messages;
     private IoVec* _iov;
     private int* _segments;
@@ -88,8 +80,8 @@ internal sealed unsafe class UdpFanoutBatch
         }
 
         _ports = ports;
-        var name = _sockaddrs + (_entries * SockaddrSpace);
-        sockaddr.CopyTo(new Span<byte>(name, SockaddrSpace));
+        var name = _sockaddrs + (_entries * SpanningSendArrays.SockaddrSpace);
+        sockaddr.CopyTo(new Span<byte>(name, SpanningSendArrays.SockaddrSpace));
         var first = _messageCount;
         if (shared)
         {
@@ -208,15 +200,14 @@ internal sealed unsafe class UdpFanoutBatch
 
     private void Allocate()
     {
-        // Never freed by hand: the handle's finalizer frees it with the fan-out (the pass holds no
+        // Never freed by hand: its handle's finalizer frees it with the fan-out (the pass holds no
         // reference across calls, and the fan-out outlives every pass).
-        _memory = NativeBufferHandle.Allocate((nuint)(MessagesBytes + IoVecBytes + SegmentsBytes + ControlBytes + (MaxMessages * SockaddrSpace)));
-        var bytes = (byte*)_memory.DangerousGetHandle();
-        _messages = (MMsgHdr*)bytes;
-        _iov = (IoVec*)(bytes + MessagesBytes);
-        _segments = (int*)(bytes + MessagesBytes + IoVecBytes);
-        _control = bytes + MessagesBytes + IoVecBytes + SegmentsBytes;
-        _sockaddrs = _control + ControlBytes;
+        _memory = SpanningSendArrays.Allocate(MaxMessages, MaxDatagrams);
+        _messages = _memory.Messages;
+        _iov = _memory.Iov;
+        _segments = _memory.Segments;
+        _control = _memory.Control;
+        _sockaddrs = _memory.Sockaddrs;
         _viewers = new RtspSessionSender[MaxMessages];
         _units = new AccessUnit[MaxMessages];
         _firstMessage = new int[MaxMessages + 1];

@@ -11,7 +11,7 @@ namespace CamStreamd.WebRtc.Feed;
 /// reference and the session's own message arrays each. A session's run of full-size packets is
 /// one segmented message (<see cref="SegmentedDatagrams"/>). Then each session is told what went
 /// (<see cref="WebRtcMediaSession.OnStagedSent"/>). Its memory (about 45 KB, native in a
-/// <see cref="NativeBufferHandle"/>) is made at the first staging and freed with the feed; a frame
+/// <see cref="SpanningSendArrays"/>) is made at the first staging and freed with the feed; a frame
 /// allocates nothing. Used on the feed's dispatch path only (its dispatch lock).
 /// </summary>
 internal sealed unsafe class WebRtcFanoutBatch : IDisposable
@@ -22,17 +22,9 @@ internal sealed unsafe class WebRtcFanoutBatch : IDisposable
     /// <summary>Datagrams the batch's iovecs hold.</summary>
     public const int MaxDatagrams = 1024;
 
-    // sockaddr_in6 is the larger of the two (28 bytes); sockaddr_in is 16.
-    private const int SockaddrSpace = 32;
-
-    private static readonly int MessagesBytes = MaxMessages * sizeof(MMsgHdr);
-    private static readonly int IoVecBytes = MaxDatagrams * sizeof(IoVec);
-    private static readonly int SegmentsBytes = MaxMessages * sizeof(int);
-    private static readonly int ControlBytes = MaxMessages * SegmentedDatagrams.ControlSpace;
-
     private readonly WebRtcMediaSession[] _sessions = new WebRtcMediaSession[MaxMessages];
     private readonly int[] _firstMessage = new int[MaxMessages + 1];
-    private NativeBufferHandle? _memory;
+    private SpanningSendArrays? _memory;
     private MMsgHdr* _messages;
     private IoVec* _iov;
     private int* _segments;
@@ -71,9 +63,9 @@ internal sealed unsafe class WebRtcFanoutBatch : IDisposable
         }
 
         _port = port;
-        var name = _sockaddrs + (_entries * SockaddrSpace);
+        var name = _sockaddrs + (_entries * SpanningSendArrays.SockaddrSpace);
         var address = peer.Buffer.Span[..peer.Size];
-        address.CopyTo(new Span<byte>(name, SockaddrSpace));
+        address.CopyTo(new Span<byte>(name, SpanningSendArrays.SockaddrSpace));
         var iov = _iov + _iovUsed;
         var lengths = batch.Lengths;
         for (var i = 0; i < count; i++)
@@ -140,13 +132,12 @@ internal sealed unsafe class WebRtcFanoutBatch : IDisposable
 
     private void Allocate()
     {
-        _memory = NativeBufferHandle.Allocate((nuint)(MessagesBytes + IoVecBytes + SegmentsBytes + ControlBytes + (MaxMessages * SockaddrSpace)));
-        var bytes = (byte*)_memory.DangerousGetHandle();
-        _messages = (MMsgHdr*)bytes;
-        _iov = (IoVec*)(bytes + MessagesBytes);
-        _segments = (int*)(bytes + MessagesBytes + IoVecBytes);
-        _control = bytes + MessagesBytes + IoVecBytes + SegmentsBytes;
-        _sockaddrs = _control + ControlBytes;
+        _memory = SpanningSendArrays.Allocate(MaxMessages, MaxDatagrams);
+        _messages = _memory.Messages;
+        _iov = _memory.Iov;
+        _segments = _memory.Segments;
+        _control = _memory.Control;
+        _sockaddrs = _memory.Sockaddrs;
     }
 
     private void Complete(int sentUpTo, bool anyRefused)
