@@ -30,7 +30,7 @@ public sealed class SrtpGcmTests(ITestOutputHelper output)
         var buffer = new byte[plain.Length + 16];
         plain.CopyTo(buffer, 0);
 
-        var length = gcm.SealRtp(buffer, 12, plain.Length, 0x5501A0B2, 0, 0xF17B);
+        var length = gcm.SealRtp(buffer, 12, buffer.AsSpan(12, plain.Length - 12), 0x5501A0B2, 0, 0xF17B);
 
         Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(buffer, 0, length));
         Assert.True(gcm.OpenRtp(buffer.AsSpan(0, length), 12, 0x5501A0B2, 0, 0xF17B));

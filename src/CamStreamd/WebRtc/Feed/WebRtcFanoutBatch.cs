@@ -34,10 +34,6 @@ internal sealed unsafe class WebRtcFanoutBatch : IDisposable
     private int _entries;
     private int _messageCount;
     private int _iovUsed;
-    private long _calls;
-
-    /// <summary><c>sendmmsg</c> calls the batches made (for tests: far fewer than sessions times frames).</summary>
-    public long Calls => Interlocked.Read(ref _calls);
 
     /// <summary>
     /// Stages <paramref name="batch"/>'s packets for <paramref name="session"/>, whose peer is
@@ -101,7 +97,6 @@ internal sealed unsafe class WebRtcFanoutBatch : IDisposable
         while (sentUpTo < _messageCount)
         {
             var sent = port.SendMessages(_messages + sentUpTo, _messageCount - sentUpTo, out var errno);
-            Interlocked.Increment(ref _calls);
             sentUpTo += sent;
             if (sentUpTo == _messageCount || errno is Errno.EAGAIN or Errno.EBADF or 0)
             {

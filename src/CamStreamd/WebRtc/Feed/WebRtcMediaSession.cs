@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Net;
 using CamStreamd.Media;
 using CamStreamd.Rtp;
 using CamStreamd.WebRtc.Srtp;

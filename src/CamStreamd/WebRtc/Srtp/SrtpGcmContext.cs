@@ -71,16 +71,10 @@ internal sealed class SrtpGcmContext : IDisposable
         new(rtpKey, rtpSalt, rtcpKey, rtcpSalt);
 
     /// <summary>
-    /// Encrypts the payload of the RTP packet in <paramref name="buffer"/>[..<paramref name="length"/>]
-    /// in place with its header as AAD, and writes the tag after it (RFC 7714 §8.2); returns length + 16.
-    /// </summary>
-    public int SealRtp(Span<byte> buffer, int headerLength, int length, uint ssrc, uint rolloverCounter, ushort sequence) =>
-        SealRtp(buffer, headerLength, buffer[headerLength..length], ssrc, rolloverCounter, sequence);
-
-    /// <summary>
-    /// As <see cref="SealRtp(Span{byte}, int, int, uint, uint, ushort)"/>, the payload encrypted from
-    /// <paramref name="payload"/> (elsewhere) into <paramref name="buffer"/> after the header that
-    /// <paramref name="buffer"/>[..<paramref name="headerLength"/>] holds; returns the SRTP length.
+    /// Encrypts the RTP payload <paramref name="payload"/> (where it lies: in <paramref name="buffer"/>
+    /// after the header, or elsewhere) into <paramref name="buffer"/> after the header that
+    /// <paramref name="buffer"/>[..<paramref name="headerLength"/>] holds, with the header as AAD,
+    /// and writes the tag after it (RFC 7714 §8.2); returns the SRTP length (header + payload + 16).
     /// </summary>
     public int SealRtp(Span<byte> buffer, int headerLength, ReadOnlySpan<byte> payload, uint ssrc, uint rolloverCounter, ushort sequence)
     {
