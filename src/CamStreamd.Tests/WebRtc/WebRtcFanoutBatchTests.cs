@@ -48,6 +48,7 @@ public sealed class WebRtcFanoutBatchTests : IDisposable
         var reference = Payloads(peers[0]);
         Assert.True(reference.Length > units + 32, $"{reference.Length} packets");
         Assert.All(peers.Skip(1), peer => Assert.Equal(reference, Payloads(peer)));
+        WaitForUnitsCounted(attached, units);
         Assert.All(attached, s => Assert.Equal((units, 0L, (long)reference.Length), (s.Stats.FramesSent, s.Stats.FramesDropped, s.Stats.PacketsSent)));
 
         // A call per session per frame would be 126; spanning batches make one per frame, plus one
@@ -68,6 +69,7 @@ public sealed class WebRtcFanoutBatchTests : IDisposable
 
         Assert.Equal(peers[1].Rtp.Count, peers[1].OwnSends);
         Assert.All(peers.Where((_, i) => i != 1), p => Assert.Equal(0, p.OwnSends));
+        WaitForUnitsCounted(attached, units);
         Assert.All(attached, s => Assert.Equal((units, 0L, 0L), (s.Stats.FramesSent, s.Stats.FramesDropped, s.Stats.SendFailures)));
         if (SegmentedDatagrams.Enabled)
         {
@@ -93,6 +95,7 @@ public sealed class WebRtcFanoutBatchTests : IDisposable
         Publish(keyframe: false, 3000);
 
         Assert.True(peers[0].ReceiveUntil(() => Markers(peers[0]) == 5, Timeout), $"the first session got {Markers(peers[0])} of 5 frames");
+        WaitForUnitsCounted(attached, 5);
         Assert.Equal((5, 0L), (attached[0].Stats.FramesSent, attached[0].Stats.FramesDropped));
         foreach (var (peer, session) in peers.Zip(attached).Skip(1))
         {

@@ -66,6 +66,7 @@ public sealed class WebRtcStreamFeedTests : IDisposable
         // The same payloads everywhere: packetized once.
         var reference = peers[0].Rtp.Select(p => Convert.ToHexString(p, 12, p.Length - 12)).ToArray();
         Assert.All(peers.Skip(1), peer => Assert.Equal(reference, peer.Rtp.Select(p => Convert.ToHexString(p, 12, p.Length - 12)).ToArray()));
+        WaitForUnitsCounted(sessions, 11);
         Assert.All(sessions, s => Assert.Equal(11, s.Stats.FramesSent));
     }
 
@@ -275,16 +276,6 @@ public sealed class WebRtcStreamFeedTests : IDisposable
         await ended.Task.WaitAsync(Timeout);
         Assert.True(again.IsEnded);
         WaitFor(() => _feeds.ActiveFeeds == 0, "the feed outlived its stream");
-    }
-
-    private static void WaitFor(Func<bool> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            Thread.Sleep(10);
-        }
     }
 
     private BrowserMediaPeer Peer(byte payloadType = 102)
