@@ -5,8 +5,8 @@ namespace CamStreamd.WebRtc.Plane;
 /// <summary>The WebRTC plane's log messages (event ids 9000–9049: port, ICE, WHEP sessions).</summary>
 internal static partial class WebRtcLog
 {
-    [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "WebRTC: UDP port {Port} ({Family}); host candidates {Candidates}")]
-    public static partial void Listening(ILogger logger, int port, string family, string candidates);
+    [LoggerMessage(EventId = 9000, Level = LogLevel.Information, Message = "WebRTC: UDP port {Port} ({Family}); host candidates {Candidates}; SRTP AES-GCM seals through {Sealer}")]
+    public static partial void Listening(ILogger logger, int port, string family, string candidates, string sealer);
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "WebRTC: cannot bind UDP port {Port} (webrtc.port): {Reason}; WHEP answers 503, everything else is served")]
     public static partial void BindFailed(ILogger logger, int port, string reason);

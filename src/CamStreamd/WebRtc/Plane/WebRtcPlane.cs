@@ -4,6 +4,7 @@ using CamStreamd.Configuration;
 using CamStreamd.Media;
 using CamStreamd.WebRtc.Ice;
 using CamStreamd.WebRtc.Sdp;
+using CamStreamd.WebRtc.Srtp;
 using Microsoft.Extensions.Logging;
 
 namespace CamStreamd.WebRtc.Plane;
@@ -83,7 +84,7 @@ public sealed partial class WebRtcPlane : IAsyncDisposable
         OnStarting();
         _port.Start();
         _sweep = _time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        WebRtcLog.Listening(_logger, _port.LocalEndPoint.Port, _port.DualStack ? "IPv4 and IPv6" : "IPv4", string.Join(", ", _candidates));
+        WebRtcLog.Listening(_logger, _port.LocalEndPoint.Port, _port.DualStack ? "IPv4 and IPv6" : "IPv4", string.Join(", ", _candidates), AesNiGcm128.IsSupported ? "AES-NI and PCLMULQDQ" : "OpenSSL");
     }
 
     /// <summary>Answers <paramref name="offerSdp"/> for <paramref name="hub"/> from the HTTP peer <paramref name="remote"/>.</summary>
