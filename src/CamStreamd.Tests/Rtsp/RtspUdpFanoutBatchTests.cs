@@ -27,7 +27,7 @@ public class RtspUdpFanoutBatchTests
     {
         await using var harness = RtspTestHarness.Start(_clips.Gop30);
         using var stop = new CancellationTokenSource();
-        var viewers = new List<UdpViewer>();
+        var viewers = new List<UdpRtpViewer>();
         var readers = new List<Task>();
         var serverPorts = new HashSet<string>();
         var clients = new List<RawRtspClient>();
@@ -35,7 +35,7 @@ public class RtspUdpFanoutBatchTests
         {
             for (var i = 0; i < Viewers; i++)
             {
-                var viewer = UdpViewer.Bind();
+                var viewer = UdpRtpViewer.Bind();
                 viewers.Add(viewer);
                 var client = new RawRtspClient(harness.Port);
                 clients.Add(client);
@@ -102,7 +102,7 @@ public class RtspUdpFanoutBatchTests
     public async Task A_second_setup_of_a_session_on_the_same_client_ports_keeps_its_rtcp_route()
     {
         await using var harness = RtspTestHarness.Start(_clips.Gop30);
-        using var viewer = UdpViewer.Bind();
+        using var viewer = UdpRtpViewer.Bind();
         using var client = new RawRtspClient(harness.Port);
         var transport = $"Transport: RTP/AVP;unicast;client_port={viewer.RtpPort}-{viewer.RtpPort + 1}";
         var first = await client.RequestAsync("SETUP", harness.Url + "/trackID=0", transport);
@@ -120,109 +120,5 @@ public class RtspUdpFanoutBatchTests
         var rr = RtcpTestPackets.ReceiverReport(0x77, ssrc, 0, 33, 1000, 0);
         await viewer.Rtcp.SendToAsync(rr, new IPEndPoint(IPAddress.Loopback, serverRtcp));
         await RtspServerRtcpTests.WaitForAsync(() => harness.Server.Sessions.SingleOrDefault(s => s.Id == session)?.RtcpPacketsLost == 33 ? "routed" : null);
-    }
-
-    /// <summary>A UDP viewer's RTP/RTCP socket pair (even/odd neighbours) and what arrived on the RTP one.</summary>
-    private sealed class UdpViewer : IDisposable
-    {
-        private long _frames;
-        private long _duplicates;
-        private long _gaps;
-
-        private UdpViewer(Socket rtp, Socket rtcp)
-        {
-            Rtp = rtp;
-            Rtcp = rtcp;
-            RtpPort = ((IPEndPoint)rtp.LocalEndPoint!).Port;
-        }
-
-        public Socket Rtp { get; }
-
-        public Socket Rtcp { get; }
-
-        public int RtpPort { get; }
-
-        public uint Ssrc { get; set; }
-
-        public string SessionId { get; set; } = "";
-
-        public long Frames => Interlocked.Read(ref _frames);
-
-        public long Duplicates => Interlocked.Read(ref _duplicates);
-
-        public long Gaps => Interlocked.Read(ref _gaps);
-
-        public static UdpViewer Bind()
-        {
-            // Bounded: an even port whose odd neighbour is free is found within a few tries.
-            for (var attempt = 0; attempt < 64; attempt++)
-            {
-                var rtp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 << 20 };
-                rtp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                var port = ((IPEndPoint)rtp.LocalEndPoint!).Port;
-                var rtcp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                try
-                {
-                    rtcp.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
-                    return new UdpViewer(rtp, rtcp);
-                }
-                catch (SocketException)
-                {
-                    rtcp.Dispose();
-                    rtp.Dispose();
-                }
-            }
-
-            throw new InvalidOperationException("no free port pair on loopback");
-        }
-
-        public async Task ReadAsync(CancellationToken cancellationToken)
-        {
-            var buffer = new byte[2048];
-            int? previous = null;
-            try
-            {
-                while (!cancellationToken.IsCancellationRequested)
-                {
-                    var length = await Rtp.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
-                    if (length < 12)
-                    {
-                        continue;
-                    }
-
-                    var seq = (buffer[2] << 8) | buffer[3];
-                    if (previous is { } p)
-                    {
-                        var step = (ushort)(seq - p);
-                        if (step == 0 || step > 0x8000)
-                        {
-                            Interlocked.Increment(ref _duplicates);
-                            continue;
-                        }
-
-                        if (step > 1)
-                        {
-                            Interlocked.Add(ref _gaps, step - 1);
-                        }
-                    }
-
-                    previous = seq;
-                    if ((buffer[1] & 0x80) != 0)
-                    {
-                        Interlocked.Increment(ref _frames);
-                    }
-                }
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                // The test ended the viewer.
-            }
-        }
-
-        public void Dispose()
-        {
-            Rtp.Dispose();
-            Rtcp.Dispose();
-        }
     }
 }

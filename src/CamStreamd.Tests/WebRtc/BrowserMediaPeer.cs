@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using CamStreamd.Interop.Libc;
 using CamStreamd.WebRtc;
 using CamStreamd.WebRtc.Feed;
 using CamStreamd.WebRtc.Srtp;

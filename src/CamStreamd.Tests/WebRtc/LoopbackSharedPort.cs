@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CamStreamd.Interop.Libc;
-using CamStreamd.WebRtc;
+using CamStreamd.Tests.TestSupport;
 
 namespace CamStreamd.Tests.WebRtc;
 
@@ -14,9 +14,7 @@ namespace CamStreamd.Tests.WebRtc;
 internal sealed unsafe class LoopbackSharedPort : ISharedDatagramPort, IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    private byte[]? _refusedPeer;
-    private int _refuseErrno;
-    private int _refusalsLeft;
+    private readonly DatagramRefusal _refusal = new();
     private int _calls;
     private int _segmentationRefusals;
     private bool _segments = SegmentedDatagrams.Enabled;
@@ -37,39 +35,13 @@ internal sealed unsafe class LoopbackSharedPort : ISharedDatagramPort, IDisposab
     public int SegmentationRefusals => Volatile.Read(ref _segmentationRefusals);
 
     /// <summary>Refuses the next <paramref name="times"/> batches' messages to <paramref name="peer"/> with <paramref name="errno"/>: the batch goes up to the first of them.</summary>
-    public void Refuse(SocketAddress peer, int errno, int times = int.MaxValue)
-    {
-        _refusedPeer = peer.Buffer.Span[..peer.Size].ToArray();
-        _refuseErrno = errno;
-        Volatile.Write(ref _refusalsLeft, times);
-    }
+    public void Refuse(SocketAddress peer, int errno, int times = int.MaxValue) => _refusal.Refuse(peer, errno, times);
 
     /// <inheritdoc />
     public int SendMessages(MMsgHdr* messages, int count, out int errno)
     {
         Interlocked.Increment(ref _calls);
-        var limit = count;
-        if (_refusedPeer is { } refused && Volatile.Read(ref _refusalsLeft) > 0)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                if (messages[i].NameLength == refused.Length && new ReadOnlySpan<byte>(messages[i].Name, refused.Length).SequenceEqual(refused))
-                {
-                    limit = i;
-                    Interlocked.Decrement(ref _refusalsLeft);
-                    break;
-                }
-            }
-        }
-
-        errno = 0;
-        var sent = limit == 0 ? 0 : DatagramBatch.SendAll((int)_socket.SafeHandle.DangerousGetHandle(), messages, limit, out errno);
-        if (limit < count && sent == limit)
-        {
-            errno = _refuseErrno;
-        }
-
-        return sent;
+        return _refusal.Send(messages, count, out errno, SendReally);
     }
 
     /// <inheritdoc />
@@ -80,4 +52,7 @@ internal sealed unsafe class LoopbackSharedPort : ISharedDatagramPort, IDisposab
     }
 
     public void Dispose() => _socket.Dispose();
+
+    private int SendReally(MMsgHdr* messages, int count, out int errno) =>
+        DatagramBatch.SendAll((int)_socket.SafeHandle.DangerousGetHandle(), messages, count, out errno);
 }

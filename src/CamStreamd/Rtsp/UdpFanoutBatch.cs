@@ -45,7 +45,6 @@ internal sealed unsafe class UdpFanoutBatch
     private int _messageCount;
     private int _iovUsed;
     private int _pinCount;
-    private bool _segment = SegmentedDatagrams.Enabled;
     private long _calls;
 
     /// <summary><c>sendmmsg</c> calls the batches made (for tests: fewer than viewers times frames).</summary>
@@ -103,7 +102,7 @@ internal sealed unsafe class UdpFanoutBatch
             var iov = _iov + _iovUsed;
             FillIov(unit.Rtp, iov, (byte*)_pins[_pinCount - 1].Pointer);
             _iovUsed += packets;
-            _lastUnitMessages = SegmentedDatagrams.Build(iov, packets, name, (uint)sockaddr.Length, _messages + first, _segments + first, _control + (first * SegmentedDatagrams.ControlSpace), _segment);
+            _lastUnitMessages = SegmentedDatagrams.Build(iov, packets, name, (uint)sockaddr.Length, _messages + first, _segments + first, _control + (first * SegmentedDatagrams.ControlSpace), ports.BatchPort.SegmentsDatagrams);
             _messageCount += _lastUnitMessages;
             _lastUnit = unit;
             _lastUnitFirstMessage = first;
@@ -130,62 +129,9 @@ internal sealed unsafe class UdpFanoutBatch
 
         var ports = _ports!;
         ports.DrainRtpWhenDue(now);
-        var sentUpTo = 0;
-        var refused = -1;
-        var wouldBlock = false;
-        var added = false;
-        try
-        {
-            ports.RtpHandle.DangerousAddRef(ref added);
-            var fd = (int)ports.RtpHandle.DangerousGetHandle();
-            var entry = 0;
-            while (sentUpTo < _messageCount)
-            {
-                var sent = DatagramBatch.SendAll(fd, _messages + sentUpTo, _messageCount - sentUpTo, out var errno);
-                Interlocked.Increment(ref _calls);
-                sentUpTo += sent;
-                if (sentUpTo == _messageCount)
-                {
-                    break;
-                }
-
-                if (errno is Errno.EAGAIN or 0)
-                {
-                    wouldBlock = true;
-                    break;
-                }
-
-                if (errno is Errno.EINVAL or Errno.EIO && _segments[sentUpTo] > 1)
-                {
-                    // Refused for segmentation: later batches send one message per datagram.
-                    _segment = false;
-                }
-
-                // The viewer whose message was refused sends its frame itself; the rest go on.
-                while (_firstMessage[entry + 1] <= sentUpTo)
-                {
-                    entry++;
-                }
-
-                _segments[sentUpTo] = -_segments[sentUpTo] - 1;
-                sentUpTo = _firstMessage[entry + 1];
-                refused = entry;
-            }
-        }
-        catch (ObjectDisposedException)
-        {
-            // The server stops: nothing went.
-            sentUpTo = 0;
-        }
-        finally
-        {
-            if (added)
-            {
-                ports.RtpHandle.DangerousRelease();
-            }
-        }
-
-        Complete(sentUpTo, refused >= 0, wouldBlock, now);
+        var result = _memory!.Send(ports.BatchPort, _messageCount, _firstMessage);
+        Interlocked.Add(ref _calls, result.Calls);
+        Complete(result.SentUpTo, result.AnyRefused, result.Stopped, now);
     }
 
     /// <summary>
@@ -252,9 +198,8 @@ internal sealed unsafe class UdpFanoutBatch
             var refused = false;
             for (var m = _firstMessage[e]; m < _firstMessage[e + 1] && m < sentUpTo; m++)
             {
-                if (anyRefused && _segments[m] < 0)
+                if (anyRefused && _memory!.IsRefused(m))
                 {
-                    _segments[m] = -_segments[m] - 1;
                     refused = true;
                     break;
                 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using CamStreamd.Interop.Libc;
 
 namespace CamStreamd.Rtsp;
 
@@ -19,7 +20,7 @@ namespace CamStreamd.Rtsp;
 /// What clients send to the RTP port is read synchronously, without blocking, every
 /// <see cref="RtpDrainInterval"/> from the send path instead.
 /// </remarks>
-internal sealed class UdpServerPorts : IAsyncDisposable
+internal sealed class UdpServerPorts : ISharedDatagramPort, IAsyncDisposable
 {
     /// <summary>How often the send path reads what clients sent to the RTP port (NAT openers: keepalives).</summary>
     public static readonly TimeSpan RtpDrainInterval = TimeSpan.FromMilliseconds(500);
@@ -41,6 +42,7 @@ internal sealed class UdpServerPorts : IAsyncDisposable
     private readonly byte[] _rtpDrainBuffer = new byte[MaxDatagram];
     private readonly SocketAddress _rtpDrainFrom;
     private long _nextRtpDrain;
+    private bool _segment = SegmentedDatagrams.Enabled;
 
     private UdpServerPorts(Socket rtp, Socket rtcp)
     {
@@ -50,6 +52,7 @@ internal sealed class UdpServerPorts : IAsyncDisposable
         RtpPort = ((IPEndPoint)rtp.LocalEndPoint!).Port;
         _rtpDrainFrom = new SocketAddress(rtp.AddressFamily);
         _rtcpLoop = ReadRtcpAsync(_stopping.Token);
+        BatchPort = this;
     }
 
     /// <summary>The RTP socket, unconnected: every datagram names its viewer.</summary>
@@ -57,6 +60,16 @@ internal sealed class UdpServerPorts : IAsyncDisposable
 
     /// <summary>The RTP socket's handle, read once (<see cref="Socket.SafeHandle"/> marks the socket on every read).</summary>
     public SafeSocketHandle RtpHandle { get; }
+
+    /// <summary>
+    /// What the fan-out's batches send through: this port, or in tests a wrapper that refuses
+    /// messages as a kernel would (loopback never fills a UDP send buffer, so EAGAIN cannot be had
+    /// for real there).
+    /// </summary>
+    internal ISharedDatagramPort BatchPort { get; set; }
+
+    /// <inheritdoc />
+    public bool SegmentsDatagrams => Volatile.Read(ref _segment);
 
     /// <summary>The RTCP socket (RTP port + 1); its sends never wait.</summary>
     public Socket Rtcp { get; }
@@ -129,6 +142,33 @@ internal sealed class UdpServerPorts : IAsyncDisposable
             }
         }
     }
+
+    /// <inheritdoc />
+    public unsafe int SendMessages(MMsgHdr* messages, int count, out int errno)
+    {
+        var added = false;
+        try
+        {
+            RtpHandle.DangerousAddRef(ref added);
+            return DatagramBatch.SendAll((int)RtpHandle.DangerousGetHandle(), messages, count, out errno);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The server stops: nothing went.
+            errno = Errno.EBADF;
+            return 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                RtpHandle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnSegmentationRefused(int errno) => Volatile.Write(ref _segment, false);
 
     /// <summary>Reads what is waiting on the RTP port (a keepalive each), without blocking, at most every <see cref="RtpDrainInterval"/>.</summary>
     public void DrainRtpWhenDue(long now)

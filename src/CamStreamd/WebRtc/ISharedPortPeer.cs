@@ -1,4 +1,5 @@
 using System.Net;
+using CamStreamd.Interop.Libc;
 
 namespace CamStreamd.WebRtc;
 

@@ -47,6 +47,60 @@ internal sealed unsafe class SpanningSendArrays : IDisposable
     /// <summary>Peer addresses, <see cref="SockaddrSpace"/> bytes each (<c>maxMessages</c>).</summary>
     public byte* Sockaddrs { get; }
 
+    /// <summary>
+    /// Sends messages [0, <paramref name="count"/>) on <paramref name="port"/> in as many calls as
+    /// it takes. An entry (one peer's messages) starts at <paramref name="firstMessage"/>[e], and
+    /// <paramref name="firstMessage"/>[entries] is <paramref name="count"/>. A message the kernel
+    /// refuses is marked (<see cref="IsRefused"/>) and the send goes on at the next entry, so one
+    /// peer's bad address or a segmentation the kernel will not do costs nobody else; a refused
+    /// segmented message (EINVAL, EIO) also tells the port. A full buffer (EAGAIN), a closed port
+    /// (EBADF) or a short send without an error stops it: the entries it did not reach are left to
+    /// their owners.
+    /// </summary>
+    public SpanningSendResult Send(ISharedDatagramPort port, int count, ReadOnlySpan<int> firstMessage)
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        var sentUpTo = 0;
+        var anyRefused = false;
+        var calls = 0;
+        var entry = 0;
+        while (sentUpTo < count)
+        {
+            var sent = port.SendMessages(Messages + sentUpTo, count - sentUpTo, out var errno);
+            calls++;
+            sentUpTo += sent;
+            if (sentUpTo == count)
+            {
+                break;
+            }
+
+            if (errno is Errno.EAGAIN or Errno.EBADF or 0)
+            {
+                return new SpanningSendResult(sentUpTo, anyRefused, Stopped: true, calls);
+            }
+
+            if (errno is Errno.EINVAL or Errno.EIO && Segments[sentUpTo] > 1)
+            {
+                port.OnSegmentationRefused(errno);
+            }
+
+            while (firstMessage[entry + 1] <= sentUpTo)
+            {
+                entry++;
+            }
+
+            // Marked refused, its datagram count kept: n becomes -n - 1.
+            Segments[sentUpTo] = -Segments[sentUpTo] - 1;
+            sentUpTo = firstMessage[entry + 1];
+            anyRefused = true;
+        }
+
+        return new SpanningSendResult(sentUpTo, anyRefused, Stopped: false, calls);
+    }
+
+    /// <summary>True when the last <see cref="Send"/> skipped message <paramref name="message"/> (and its entry's rest) for a refusal.</summary>
+    public bool IsRefused(int message) => Segments[message] < 0;
+
     /// <summary>Frees the block (the owner sends no more).</summary>
     public void Dispose() => _memory.Dispose();
 }

@@ -90,36 +90,8 @@ internal sealed unsafe class WebRtcFanoutBatch : IDisposable
             return;
         }
 
-        var port = _port!;
-        var sentUpTo = 0;
-        var anyRefused = false;
-        var entry = 0;
-        while (sentUpTo < _messageCount)
-        {
-            var sent = port.SendMessages(_messages + sentUpTo, _messageCount - sentUpTo, out var errno);
-            sentUpTo += sent;
-            if (sentUpTo == _messageCount || errno is Errno.EAGAIN or Errno.EBADF or 0)
-            {
-                break;
-            }
-
-            if (errno is Errno.EINVAL or Errno.EIO && _segments[sentUpTo] > 1)
-            {
-                port.OnSegmentationRefused(errno);
-            }
-
-            // The session whose message was refused sends its rest itself; the others go on.
-            while (_firstMessage[entry + 1] <= sentUpTo)
-            {
-                entry++;
-            }
-
-            _segments[sentUpTo] = -_segments[sentUpTo] - 1;
-            sentUpTo = _firstMessage[entry + 1];
-            anyRefused = true;
-        }
-
-        Complete(sentUpTo, anyRefused);
+        var result = _memory!.Send(_port!, _messageCount, _firstMessage);
+        Complete(result.SentUpTo, result.AnyRefused);
     }
 
     /// <inheritdoc />
@@ -150,7 +122,7 @@ internal sealed unsafe class WebRtcFanoutBatch : IDisposable
             var refused = false;
             for (var m = _firstMessage[e]; m < _firstMessage[e + 1] && m < sentUpTo; m++)
             {
-                if (anyRefused && _segments[m] < 0)
+                if (anyRefused && _memory!.IsRefused(m))
                 {
                     refused = true;
                     break;

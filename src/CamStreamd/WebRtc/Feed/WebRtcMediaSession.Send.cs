@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
+using CamStreamd.Interop.Libc;
 using CamStreamd.Media;
 using CamStreamd.WebRtc.Srtp;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CamStreamd.Interop.Libc;
 using CamStreamd.Media;
 using CamStreamd.WebRtc.Ice;
 

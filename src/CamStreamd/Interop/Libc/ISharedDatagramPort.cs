@@ -1,10 +1,9 @@
-using CamStreamd.Interop.Libc;
-
-namespace CamStreamd.WebRtc;
+namespace CamStreamd.Interop.Libc;
 
 /// <summary>
-/// The UDP port every WebRTC session shares (the plane's <c>webrtc.port</c>), as the media feed's
-/// fan-out batch sees it: <c>sendmmsg</c> calls whose messages go to many sessions' peers.
+/// A UDP socket many peers share, as a fan-out batch sees it (<see cref="SpanningSendArrays.Send"/>):
+/// <c>sendmmsg</c> calls whose messages go to many peers. The WebRTC port (<c>webrtc.port</c>) and
+/// the RTSP server's RTP port on each local address are such sockets.
 /// </summary>
 internal unsafe interface ISharedDatagramPort
 {
@@ -18,6 +17,6 @@ internal unsafe interface ISharedDatagramPort
     /// </summary>
     int SendMessages(MMsgHdr* messages, int count, out int errno);
 
-    /// <summary>The kernel refused a segmented message (EINVAL, EIO): said once, in the port's log.</summary>
+    /// <summary>The kernel refused a segmented message (EINVAL, EIO): later batches send a message per datagram.</summary>
     void OnSegmentationRefused(int errno);
 }
