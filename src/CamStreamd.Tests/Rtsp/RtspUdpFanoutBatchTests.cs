@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using CamStreamd.Rtsp;
 using CamStreamd.Tests.Rtp;
@@ -26,76 +25,28 @@ public class RtspUdpFanoutBatchTests
     public async Task Udp_viewers_share_one_port_pair_get_every_packet_once_from_batches_that_span_them_and_their_rtcp_reaches_their_own_session()
     {
         await using var harness = RtspTestHarness.Start(_clips.Gop30);
-        using var stop = new CancellationTokenSource();
-        var viewers = new List<UdpRtpViewer>();
-        var readers = new List<Task>();
-        var serverPorts = new HashSet<string>();
-        var clients = new List<RawRtspClient>();
-        try
+        await using var viewers = await UdpViewerGroup.StartAsync(harness, Viewers);
+
+        // One pair for all: what lets one sendmmsg carry a frame to every viewer.
+        var serverRtcp = Assert.Single(viewers.Members.Select(v => v.ServerRtcpPort).Distinct());
+
+        var fanout = harness.Server.Fanouts.For(harness.Hub);
+        var (published, calls) = await viewers.DeliverAsync(60, () => (int)fanout.UdpSendCalls);
+
+        // A call per viewer per frame would be 6 per frame; spanning batches make about one.
+        Assert.True(calls <= published + 10, $"{calls} sendmmsg calls for {published} frames to {Viewers} viewers");
+        Assert.True(calls > 0, "no batch was sent");
+        viewers.AssertEveryPacketOnce();
+
+        // Each viewer's receiver report, from its own RTCP port to the shared one, reaches its own session.
+        for (var i = 0; i < Viewers; i++)
         {
-            for (var i = 0; i < Viewers; i++)
-            {
-                var viewer = UdpRtpViewer.Bind();
-                viewers.Add(viewer);
-                var client = new RawRtspClient(harness.Port);
-                clients.Add(client);
-                var setup = await client.RequestAsync("SETUP", harness.Url + "/trackID=0", $"Transport: RTP/AVP;unicast;client_port={viewer.RtpPort}-{viewer.RtpPort + 1}");
-                Assert.Equal(200, setup.Status);
-                serverPorts.Add(Regex.Match(setup["Transport"]!, @"server_port=(\d+-\d+)").Groups[1].Value);
-                viewer.Ssrc = RtspServerRtcpTests.ParseSsrc(setup["Transport"]!);
-                var session = setup["Session"]!.Split(';')[0];
-                viewer.SessionId = session;
-                Assert.Equal(200, (await client.RequestAsync("PLAY", harness.Url, "Session: " + session)).Status);
-                readers.Add(viewer.ReadAsync(stop.Token));
-            }
-
-            // One pair for all: what lets one sendmmsg carry a frame to every viewer.
-            var pair = Assert.Single(serverPorts);
-            var serverRtcp = int.Parse(pair.Split('-')[1], CultureInfo.InvariantCulture);
-
-            await RtspServerRtcpTests.WaitForAsync(() => viewers.All(v => v.Frames >= 10) ? "all under way" : null);
-            var fanout = harness.Server.Fanouts.For(harness.Hub);
-            var callsBefore = fanout.UdpSendCalls;
-            var publishedBefore = harness.Publisher.Published;
-            var before = viewers.Select(v => v.Frames).ToArray();
-            await RtspServerRtcpTests.WaitForAsync(() => harness.Publisher.Published >= publishedBefore + 60 ? "60 frames" : null);
-            var published = harness.Publisher.Published - publishedBefore;
-            await RtspServerRtcpTests.WaitForAsync(() => viewers.Select((v, i) => v.Frames - before[i]).All(d => d >= published - 2) ? "delivered" : null);
-            var calls = fanout.UdpSendCalls - callsBefore;
-
-            // A call per viewer per frame would be 6 per frame; spanning batches make about one.
-            Assert.True(calls <= published + 10, $"{calls} sendmmsg calls for {published} frames to {Viewers} viewers");
-            Assert.True(calls > 0, "no batch was sent");
-            foreach (var viewer in viewers)
-            {
-                Assert.True(viewer.Duplicates == 0 && viewer.Gaps == 0, $"viewer on port {viewer.RtpPort}: {viewer.Duplicates} duplicate and {viewer.Gaps} missing packets");
-            }
-
-            // Each viewer's receiver report, from its own RTCP port to the shared one, reaches its own session.
-            for (var i = 0; i < Viewers; i++)
-            {
-                var rr = RtcpTestPackets.ReceiverReport(0x100u + (uint)i, viewers[i].Ssrc, 0, 20 + i, 1000, 0);
-                await viewers[i].Rtcp.SendToAsync(rr, new IPEndPoint(IPAddress.Loopback, serverRtcp));
-            }
-
-            await RtspServerRtcpTests.WaitForAsync(() =>
-                viewers.Select((v, i) => harness.Server.Sessions.SingleOrDefault(s => s.Id == v.SessionId)?.RtcpPacketsLost == 20 + i).All(x => x) ? "routed" : null);
+            var rr = RtcpTestPackets.ReceiverReport(0x100u + (uint)i, viewers.Members[i].Ssrc, 0, 20 + i, 1000, 0);
+            await viewers.Members[i].Rtcp.SendToAsync(rr, new IPEndPoint(IPAddress.Loopback, serverRtcp));
         }
-        finally
-        {
-            await stop.CancelAsync();
-            foreach (var viewer in viewers)
-            {
-                viewer.Dispose();
-            }
 
-            foreach (var client in clients)
-            {
-                client.Dispose();
-            }
-
-            await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
-        }
+        await RtspServerRtcpTests.WaitForAsync(() =>
+            viewers.Members.Select((v, i) => harness.Server.Sessions.SingleOrDefault(s => s.Id == v.SessionId)?.RtcpPacketsLost == 20 + i).All(x => x) ? "routed" : null);
     }
 
     [Fact]

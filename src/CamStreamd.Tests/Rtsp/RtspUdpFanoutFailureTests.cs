@@ -21,7 +21,8 @@ public class RtspUdpFanoutFailureTests
     [Fact]
     public async Task A_viewer_whose_messages_the_kernel_refuses_sends_its_frames_itself_and_the_others_keep_every_packet()
     {
-        await using var harness = RtspTestHarness.Start(_clips.Gop30);
+        using var logs = new ListLoggerFactory();
+        await using var harness = RtspTestHarness.Start(_clips.Gop30, loggerFactory: logs);
         await using var viewers = await UdpViewerGroup.StartAsync(harness, Viewers);
         var port = viewers.RefuseThroughBatchPort();
         port.Refusal.Refuse(viewers.Address(1), Errno.EINVAL);
@@ -33,6 +34,19 @@ public class RtspUdpFanoutFailureTests
         Assert.True(calls <= (2 * published) + 10, $"{calls} sendmmsg calls for {published} frames");
         viewers.AssertEveryPacketOnce();
         Assert.All(Enumerable.Range(0, Viewers), i => Assert.Equal(0, viewers.Drains(i)));
+
+        // The kernel says EINVAL to a segmented message it cannot segment: the port stops segmenting
+        // (a keyframe's run to viewer 1 was refused) and says so once, however many refusals follow.
+        if (SegmentedDatagrams.Enabled)
+        {
+            Assert.False(port.SegmentsDatagrams, "the port still segments after the kernel refused a segmented message");
+            var line = Assert.Single(logs.WithId(1026));
+            Assert.Contains("EINVAL", line.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(logs.WithId(1026));
+        }
     }
 
     [Fact]

@@ -54,5 +54,5 @@ internal sealed unsafe class LoopbackSharedPort : ISharedDatagramPort, IDisposab
     public void Dispose() => _socket.Dispose();
 
     private int SendReally(MMsgHdr* messages, int count, out int errno) =>
-        DatagramBatch.SendAll((int)_socket.SafeHandle.DangerousGetHandle(), messages, count, out errno);
+        DatagramBatch.SendAll(_socket.SafeHandle, messages, count, out errno);
 }

@@ -83,4 +83,7 @@ internal static partial class RtspLog
 
     [LoggerMessage(EventId = 1025, Level = LogLevel.Error, Message = "Stream {Stream}: the RTSP fan-out loop failed; it starts again with the next viewer")]
     public static partial void FanoutLoopFailed(this ILogger logger, Exception exception, string stream);
+
+    [LoggerMessage(EventId = 1026, Level = LogLevel.Information, Message = "RTSP UDP port {Port}: the kernel refused UDP segmentation offload ({Errno}); RTP goes one datagram per message from now on")]
+    public static partial void UdpSegmentationRefused(this ILogger logger, int port, string errno);
 }

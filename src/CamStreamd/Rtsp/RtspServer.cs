@@ -53,6 +53,7 @@ public sealed class RtspServer : IAsyncDisposable
         Authenticator = new RtspAuthenticator(options.Auth, TimeProvider.System, _logger);
         Multicast = options.Multicast is { } multicast ? new MulticastGroups(multicast, _logger, options.RtcpInterval, options.ServerName) : null;
         Fanouts = new RtspFanouts(_logger, _stopping.Token);
+        UdpPorts = new UdpServerPortPairs(_logger);
     }
 
     /// <summary>The settings.</summary>
@@ -62,7 +63,7 @@ public sealed class RtspServer : IAsyncDisposable
     internal RtspFanouts Fanouts { get; }
 
     /// <summary>The RTP/RTCP port pairs UDP unicast sessions share, one per local address.</summary>
-    internal UdpServerPortPairs UdpPorts { get; } = new();
+    internal UdpServerPortPairs UdpPorts { get; }
 
     /// <summary>The streams served.</summary>
     public StreamHubRegistry Registry { get; }

@@ -1,9 +1,10 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 
 namespace CamStreamd.Rtsp;
 
 /// <summary>The server's shared <see cref="UdpServerPorts"/>, one per local address UDP sessions reached it on, bound at the first and kept until the server stops.</summary>
-internal sealed class UdpServerPortPairs : IAsyncDisposable
+internal sealed class UdpServerPortPairs(ILogger logger) : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, UdpServerPorts> _pairs = [];
@@ -22,7 +23,7 @@ internal sealed class UdpServerPortPairs : IAsyncDisposable
 
             if (!_pairs.TryGetValue(address, out var ports))
             {
-                ports = UdpServerPorts.TryBind(address);
+                ports = UdpServerPorts.TryBind(address, logger);
                 if (ports is not null)
                 {
                     _pairs.Add(address, ports);

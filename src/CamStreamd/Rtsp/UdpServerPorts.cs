@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using CamStreamd.Interop.Libc;
+using Microsoft.Extensions.Logging;
 
 namespace CamStreamd.Rtsp;
 
@@ -42,10 +43,13 @@ internal sealed class UdpServerPorts : ISharedDatagramPort, IAsyncDisposable
     private readonly byte[] _rtpDrainBuffer = new byte[MaxDatagram];
     private readonly SocketAddress _rtpDrainFrom;
     private long _nextRtpDrain;
+    private readonly ILogger _logger;
     private bool _segment = SegmentedDatagrams.Enabled;
+    private int _segmentationRefusedSaid;
 
-    private UdpServerPorts(Socket rtp, Socket rtcp)
+    private UdpServerPorts(Socket rtp, Socket rtcp, ILogger logger)
     {
+        _logger = logger;
         Rtp = rtp;
         RtpHandle = rtp.SafeHandle;
         Rtcp = rtcp;
@@ -77,8 +81,8 @@ internal sealed class UdpServerPorts : ISharedDatagramPort, IAsyncDisposable
     /// <summary>The even port; RTCP is on the next one.</summary>
     public int RtpPort { get; }
 
-    /// <summary>Binds an even/odd pair on <paramref name="address"/>; null when none could be bound.</summary>
-    public static UdpServerPorts? TryBind(IPAddress address)
+    /// <summary>Binds an even/odd pair on <paramref name="address"/>; null when none could be bound. <paramref name="logger"/> hears what the pair decides on its own (segmentation refused).</summary>
+    public static UdpServerPorts? TryBind(IPAddress address, ILogger logger)
     {
         for (var attempt = 0; attempt < BindAttempts; attempt++)
         {
@@ -97,7 +101,7 @@ internal sealed class UdpServerPorts : ISharedDatagramPort, IAsyncDisposable
                     // Synchronous calls fail with WouldBlock instead of waiting: the send path never waits.
                     rtp.Blocking = false;
                     rtcp.Blocking = false;
-                    return new UdpServerPorts(rtp, rtcp);
+                    return new UdpServerPorts(rtp, rtcp, logger);
                 }
             }
             catch (SocketException)
@@ -144,31 +148,20 @@ internal sealed class UdpServerPorts : ISharedDatagramPort, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public unsafe int SendMessages(MMsgHdr* messages, int count, out int errno)
-    {
-        var added = false;
-        try
-        {
-            RtpHandle.DangerousAddRef(ref added);
-            return DatagramBatch.SendAll((int)RtpHandle.DangerousGetHandle(), messages, count, out errno);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The server stops: nothing went.
-            errno = Errno.EBADF;
-            return 0;
-        }
-        finally
-        {
-            if (added)
-            {
-                RtpHandle.DangerousRelease();
-            }
-        }
-    }
+    public unsafe int SendMessages(MMsgHdr* messages, int count, out int errno) =>
+        DatagramBatch.SendAll(RtpHandle, messages, count, out errno);
 
     /// <inheritdoc />
-    public void OnSegmentationRefused(int errno) => Volatile.Write(ref _segment, false);
+    public void OnSegmentationRefused(int errno)
+    {
+        // Every batch on the pair stops asking; the log says it once.
+        if (Interlocked.Exchange(ref _segmentationRefusedSaid, 1) == 0)
+        {
+            _logger.UdpSegmentationRefused(RtpPort, Errno.Name(errno));
+        }
+
+        Volatile.Write(ref _segment, false);
+    }
 
     /// <summary>Reads what is waiting on the RTP port (a keepalive each), without blocking, at most every <see cref="RtpDrainInterval"/>.</summary>
     public void DrainRtpWhenDue(long now)

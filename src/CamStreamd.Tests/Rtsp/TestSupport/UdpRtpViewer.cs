@@ -27,6 +27,9 @@ internal sealed class UdpRtpViewer : IDisposable
 
     public string SessionId { get; set; } = "";
 
+    /// <summary>The server's RTCP port its SETUP answer named (server_port's second half).</summary>
+    public int ServerRtcpPort { get; set; }
+
     public long Frames => Interlocked.Read(ref _frames);
 
     public long Duplicates => Interlocked.Read(ref _duplicates);

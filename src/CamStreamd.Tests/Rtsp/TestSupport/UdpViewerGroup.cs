@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using CamStreamd.Rtsp;
 
 namespace CamStreamd.Tests.Rtsp.TestSupport;
@@ -32,6 +34,8 @@ internal sealed class UdpViewerGroup : IAsyncDisposable
                 var setup = await client.RequestAsync("SETUP", harness.Url + "/trackID=0", $"Transport: RTP/AVP;unicast;client_port={viewer.RtpPort}-{viewer.RtpPort + 1}");
                 Assert.Equal(200, setup.Status);
                 viewer.SessionId = setup["Session"]!.Split(';')[0];
+                viewer.Ssrc = RtspServerRtcpTests.ParseSsrc(setup["Transport"]!);
+                viewer.ServerRtcpPort = int.Parse(Regex.Match(setup["Transport"]!, @"server_port=\d+-(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
                 Assert.Equal(200, (await client.RequestAsync("PLAY", harness.Url, "Session: " + viewer.SessionId)).Status);
                 group._readers.Add(viewer.ReadAsync(group._stop.Token));
             }
@@ -45,6 +49,9 @@ internal sealed class UdpViewerGroup : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The viewers, in the order they were played.</summary>
+    public IReadOnlyList<UdpRtpViewer> Members => _viewers;
 
     /// <summary>Puts a <see cref="RefusingBatchPort"/> between the fan-out's batches and the server's shared port on loopback.</summary>
     public RefusingBatchPort RefuseThroughBatchPort()

@@ -37,4 +37,30 @@ internal static unsafe class DatagramBatch
 
         return sent;
     }
+
+    /// <summary>
+    /// <see cref="SendAll(int, MMsgHdr*, int, out int)"/> on <paramref name="socket"/>, held open for
+    /// the call; a socket already closed (the server or port stops) sends nothing, with EBADF.
+    /// </summary>
+    public static int SendAll(SafeHandle socket, MMsgHdr* messages, int count, out int errno)
+    {
+        var added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            return SendAll((int)socket.DangerousGetHandle(), messages, count, out errno);
+        }
+        catch (ObjectDisposedException)
+        {
+            errno = Errno.EBADF;
+            return 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                socket.DangerousRelease();
+            }
+        }
+    }
 }

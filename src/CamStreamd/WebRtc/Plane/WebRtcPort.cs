@@ -177,27 +177,8 @@ internal sealed class WebRtcPort : ISharedDatagramPort, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public unsafe int SendMessages(MMsgHdr* messages, int count, out int errno)
-    {
-        var added = false;
-        try
-        {
-            _socket.SafeHandle.DangerousAddRef(ref added);
-            return DatagramBatch.SendAll((int)_socket.SafeHandle.DangerousGetHandle(), messages, count, out errno);
-        }
-        catch (ObjectDisposedException)
-        {
-            errno = Errno.EBADF;
-            return 0;
-        }
-        finally
-        {
-            if (added)
-            {
-                _socket.SafeHandle.DangerousRelease();
-            }
-        }
-    }
+    public unsafe int SendMessages(MMsgHdr* messages, int count, out int errno) =>
+        DatagramBatch.SendAll(_socket.SafeHandle, messages, count, out errno);
 
     /// <inheritdoc />
     public void OnSegmentationRefused(int errno)
