@@ -157,13 +157,47 @@ internal sealed class AesNiGcm128 : IDisposable
 
         if (offset < bytes.Length)
         {
-            Span<byte> padded = stackalloc byte[16];
-            padded.Clear();
-            bytes[offset..].CopyTo(padded);
-            hash = Multiply(hash ^ Reflect(Vector128.Create((ReadOnlySpan<byte>)padded)).AsUInt64(), h, hKaratsuba);
+            hash = Multiply(hash ^ Reflect(PaddedBlock(bytes[offset..])).AsUInt64(), h, hKaratsuba);
         }
 
         return hash;
+    }
+
+    /// <summary>
+    /// 1..15 bytes as a block padded with zeros, read in pieces of their own sizes (SRTP's AAD is
+    /// a 12-byte RTP header: one 8-byte and one 4-byte read), not copied to the stack and read
+    /// back, which stalls on the store.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> PaddedBlock(ReadOnlySpan<byte> bytes) =>
+        bytes.Length >= 8
+            ? Vector128.Create(MemoryMarshal.Read<ulong>(bytes), UpToEightBytes(bytes[8..])).AsByte()
+            : Vector128.Create(UpToEightBytes(bytes), 0UL).AsByte();
+
+    /// <summary>0..8 bytes, little-endian, zero above them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong UpToEightBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 8)
+        {
+            return MemoryMarshal.Read<ulong>(bytes);
+        }
+
+        ulong value = 0;
+        var shift = 0;
+        if (bytes.Length >= 4)
+        {
+            value = MemoryMarshal.Read<uint>(bytes);
+            bytes = bytes[4..];
+            shift = 32;
+        }
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            value |= (ulong)bytes[i] << (shift + (8 * i));
+        }
+
+        return value;
     }
 
     /// <summary>Counter mode from J0 + 1 over <paramref name="plaintext"/>, hashing each ciphertext block as it is made.</summary>
