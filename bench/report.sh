@@ -184,7 +184,7 @@ previous_verdicts() {
     case "$part" in
       fanout) pattern='fan-out' ;;
       join) pattern='join over' ;;
-      latency) pattern='latency' ;;
+      latency) pattern='[a-z-]+ latency median' ;;
       webrtc-latency) pattern='webrtc-latency' ;;
       hotpath) pattern='hot path' ;;
       idle) pattern='idle ' ;;
@@ -262,6 +262,16 @@ fanout_unsegmented_table() {
       printf "| %s | %.3f | %.3f | %.3f | %s | %s |\n", k, c, f, u, r(c, f), r(c, u) } }' "$WORK/fanout.tsv"
 }
 
+# A part that writes its own section (FILE): this run's, or, when the part did not run, the
+# previous page's section whose heading starts with "## HEADING", marked as such.
+own_section() { # PART FILE HEADING
+  if [ -s "$2" ]; then cat "$2"; echo
+  elif [ -n "$(previous_section "$3")" ]; then
+    previous_section "$3" | grep -v '^(from the previous run: ' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+    echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include $1)"; echo
+  fi
+}
+
 print_all() {
   section "Fan-out" fanout "## Fan-out (camstreamd NativeAOT; median of $WINDOWS windows of ${WINDOW_SECONDS} s per cell; clip $CLIP_MBIT Mbit/s)" fanout_section
   echo
@@ -275,14 +285,10 @@ print_all() {
   echo
   section "Idle" idle "## Idle and steady cost (one stream, no viewer; median of $IDLE_WINDOWS windows of ${IDLE_WINDOW_SECONDS} s; clip $CLIP_MBIT Mbit/s)" idle_table
   echo
-  # Part "record" (bench/record.sh) writes its own section.
-  if [ -s "$WORK/record.md" ]; then cat "$WORK/record.md"; echo; fi
-  # Part "composite" (bench/composite.sh) too; a run without it keeps the last run's section.
-  if [ -s "$WORK/composite.md" ]; then cat "$WORK/composite.md"; echo
-  elif [ -n "$(previous_section "Composite")" ]; then previous_section "Composite" | grep -v '^(from the previous run: ' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include composite)"; echo; fi
-  # Part "webrtc-fanout" (bench/webrtc-fanout.sh) too.
-  if [ -s "$WORK/webrtc-fanout.md" ]; then cat "$WORK/webrtc-fanout.md"; echo
-  elif [ -n "$(previous_section "WebRTC fan-out")" ]; then previous_section "WebRTC fan-out" | grep -v '^(from the previous run: ' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; echo; echo "(from the previous run: \`bench/bench.sh --parts\` did not include webrtc-fanout)"; echo; fi
+  # Parts "record", "composite" and "webrtc-fanout" write their own sections.
+  own_section record "$WORK/record.md" "Recording and publishing cost"
+  own_section composite "$WORK/composite.md" "Composite"
+  own_section webrtc-fanout "$WORK/webrtc-fanout.md" "WebRTC fan-out"
   echo "## Targets not met"
   echo
   if [ -n "$VERDICTS" ]; then echo "$VERDICTS"; else echo "- none"; fi
