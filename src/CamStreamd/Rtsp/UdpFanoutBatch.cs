@@ -194,18 +194,7 @@ internal sealed unsafe class UdpFanoutBatch
             var unit = _units[e];
             _viewers[e] = null!;
             _units[e] = null!;
-            var datagrams = 0;
-            var refused = false;
-            for (var m = _firstMessage[e]; m < _firstMessage[e + 1] && m < sentUpTo; m++)
-            {
-                if (anyRefused && _memory!.IsRefused(m))
-                {
-                    refused = true;
-                    break;
-                }
-
-                datagrams += _segments[m];
-            }
+            var datagrams = _memory!.DatagramsSent(_firstMessage, e, sentUpTo, anyRefused, out var refused);
 
             var blocked = wouldBlock && _firstMessage[e + 1] > sentUpTo;
             if (viewer.OnStagedSent(unit, datagrams, blocked && !refused, now))

@@ -101,6 +101,29 @@ internal sealed unsafe class SpanningSendArrays : IDisposable
     /// <summary>True when the last <see cref="Send"/> skipped message <paramref name="message"/> (and its entry's rest) for a refusal.</summary>
     public bool IsRefused(int message) => Segments[message] < 0;
 
+    /// <summary>
+    /// The datagrams of entry <paramref name="entry"/> the last <see cref="Send"/> got out, up to
+    /// <paramref name="sentUpTo"/> (its result's); <paramref name="refused"/> when a message of the
+    /// entry was refused, which ends the count there (the owner sends the rest itself).
+    /// </summary>
+    public int DatagramsSent(ReadOnlySpan<int> firstMessage, int entry, int sentUpTo, bool anyRefused, out bool refused)
+    {
+        refused = false;
+        var datagrams = 0;
+        for (var m = firstMessage[entry]; m < firstMessage[entry + 1] && m < sentUpTo; m++)
+        {
+            if (anyRefused && IsRefused(m))
+            {
+                refused = true;
+                break;
+            }
+
+            datagrams += Segments[m];
+        }
+
+        return datagrams;
+    }
+
     /// <summary>Frees the block (the owner sends no more).</summary>
     public void Dispose() => _memory.Dispose();
 }

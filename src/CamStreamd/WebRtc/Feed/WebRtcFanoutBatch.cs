@@ -118,19 +118,7 @@ internal sealed unsafe class WebRtcFanoutBatch : IDisposable
         {
             var session = _sessions[e];
             _sessions[e] = null!;
-            var datagrams = 0;
-            var refused = false;
-            for (var m = _firstMessage[e]; m < _firstMessage[e + 1] && m < sentUpTo; m++)
-            {
-                if (anyRefused && _memory!.IsRefused(m))
-                {
-                    refused = true;
-                    break;
-                }
-
-                datagrams += _segments[m];
-            }
-
+            var datagrams = _memory!.DatagramsSent(_firstMessage, e, sentUpTo, anyRefused, out var refused);
             session.OnStagedSent(datagrams, refused);
         }
     }
